@@ -1,0 +1,154 @@
+import { readFileSync } from 'node:fs';
+
+/** Repository data, read from the event payload's `repository` object (no API call). */
+export interface Repository {
+  name: string;
+  fullName: string;
+  description: string;
+  htmlUrl: string;
+  license: string;
+  defaultBranch: string;
+}
+
+/** Everything the plan needs to know about the run that triggered the action. */
+export interface Context {
+  eventName: string;
+  /** Full git ref, e.g. `refs/tags/v1.2.3`; for pull_request_target the PR merge ref. */
+  ref: string;
+  /** The commit the image is built from (the PR head when DOCKER_METADATA_PR_HEAD_SHA is true). */
+  sha: string;
+  payload: Payload;
+  repository: Repository;
+  /** Commit date of the head commit, or "now" when the payload has none. */
+  commitDate: Date;
+  runId: string;
+  runNumber: string;
+  actor: string;
+  serverUrl: string;
+  /** Pull request data when the event is a pull request. */
+  pullRequest?: PullRequest;
+}
+
+export interface PullRequest {
+  number: number;
+  headSha: string;
+  headRef: string;
+  baseRef: string;
+  /** The head repository differs from the base repository: no secrets, no push. */
+  fromFork: boolean;
+}
+
+// The event payload is a loosely typed JSON document; the fields we read are typed where read.
+export type Payload = Record<string, unknown>;
+
+type Env = Record<string, string | undefined>;
+
+/** Reads the runner environment and the event payload into a Context. */
+export function getContext(env: Env = process.env, now: Date = new Date()): Context {
+  return contextFrom(env, readPayload(env.GITHUB_EVENT_PATH), now);
+}
+
+/** Builds a Context from an environment and an already parsed payload (pure). */
+export function contextFrom(env: Env, payload: Payload, now: Date): Context {
+  const eventName = env.GITHUB_EVENT_NAME ?? '';
+  const pullRequest = readPullRequest(payload);
+  let ref = env.GITHUB_REF ?? '';
+  // pull_request_target runs on the base branch; the image is about the PR, as for pull_request.
+  if (eventName === 'pull_request_target' && typeof payload.number === 'number') {
+    ref = `refs/pull/${payload.number}/merge`;
+  }
+  let sha = env.GITHUB_SHA ?? '';
+  if (
+    /^true$/i.test(env.DOCKER_METADATA_PR_HEAD_SHA ?? '') &&
+    eventName.startsWith('pull_request') &&
+    pullRequest?.headSha
+  ) {
+    sha = pullRequest.headSha;
+  }
+  return {
+    eventName,
+    ref,
+    sha,
+    payload,
+    repository: readRepository(payload, env),
+    commitDate: readCommitDate(payload) ?? now,
+    runId: env.GITHUB_RUN_ID ?? '',
+    runNumber: env.GITHUB_RUN_NUMBER ?? '',
+    actor: env.GITHUB_ACTOR ?? '',
+    serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
+    pullRequest,
+  };
+}
+
+function readPayload(path: string | undefined): Payload {
+  if (!path) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch {
+    // The runner always writes the file; outside a runner a missing payload means "no event data".
+    return {};
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return isObject(parsed) ? parsed : {};
+  } catch (error) {
+    throw new Error(
+      `GITHUB_EVENT_PATH: ${path} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
+    );
+  }
+}
+
+function readRepository(payload: Payload, env: Env): Repository {
+  const repo = isObject(payload.repository) ? payload.repository : {};
+  const fullName = str(repo.full_name) || env.GITHUB_REPOSITORY || '';
+  const serverUrl = env.GITHUB_SERVER_URL ?? 'https://github.com';
+  const license = isObject(repo.license) ? str(repo.license.spdx_id) : '';
+  return {
+    name: str(repo.name) || fullName.split('/')[1] || '',
+    fullName,
+    description: str(repo.description),
+    htmlUrl: str(repo.html_url) || (fullName ? `${serverUrl}/${fullName}` : ''),
+    license: license === 'NOASSERTION' ? '' : license,
+    defaultBranch: str(repo.default_branch),
+  };
+}
+
+function readPullRequest(payload: Payload): PullRequest | undefined {
+  const pr = payload.pull_request;
+  if (!isObject(pr)) return undefined;
+  const head = isObject(pr.head) ? pr.head : {};
+  const base = isObject(pr.base) ? pr.base : {};
+  const headRepo = isObject(head.repo) ? str(head.repo.full_name) : '';
+  const baseRepo = isObject(base.repo) ? str(base.repo.full_name) : '';
+  return {
+    number: typeof pr.number === 'number' ? pr.number : Number(payload.number ?? 0),
+    headSha: str(head.sha),
+    headRef: str(head.ref),
+    baseRef: str(base.ref),
+    fromFork: headRepo !== '' && baseRepo !== '' && headRepo !== baseRepo,
+  };
+}
+
+function readCommitDate(payload: Payload): Date | undefined {
+  const candidates: unknown[] = [];
+  if (isObject(payload.head_commit)) candidates.push(payload.head_commit.timestamp);
+  if (Array.isArray(payload.commits) && payload.commits.length > 0) {
+    const last: unknown = payload.commits[payload.commits.length - 1];
+    if (isObject(last)) candidates.push(last.timestamp);
+  }
+  for (const value of candidates) {
+    if (typeof value !== 'string') continue;
+    const date = new Date(value);
+    if (!Number.isNaN(date.getTime())) return date;
+  }
+  return undefined;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
