@@ -1,0 +1,183 @@
+import * as core from '@actions/core';
+
+export type PushMode = 'auto' | 'true' | 'false';
+
+export interface BuildSecret {
+  id: string;
+  /** The secret itself (`secrets`) or the path of the file that holds it (`secret-files`). */
+  value: string;
+}
+
+/** Every input of action.yml, read and validated once. Defaults live in action.yml. */
+export interface Inputs {
+  images: string[];
+  tags: string[];
+  flavor: string[];
+  tagPattern: string;
+  labels: string[];
+  annotations: string[];
+  sepTags: string;
+  sepLabels: string;
+  sepAnnotations: string;
+  registry: string;
+  username: string;
+  password: string;
+  context: string;
+  file: string;
+  buildArgs: string[];
+  buildContexts: string[];
+  target: string;
+  platforms: string[];
+  cacheFrom: string[];
+  cacheTo: string[];
+  noCache: boolean;
+  pull: boolean;
+  provenance: string;
+  sbom: string;
+  builder: string;
+  secrets: BuildSecret[];
+  secretFiles: BuildSecret[];
+  push: PushMode;
+  load: boolean;
+  dryRun: boolean;
+  summary: boolean;
+  artifactName: string;
+  buildxVersion: string;
+  buildxMirror: string;
+  githubToken: string;
+}
+
+/** Reads and validates the inputs; secrets are masked before anything else reads them. */
+export function getInputs(): Inputs {
+  const password = core.getInput('password');
+  const githubToken = core.getInput('github-token');
+  const secrets = parsePairs('secrets', lines('secrets'), 'ID=VALUE');
+  for (const value of [password, githubToken, ...secrets.map((s) => s.value)]) {
+    if (value) core.setSecret(value);
+  }
+
+  const images = imageList(core.getInput('images'));
+  if (images.length === 0) {
+    throw new Error('images: no image name given; expected at least one name such as ghcr.io/acme/app');
+  }
+
+  return {
+    images,
+    tags: lines('tags'),
+    flavor: lines('flavor'),
+    tagPattern: core.getInput('tag-pattern'),
+    labels: lines('labels'),
+    annotations: lines('annotations'),
+    sepTags: separator('sep-tags'),
+    sepLabels: separator('sep-labels'),
+    sepAnnotations: separator('sep-annotations'),
+    registry: core.getInput('registry'),
+    username: core.getInput('username'),
+    password,
+    context: core.getInput('context') || '.',
+    file: core.getInput('file'),
+    buildArgs: lines('build-args'),
+    buildContexts: lines('build-contexts'),
+    target: core.getInput('target'),
+    platforms: platformList(core.getInput('platforms')),
+    cacheFrom: lines('cache-from'),
+    cacheTo: lines('cache-to'),
+    noCache: bool('no-cache'),
+    pull: bool('pull'),
+    provenance: core.getInput('provenance'),
+    sbom: core.getInput('sbom'),
+    builder: core.getInput('builder'),
+    secrets,
+    secretFiles: parsePairs('secret-files', lines('secret-files'), 'ID=PATH'),
+    push: pushMode(core.getInput('push')),
+    load: bool('load'),
+    dryRun: bool('dry-run'),
+    summary: bool('summary'),
+    artifactName: core.getInput('artifact-name'),
+    buildxVersion: buildxVersion(core.getInput('buildx-version')),
+    buildxMirror: core.getInput('buildx-mirror'),
+    githubToken,
+  };
+}
+
+/** One entry per non-empty line; lines starting with `#` are comments. */
+function lines(name: string): string[] {
+  return splitLines(core.getInput(name, { trimWhitespace: false }));
+}
+
+export function splitLines(value: string): string[] {
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '' && !line.startsWith('#'));
+}
+
+/**
+ * Image names come one per line or comma separated; a line in metadata-action's
+ * `name=...,enable=...` form keeps its commas.
+ */
+export function imageList(value: string): string[] {
+  return splitLines(value).flatMap((line) =>
+    /^name\s*=/.test(line)
+      ? [line]
+      : line
+          .split(',')
+          .map((part) => part.trim())
+          .filter(Boolean),
+  );
+}
+
+const PLATFORM = /^[a-z0-9_]+\/[a-z0-9_]+(\/[a-z0-9_.]+)?$/;
+
+export function platformList(value: string): string[] {
+  const platforms = splitLines(value.replace(/,/g, '\n'));
+  for (const platform of platforms) {
+    if (!PLATFORM.test(platform)) {
+      throw new Error(
+        `platforms: "${platform}" is not a platform; expected OS/ARCH[/VARIANT] such as linux/amd64 or linux/arm64/v8, comma separated`,
+      );
+    }
+  }
+  return platforms;
+}
+
+/** `NAME=value` lines; the value is never echoed in an error, it may be a secret. */
+export function parsePairs(input: string, entries: string[], form: string): BuildSecret[] {
+  return entries.map((entry) => {
+    const eq = entry.indexOf('=');
+    const id = eq > 0 ? entry.slice(0, eq).trim() : '';
+    if (!id) {
+      const shown = eq < 0 && input === 'secrets' ? '(value hidden)' : `"${entry}"`;
+      throw new Error(`${input}: entry ${shown} has no "="; expected ${form}, one per line`);
+    }
+    return { id, value: entry.slice(eq + 1) };
+  });
+}
+
+export function pushMode(value: string): PushMode {
+  const mode = value.trim().toLowerCase();
+  if (mode === 'auto' || mode === 'true' || mode === 'false') return mode;
+  throw new Error(`push: "${value}" is not a push mode; expected auto, true or false`);
+}
+
+export function buildxVersion(value: string): string {
+  const version = value.trim().replace(/^v/, '');
+  if (version === '' || version === 'latest' || /^\d+\.\d+\.\d+$/.test(version)) return version;
+  throw new Error(
+    `buildx-version: "${value}" is not a buildx release; expected a version such as 0.19.3, or latest`,
+  );
+}
+
+/** core.getBooleanInput rejects typos; its message is reworded to name the value. */
+function bool(name: string): boolean {
+  try {
+    return core.getBooleanInput(name);
+  } catch {
+    throw new Error(`${name}: "${core.getInput(name)}" is not a boolean; expected true or false`);
+  }
+}
+
+function separator(name: string): string {
+  // Separators are taken as written: trimming would turn "\n" or " " into nothing.
+  return core.getInput(name, { trimWhitespace: false });
+}
