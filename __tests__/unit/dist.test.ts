@@ -1,0 +1,30 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory() ? files(path) : [path];
+  });
+}
+
+// action.yml runs dist/, so a dist/ that does not match src/ ships code nobody reviewed.
+test('dist/ is the bundle of src/ (run npm run bundle)', () => {
+  const out = mkdtempSync(join(tmpdir(), 'btp-dist-'));
+  try {
+    execFileSync('npm', ['run', 'bundle', '--', '-o', out], { cwd: root, stdio: 'pipe' });
+    const fresh = files(out).map((f) => relative(out, f)).sort();
+    const committed = files(join(root, 'dist')).map((f) => relative(join(root, 'dist'), f)).sort();
+    expect(committed).toEqual(fresh);
+    for (const name of fresh) {
+      expect({ name, same: readFileSync(join(out, name)).equals(readFileSync(join(root, 'dist', name))) }).toEqual({ name, same: true });
+    }
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}, 120_000);

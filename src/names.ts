@@ -1,0 +1,23 @@
+/** Output names of action.yml, in one place. */
+export const Output = {
+  version: 'version',
+  tags: 'tags',
+  tagNames: 'tag-names',
+  labels: 'labels',
+  annotations: 'annotations',
+  json: 'json',
+  digest: 'digest',
+  imageId: 'imageid',
+  metadata: 'metadata',
+  refs: 'refs',
+  pushed: 'pushed',
+  artifactId: 'artifact-id',
+} as const;
+
+/** State the main step saves for the post step. */
+export const State = {
+  isPost: 'isPost',
+  dockerConfig: 'dockerConfig',
+  registries: 'registries',
+  tempDir: 'tempDir',
+} as const;

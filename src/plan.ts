@@ -1,0 +1,55 @@
+import type { Context } from './context.js';
+import type { Inputs, PushMode } from './inputs.js';
+import { computeMeta, DEFAULT_TAG_RULES, type Meta } from './tags/index.js';
+
+/** What the action is going to do, decided before anything touches a registry. */
+export interface Plan {
+  meta: Meta;
+  push: boolean;
+  /** One sentence saying why the image is or is not pushed. */
+  pushReason: string;
+}
+
+const PUSH_EVENTS = new Set(['push', 'schedule', 'release', 'workflow_dispatch']);
+
+/** Decides whether to push, from the `push` input and the event. */
+export function pushDecision(mode: PushMode, context: Context): { push: boolean; reason: string } {
+  const event = context.eventName || 'no event';
+  if (mode === 'false') return { push: false, reason: 'push is false' };
+  if (context.pullRequest?.fromFork && context.eventName.startsWith('pull_request')) {
+    // A fork's code must never get the base repository's registry credentials.
+    return {
+      push: false,
+      reason: `pull request #${context.pullRequest.number} comes from a fork; images from forks are never pushed`,
+    };
+  }
+  if (mode === 'true') return { push: true, reason: 'push is true' };
+  if (PUSH_EVENTS.has(context.eventName)) return { push: true, reason: `push is auto and the event is ${event}` };
+  return {
+    push: false,
+    reason: `push is auto and the event is ${event}; auto pushes on push, schedule, release and workflow_dispatch (set push: true to push)`,
+  };
+}
+
+/** The whole plan: tags, labels, annotations and the push decision. Pure. */
+export function makePlan(inputs: Inputs, context: Context, now: Date): Plan {
+  const meta = computeMeta(
+    {
+      images: inputs.images,
+      tags: inputs.tags.length > 0 ? inputs.tags : DEFAULT_TAG_RULES,
+      flavor: inputs.flavor,
+      labels: inputs.labels,
+      annotations: inputs.annotations,
+      tagPattern: inputs.tagPattern,
+    },
+    context,
+    now,
+  );
+  const { push, reason } = pushDecision(inputs.push, context);
+  if (push && meta.tagNames.length === 0) {
+    throw new Error(
+      `tags: no tag applies to ${context.ref || 'this ref'} (event ${context.eventName || 'none'}), so there is nothing to push; add a rule that applies (for example type=sha) or set push: false`,
+    );
+  }
+  return { meta, push, pushReason: reason };
+}

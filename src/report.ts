@@ -1,0 +1,153 @@
+import * as core from '@actions/core';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Context } from './context.js';
+import type { Inputs } from './inputs.js';
+import { Output } from './names.js';
+import type { Plan } from './plan.js';
+import { metaOutputs } from './tags/outputs.js';
+
+/** What the build and push produced; absent in a dry run. */
+export interface Outcome {
+  digest: string;
+  imageId: string;
+  /** buildx's metadata file, as JSON text. */
+  metadata: string;
+  platforms: string[];
+  durationMs: number;
+  pushed: boolean;
+  /** `image@digest`, one per image, when pushed. */
+  refs: string[];
+}
+
+/** The content of `image-digest.json`. */
+export interface DigestRecord {
+  images: string[];
+  tags: string[];
+  digest: string;
+  refs: string[];
+  version: string;
+  revision: string;
+  source: string;
+  created: string;
+}
+
+/** Sets every output of the step, in one place. */
+export function setOutputs(
+  plan: Plan,
+  inputs: Inputs,
+  outcome: Outcome | undefined,
+  artifactId = '',
+): void {
+  const meta = metaOutputs(plan.meta, {
+    tags: inputs.sepTags,
+    labels: inputs.sepLabels,
+    annotations: inputs.sepAnnotations,
+  });
+  core.setOutput(Output.version, meta.version);
+  core.setOutput(Output.tags, meta.tags);
+  core.setOutput(Output.tagNames, meta['tag-names']);
+  core.setOutput(Output.labels, meta.labels);
+  core.setOutput(Output.annotations, meta.annotations);
+  core.setOutput(Output.json, meta.json);
+  core.setOutput(Output.digest, outcome?.digest ?? '');
+  core.setOutput(Output.imageId, outcome?.imageId ?? '');
+  core.setOutput(Output.metadata, outcome?.metadata ?? '');
+  core.setOutput(Output.refs, (outcome?.refs ?? []).join('\n'));
+  core.setOutput(Output.pushed, String(outcome?.pushed ?? false));
+  core.setOutput(Output.artifactId, artifactId);
+}
+
+function labelValue(labels: string[], key: string): string {
+  const prefix = `${key}=`;
+  return labels.find((label) => label.startsWith(prefix))?.slice(prefix.length) ?? '';
+}
+
+/** The record that consumers use to verify what they run. Pure. */
+export function digestRecord(plan: Plan, context: Context, outcome: Outcome): DigestRecord {
+  return {
+    images: plan.meta.images,
+    tags: plan.meta.tags,
+    digest: outcome.digest,
+    refs: outcome.refs,
+    version: plan.meta.version,
+    revision: context.sha,
+    source: context.repository.htmlUrl,
+    created: labelValue(plan.meta.labels, 'org.opencontainers.image.created'),
+  };
+}
+
+function formatDuration(ms: number): string {
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function code(text: string): string {
+  return `\`${text.replace(/`/g, "'")}\``;
+}
+
+/** The job summary as Markdown. Pure. */
+export function summaryMarkdown(plan: Plan, outcome: Outcome | undefined): string {
+  const { meta } = plan;
+  const out: string[] = [];
+  out.push(outcome ? '## Image built' : '## Image plan (dry run)', '');
+  out.push('| image | tags |', '| --- | --- |');
+  for (const image of meta.images) {
+    const tags = meta.tagNames.map(code).join(' ') || '(none)';
+    out.push(`| ${code(image)} | ${tags} |`);
+  }
+  out.push('');
+  out.push(`- version: ${meta.version ? code(meta.version) : '(none)'}`);
+  if (outcome) {
+    out.push(`- digest: ${code(outcome.digest)}`);
+    out.push(`- platforms: ${outcome.platforms.length ? outcome.platforms.map(code).join(', ') : 'the runner\u2019s'}`);
+    out.push(`- build time: ${formatDuration(outcome.durationMs)}`);
+    out.push(`- pushed: ${outcome.pushed ? 'yes' : 'no'} (${plan.pushReason})`);
+    if (outcome.pushed && outcome.refs.length > 0) {
+      out.push('', 'Pull exactly this image:', '', '```sh');
+      for (const ref of outcome.refs) out.push(`docker pull ${ref}`);
+      out.push('```');
+    }
+  } else {
+    out.push(`- would push: ${plan.push ? 'yes' : 'no'} (${plan.pushReason})`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** Writes the job summary; outside a runner (no GITHUB_STEP_SUMMARY) it is skipped. */
+export async function writeSummary(markdown: string): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) {
+    core.debug('GITHUB_STEP_SUMMARY is not set; no job summary written');
+    return;
+  }
+  await core.summary.addRaw(markdown).write();
+}
+
+/**
+ * Uploads `image-digest.json` and `digest.txt` as a workflow artifact and
+ * returns its ID. Outside GitHub (no ACTIONS_RUNTIME_TOKEN) it warns once and
+ * returns ''.
+ */
+export async function uploadDigestArtifact(
+  name: string,
+  record: DigestRecord,
+  tempRoot: string,
+): Promise<string> {
+  if (!process.env.ACTIONS_RUNTIME_TOKEN) {
+    core.warning(
+      `artifact-name: no artifact "${name}" uploaded: ACTIONS_RUNTIME_TOKEN is not set (not running on GitHub Actions); the digest is in the step outputs and the job summary`,
+    );
+    return '';
+  }
+  const dir = mkdtempSync(join(tempRoot, 'digest-'));
+  try {
+    const files = [join(dir, 'image-digest.json'), join(dir, 'digest.txt')];
+    writeFileSync(files[0], JSON.stringify(record, null, 2) + '\n');
+    writeFileSync(files[1], record.digest + '\n');
+    // Loaded here only: dry runs and builds without an artifact never pay for the client.
+    const { DefaultArtifactClient } = await import('@actions/artifact');
+    const { id } = await new DefaultArtifactClient().uploadArtifact(name, files, dir);
+    return id === undefined ? '' : String(id);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
