@@ -1,0 +1,97 @@
+import { jest } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+import { getInputs, imageList, platformList } from '../../src/inputs.js';
+
+type ActionYml = { inputs: Record<string, { default?: string }> };
+const action = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as ActionYml;
+
+// Sets INPUT_* the way the runner does: every input with its action.yml default, then overrides.
+function setInputs(overrides: Record<string, string>): void {
+  for (const key of Object.keys(process.env)) if (key.startsWith('INPUT_')) delete process.env[key];
+  const all: Record<string, string> = {};
+  for (const [name, spec] of Object.entries(action.inputs)) all[name] = spec.default ?? '';
+  all['github-token'] = '';
+  Object.assign(all, overrides);
+  for (const [name, value] of Object.entries(all)) {
+    process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value;
+  }
+}
+
+beforeEach(() => jest.spyOn(process.stdout, 'write').mockImplementation(() => true));
+afterEach(() => jest.restoreAllMocks());
+
+test('defaults from action.yml give a usable Inputs', () => {
+  setInputs({ images: 'ghcr.io/acme/app' });
+  const inputs = getInputs();
+  expect(inputs).toMatchObject({
+    images: ['ghcr.io/acme/app'],
+    tags: [],
+    flavor: ['latest=auto'],
+    context: '.',
+    push: 'auto',
+    dryRun: false,
+    summary: true,
+    load: false,
+    artifactName: 'image-digest',
+    sepTags: '\n',
+  });
+});
+
+test('secrets are masked before use and parsed as id=value', () => {
+  const writes: string[] = [];
+  jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+    writes.push(String(chunk));
+    return true;
+  });
+  setInputs({ images: 'a/b', password: 'pw-123', secrets: 'npm=tok=en\nother=x' });
+  const inputs = getInputs();
+  expect(inputs.secrets).toEqual([
+    { id: 'npm', value: 'tok=en' },
+    { id: 'other', value: 'x' },
+  ]);
+  expect(writes.join('')).toContain('::add-mask::pw-123');
+  expect(writes.join('')).toContain('::add-mask::tok=en');
+});
+
+test.each([
+  [{ images: '' }, 'images: no image name given; expected at least one name such as ghcr.io/acme/app'],
+  [{ push: 'maybe' }, 'push: "maybe" is not a push mode; expected auto, true or false'],
+  [{ 'dry-run': 'yes' }, 'dry-run: "yes" is not a boolean; expected true or false'],
+  [{ 'no-cache': 'ture' }, 'no-cache: "ture" is not a boolean; expected true or false'],
+  [
+    { platforms: 'linux/amd64,linx-arm64' },
+    'platforms: "linx-arm64" is not a platform; expected OS/ARCH[/VARIANT] such as linux/amd64 or linux/arm64/v8, comma separated',
+  ],
+  [{ secrets: 'justavalue' }, 'secrets: entry (value hidden) has no "="; expected ID=VALUE, one per line'],
+  [{ 'secret-files': 'npmrc' }, 'secret-files: entry "npmrc" has no "="; expected ID=PATH, one per line'],
+  [
+    { 'buildx-version': '0.19' },
+    'buildx-version: "0.19" is not a buildx release; expected a version such as 0.19.3, or latest',
+  ],
+])('bad input %j fails with a clear error', (overrides, message) => {
+  setInputs({ images: 'a/b', ...overrides });
+  expect(() => getInputs()).toThrow(message);
+});
+
+test('a secret without "=" is not echoed in the error', () => {
+  setInputs({ images: 'a/b', secrets: 'hunter2' });
+  expect(() => getInputs()).toThrow(/^(?!.*hunter2)/);
+});
+
+test.each([
+  ['ghcr.io/a/b', ['ghcr.io/a/b']],
+  ['a/b, c/d\n e/f ', ['a/b', 'c/d', 'e/f']],
+  ['name=a/b,enable=false\nc/d', ['name=a/b,enable=false', 'c/d']],
+  ['# comment\na/b\n\n', ['a/b']],
+])('imageList(%j)', (value, expected) => {
+  expect(imageList(value)).toEqual(expected);
+});
+
+test.each([
+  ['', []],
+  ['linux/amd64', ['linux/amd64']],
+  ['linux/amd64,linux/arm64/v8\nlinux/arm/v7', ['linux/amd64', 'linux/arm64/v8', 'linux/arm/v7']],
+])('platformList(%j)', (value, expected) => {
+  expect(platformList(value)).toEqual(expected);
+});

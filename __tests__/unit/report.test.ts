@@ -1,0 +1,80 @@
+import { contextFrom } from '../../src/context.js';
+import type { Plan } from '../../src/plan.js';
+import { digestRecord, summaryMarkdown, type Outcome } from '../../src/report.js';
+
+const plan: Plan = {
+  meta: {
+    version: '1.2.3',
+    images: ['ghcr.io/acme/app'],
+    tags: ['ghcr.io/acme/app:1.2.3', 'ghcr.io/acme/app:latest'],
+    tagNames: ['1.2.3', 'latest'],
+    planned: [
+      { name: '1.2.3', moving: false },
+      { name: 'latest', moving: true },
+    ],
+    labels: ['org.opencontainers.image.created=2024-05-01T12:00:00.000Z'],
+    annotations: [],
+  },
+  push: true,
+  pushReason: 'push is auto and the event is push',
+};
+
+const digest = 'sha256:' + 'a'.repeat(64);
+const outcome: Outcome = {
+  digest,
+  imageId: 'sha256:' + 'b'.repeat(64),
+  metadata: '{}',
+  platforms: ['linux/amd64'],
+  durationMs: 4200,
+  pushed: true,
+  refs: [`ghcr.io/acme/app@${digest}`],
+};
+
+test('dry-run summary lists the planned tags and the push decision', () => {
+  expect(summaryMarkdown(plan, undefined)).toBe(
+    [
+      '## Image plan (dry run)',
+      '',
+      '| image | tags |',
+      '| --- | --- |',
+      '| `ghcr.io/acme/app` | `1.2.3` `latest` |',
+      '',
+      '- version: `1.2.3`',
+      '- would push: yes (push is auto and the event is push)',
+      '',
+    ].join('\n'),
+  );
+});
+
+test('build summary has digest, platforms, build time, pushed and the pull command by digest', () => {
+  const md = summaryMarkdown(plan, outcome);
+  expect(md).toContain(`- digest: \`${digest}\``);
+  expect(md).toContain('- platforms: `linux/amd64`');
+  expect(md).toContain('- build time: 4.2 s');
+  expect(md).toContain('- pushed: yes');
+  expect(md).toContain(`docker pull ghcr.io/acme/app@${digest}`);
+});
+
+test('an image that was not pushed has no pull command', () => {
+  const md = summaryMarkdown({ ...plan, push: false, pushReason: 'push is false' }, { ...outcome, pushed: false, refs: [] });
+  expect(md).toContain('- pushed: no (push is false)');
+  expect(md).not.toContain('docker pull');
+});
+
+test('digest record carries what consumers verify against', () => {
+  const context = contextFrom(
+    { GITHUB_SHA: 'c0ffee', GITHUB_REPOSITORY: 'acme/app' },
+    {},
+    new Date(0),
+  );
+  expect(digestRecord(plan, context, outcome)).toEqual({
+    images: ['ghcr.io/acme/app'],
+    tags: ['ghcr.io/acme/app:1.2.3', 'ghcr.io/acme/app:latest'],
+    digest,
+    refs: [`ghcr.io/acme/app@${digest}`],
+    version: '1.2.3',
+    revision: 'c0ffee',
+    source: 'https://github.com/acme/app',
+    created: '2024-05-01T12:00:00.000Z',
+  });
+});
