@@ -1,0 +1,82 @@
+import type { Inputs } from '../inputs.js';
+import type { SecretFile } from './secrets.js';
+
+/** The inputs that go to buildx unchanged. */
+export type BuildInputs = Pick<
+  Inputs,
+  | 'context'
+  | 'file'
+  | 'buildArgs'
+  | 'buildContexts'
+  | 'target'
+  | 'platforms'
+  | 'cacheFrom'
+  | 'cacheTo'
+  | 'noCache'
+  | 'pull'
+  | 'provenance'
+  | 'sbom'
+  | 'builder'
+>;
+
+/** Everything one `docker buildx build` needs. */
+export interface BuildxPlan extends BuildInputs {
+  /** Image labels (`key=value`), from the tag engine. */
+  labels: string[];
+  /** Annotations (`[level:]key=value`), from the tag engine. */
+  annotations: string[];
+  /** Full references (`image:tag`) the build names the image with (and pushes, with `push`). */
+  tags: string[];
+  push: boolean;
+  load: boolean;
+  /** Build secrets, already written to files (see writeSecretFiles). */
+  secrets: SecretFile[];
+  metadataFile: string;
+  iidFile: string;
+  /**
+   * The builder's driver, when known. With the `docker` driver a pushed image is also in the
+   * local image store, and dockerd's BuildKit may refuse `--push --load` ("multiple outputs").
+   */
+  driver?: string;
+}
+
+/** The arguments of `docker` for the build (starting with `buildx build`). Pure. */
+export function buildxArgs(plan: BuildxPlan): string[] {
+  const args = ['buildx', 'build'];
+  if (plan.builder) args.push('--builder', plan.builder);
+  if (plan.file) args.push('--file', plan.file);
+  if (plan.target) args.push('--target', plan.target);
+  if (plan.platforms.length > 0) args.push('--platform', plan.platforms.join(','));
+  for (const arg of plan.buildArgs) args.push('--build-arg', arg);
+  for (const context of plan.buildContexts) args.push('--build-context', context);
+  for (const source of plan.cacheFrom) args.push('--cache-from', source);
+  for (const dest of plan.cacheTo) args.push('--cache-to', dest);
+  if (plan.noCache) args.push('--no-cache');
+  if (plan.pull) args.push('--pull');
+  // `=` form: a value such as "false" or "mode=max" must stay one argument of the flag.
+  if (plan.provenance) args.push(`--provenance=${plan.provenance}`);
+  if (plan.sbom) args.push(`--sbom=${plan.sbom}`);
+  for (const label of plan.labels) args.push('--label', label);
+  for (const annotation of plan.annotations) args.push('--annotation', annotation);
+  for (const tag of plan.tags) args.push('--tag', tag);
+  for (const secret of plan.secrets) args.push('--secret', `id=${secret.id},src=${secret.src}`);
+  if (plan.push) args.push('--push');
+  if (plan.load && !(plan.push && plan.driver === 'docker')) args.push('--load');
+  args.push('--metadata-file', plan.metadataFile);
+  args.push('--iidfile', plan.iidFile);
+  args.push(plan.context || '.');
+  return args;
+}
+
+const SECRET_NAME = /TOKEN|PASSWORD|SECRET|KEY/i;
+
+/** Warnings for build arguments whose name looks like a credential (they end up in the image history). Pure. */
+export function buildArgWarnings(buildArgs: string[]): string[] {
+  return buildArgs
+    .map((arg) => arg.split('=', 1)[0].trim())
+    .filter((name) => SECRET_NAME.test(name))
+    .map(
+      (name) =>
+        `build-args: ${name} looks like a credential; build arguments are stored in the image's history and visible to anyone who pulls it. Pass it with secrets (${name}=...) and read it in the Dockerfile with RUN --mount=type=secret,id=${name}`,
+    );
+}

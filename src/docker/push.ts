@@ -1,0 +1,195 @@
+import * as core from '@actions/core';
+import type { Manifest } from './registry.js';
+
+/** One image's tags, as the tag engine gives them. */
+export interface ImageTags {
+  image: string;
+  tags: { name: string; moving: boolean }[];
+}
+
+export interface TagRef {
+  image: string;
+  tag: string;
+  moving: boolean;
+}
+
+/**
+ * One step of a push, in order:
+ * - `build`: `docker buildx build --push` with these tags (the image is built once, so every
+ *   registry gets the same digest);
+ * - `verify`: each tag's digest, read back from its registry, must be the built one;
+ * - `copy`: each tag is added by copying the manifest (same bytes, same digest) within its repository.
+ */
+export type PushStep =
+  | { kind: 'build'; refs: TagRef[] }
+  | { kind: 'verify'; refs: TagRef[] }
+  | { kind: 'copy'; refs: TagRef[] };
+
+export function refName(ref: TagRef): string {
+  return `${ref.image}:${ref.tag}`;
+}
+
+/**
+ * The ordered push steps. The build pushes the immutable tags (full version, sha) of every
+ * image; they are verified; only then are the moving tags (latest, major, branch...) copied and
+ * verified. An image without any immutable tag has its first tag pushed by the build, since a
+ * manifest copy needs the image's blobs in that repository already. Pure.
+ */
+export function pushSteps(images: ImageTags[]): PushStep[] {
+  const built: TagRef[] = [];
+  const copied: TagRef[] = [];
+  for (const { image, tags } of images) {
+    const seen = new Set<string>();
+    const refs = tags
+      .filter((t) => !seen.has(t.name) && seen.add(t.name))
+      .map((t) => ({ image, tag: t.name, moving: t.moving }));
+    if (refs.length === 0) continue;
+    const immutable = refs.filter((r) => !r.moving);
+    const first = immutable.length > 0 ? immutable : [refs[0]];
+    built.push(...first);
+    copied.push(...refs.filter((r) => !first.includes(r)));
+  }
+  if (built.length === 0) return [];
+  const steps: PushStep[] = [
+    { kind: 'build', refs: built },
+    { kind: 'verify', refs: built },
+  ];
+  if (copied.length > 0)
+    steps.push({ kind: 'copy', refs: copied }, { kind: 'verify', refs: copied });
+  return steps;
+}
+
+/** The full references the build step pushes (the `--tag` values of the build). Pure. */
+export function buildTags(steps: PushStep[]): string[] {
+  return steps.filter((s) => s.kind === 'build').flatMap((s) => s.refs.map(refName));
+}
+
+/** Per image: tags verified in the registry, pushed but not (yet) verified, and not pushed. */
+export interface ImagePushResult {
+  image: string;
+  pushed: string[];
+  unverified: string[];
+  notPushed: string[];
+}
+
+export interface PushReport {
+  /** The digest every tag points to (the built one). */
+  digest: string;
+  images: ImagePushResult[];
+}
+
+/** A push that stopped part way; `report` says which tags made it. */
+export class PushError extends Error {
+  constructor(
+    message: string,
+    readonly report: PushReport,
+  ) {
+    super(message);
+    this.name = 'PushError';
+  }
+}
+
+export interface PushRunner {
+  /** Runs `docker buildx build --push` with these full references; returns the built digest. */
+  build(refs: string[]): Promise<string>;
+  registry: {
+    manifestDigest(image: string, tag: string): Promise<string | undefined>;
+    getManifest(image: string, digest: string): Promise<Manifest>;
+    putManifest(image: string, tag: string, manifest: Manifest): Promise<string>;
+  };
+}
+
+type Status = 'pending' | 'pushed' | 'verified';
+
+/**
+ * Runs the steps in order and stops at the first failure, throwing a PushError whose message
+ * has the cause and, per image, the tags pushed and not pushed. Nothing after a failed step
+ * runs, so no moving tag is touched when the build or a verification failed.
+ */
+export async function runPushSteps(steps: PushStep[], runner: PushRunner): Promise<PushReport> {
+  const status = new Map<string, Status>();
+  const all = steps.flatMap((s) => (s.kind === 'build' || s.kind === 'copy' ? s.refs : []));
+  for (const ref of all) status.set(refName(ref), 'pending');
+  let digest = '';
+  const manifests = new Map<string, Manifest>();
+
+  const report = (): PushReport => pushReport(all, status, digest);
+  try {
+    for (const step of steps) {
+      if (step.kind === 'build') {
+        digest = await runner.build(step.refs.map(refName));
+        for (const ref of step.refs) status.set(refName(ref), 'pushed');
+        if (!digest) {
+          // buildx always reports one when it pushes; without it the first tag's digest is the reference.
+          const first = step.refs[0];
+          digest = (await runner.registry.manifestDigest(first.image, first.tag)) ?? '';
+          if (!digest)
+            throw new Error(`${refName(first)} is not in the registry after the build pushed it`);
+          core.debug(`buildx reported no digest; using ${digest} of ${refName(first)}`);
+        }
+      } else if (step.kind === 'verify') {
+        const problems: string[] = [];
+        for (const ref of step.refs) {
+          const found = await runner.registry.manifestDigest(ref.image, ref.tag);
+          if (found === digest) {
+            status.set(refName(ref), 'verified');
+            core.info(`verified ${refName(ref)}@${digest}`);
+          } else {
+            problems.push(
+              found
+                ? `${refName(ref)} points to ${found}, not to the built ${digest}`
+                : `${refName(ref)} is missing`,
+            );
+          }
+        }
+        if (problems.length > 0) throw new Error(`verification failed: ${problems.join('; ')}`);
+      } else {
+        for (const ref of step.refs) {
+          let manifest = manifests.get(ref.image);
+          if (!manifest) {
+            manifest = await runner.registry.getManifest(ref.image, digest);
+            manifests.set(ref.image, manifest);
+          }
+          await runner.registry.putManifest(ref.image, ref.tag, manifest);
+          status.set(refName(ref), 'pushed');
+          core.info(`tagged ${refName(ref)}`);
+        }
+      }
+    }
+  } catch (error) {
+    const cause = error instanceof Error ? error.message : String(error);
+    const result = report();
+    throw new PushError(`${cause}\n${describePush(result)}`, result);
+  }
+  return report();
+}
+
+function pushReport(refs: TagRef[], status: Map<string, Status>, digest: string): PushReport {
+  const images: ImagePushResult[] = [];
+  for (const ref of refs) {
+    let entry = images.find((i) => i.image === ref.image);
+    if (!entry) {
+      entry = { image: ref.image, pushed: [], unverified: [], notPushed: [] };
+      images.push(entry);
+    }
+    const state = status.get(refName(ref));
+    const list =
+      state === 'verified' ? entry.pushed : state === 'pushed' ? entry.unverified : entry.notPushed;
+    if (!list.includes(ref.tag)) list.push(ref.tag);
+  }
+  return { digest, images };
+}
+
+/** One line per image: which tags were pushed and which not. Pure. */
+export function describePush(report: PushReport): string {
+  return report.images
+    .map((i) => {
+      const parts = [
+        `pushed ${i.pushed.join(', ') || 'nothing'}`,
+        ...(i.unverified.length > 0 ? [`pushed but not verified ${i.unverified.join(', ')}`] : []),
+        ...(i.notPushed.length > 0 ? [`not pushed ${i.notPushed.join(', ')}`] : []),
+      ];
+      return `${i.image}: ${parts.join('; ')}`;
+    })
+    .join('\n');
+}

@@ -1,0 +1,341 @@
+import * as core from '@actions/core';
+import { createHash } from 'node:crypto';
+import type { Credentials } from './config.js';
+
+/** Where an image lives: `host[:port]/repository`, as docker resolves a name. */
+export interface ImageReference {
+  /** The registry as logins know it: `ghcr.io`, `127.0.0.1:5000`, `docker.io` for Docker Hub. */
+  registry: string;
+  /** The host the registry API answers on (`registry-1.docker.io` for Docker Hub). */
+  apiHost: string;
+  /** The repository path, with `library/` for Docker Hub's official images. */
+  repository: string;
+  scheme: 'http' | 'https';
+}
+
+/** A manifest as stored: its exact bytes, so a copy keeps the digest. */
+export interface Manifest {
+  mediaType: string;
+  body: Buffer;
+  digest: string;
+}
+
+export const MANIFEST_TYPES = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+];
+
+/**
+ * Parses an image name (`ghcr.io/acme/app`, `localhost:5000/app`, `user/app`, `alpine`) the way
+ * docker does: the first path component is a registry host when it has a `.` or `:` or is
+ * `localhost`; otherwise the image is on Docker Hub. A trailing `:tag` or `@digest` is ignored.
+ * Loopback hosts are spoken to over plain HTTP, as docker does. Pure.
+ */
+export function parseReference(image: string): ImageReference {
+  let name = image.trim().replace(/@.*$/, '');
+  const lastSlash = name.lastIndexOf('/');
+  const colon = name.lastIndexOf(':');
+  if (colon > lastSlash) name = name.slice(0, colon);
+
+  const slash = name.indexOf('/');
+  const first = slash < 0 ? '' : name.slice(0, slash);
+  const hasHost =
+    first !== '' && (first.includes('.') || first.includes(':') || first === 'localhost');
+  let registry = hasHost ? first : 'docker.io';
+  let repository = hasHost ? name.slice(slash + 1) : name;
+  if (['index.docker.io', 'registry-1.docker.io'].includes(registry)) registry = 'docker.io';
+  if (registry === 'docker.io' && !repository.includes('/')) repository = `library/${repository}`;
+  if (!repository || repository.startsWith('/') || repository.endsWith('/')) {
+    throw new Error(
+      `"${image}" is not an image name; expected [host[:port]/]path such as ghcr.io/acme/app`,
+    );
+  }
+  return {
+    registry,
+    apiHost: registry === 'docker.io' ? 'registry-1.docker.io' : registry,
+    repository,
+    scheme: isLoopback(registry) ? 'http' : 'https',
+  };
+}
+
+function isLoopback(registry: string): boolean {
+  const host = registry.startsWith('[')
+    ? registry.slice(0, registry.indexOf(']') + 1)
+    : registry.split(':')[0];
+  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export interface Challenge {
+  scheme: string;
+  params: Record<string, string>;
+}
+
+/**
+ * Parses a `WWW-Authenticate` header (`Bearer realm="...",service="...",scope="..."` or
+ * `Basic realm="..."`). When several challenges are joined in one header, Bearer wins. Pure.
+ */
+export function parseWwwAuthenticate(header: string | null | undefined): Challenge | undefined {
+  if (!header) return undefined;
+  const challenges: Challenge[] = [];
+  // scheme token, then key=value pairs where a quoted value may hold commas (scope="...:pull,push").
+  const token =
+    /\s*([A-Za-z][\w-]*)(?:\s+|$)|\s*([A-Za-z_][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?/gy;
+  let match: RegExpExecArray | null;
+  while (token.lastIndex < header.length && (match = token.exec(header)) !== null) {
+    if (match[1] !== undefined) {
+      challenges.push({ scheme: match[1].toLowerCase(), params: {} });
+    } else if (challenges.length > 0) {
+      const value = match[3] !== undefined ? match[3].replace(/\\(.)/g, '$1') : (match[4] ?? '');
+      challenges[challenges.length - 1].params[match[2].toLowerCase()] = value;
+    }
+  }
+  return challenges.find((c) => c.scheme === 'bearer') ?? challenges[0];
+}
+
+export interface RegistryClientOptions {
+  /** Credentials for a registry (as in ImageReference.registry); undefined means anonymous. */
+  credentials?: (registry: string) => Credentials | undefined;
+  /** Bound of every request, token requests included. */
+  timeoutMs?: number;
+  fetch?: typeof fetch;
+}
+
+type Access = 'pull' | 'push';
+
+/**
+ * A small client of the registry HTTP API (distribution v2) for reading and copying manifests:
+ * anonymous, Basic and Bearer-token auth, a bounded timeout on every request. Errors name the
+ * registry, the image and tag and the HTTP status, never a credential.
+ */
+export class RegistryClient {
+  private readonly credentials: (registry: string) => Credentials | undefined;
+  private readonly timeoutMs: number;
+  private readonly fetch: typeof fetch;
+  private readonly authorization = new Map<string, string>();
+
+  constructor(options: RegistryClientOptions = {}) {
+    this.credentials = options.credentials ?? (() => undefined);
+    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.fetch = options.fetch ?? globalThis.fetch;
+  }
+
+  /** The digest `image:tag` points to, or undefined when the tag does not exist. */
+  async manifestDigest(image: string, tag: string): Promise<string | undefined> {
+    const ref = parseReference(image);
+    const what = `reading the digest of ${image}:${tag}`;
+    const head = await this.request(ref, what, 'HEAD', `manifests/${tag}`, 'pull');
+    if (head.status === 404) return undefined;
+    if (!head.ok) throw await this.failure(ref, what, head);
+    const digest = head.headers.get('docker-content-digest');
+    if (digest) return digest;
+    // Some registries leave the header out of HEAD answers: the digest is the hash of the bytes.
+    const get = await this.request(ref, what, 'GET', `manifests/${tag}`, 'pull');
+    if (get.status === 404) return undefined;
+    if (!get.ok) throw await this.failure(ref, what, get);
+    const body = Buffer.from(await get.arrayBuffer());
+    return get.headers.get('docker-content-digest') ?? sha256(body);
+  }
+
+  /** The manifest stored under `digest`, byte for byte, checked against the digest. */
+  async getManifest(image: string, digest: string): Promise<Manifest> {
+    const ref = parseReference(image);
+    const what = `reading the manifest ${image}@${digest}`;
+    const response = await this.request(ref, what, 'GET', `manifests/${digest}`, 'pull');
+    if (!response.ok) throw await this.failure(ref, what, response);
+    const body = Buffer.from(await response.arrayBuffer());
+    if (digest.startsWith('sha256:') && sha256(body) !== digest) {
+      throw new Error(
+        `${what}: ${ref.registry} answered with content whose digest is ${sha256(body)}`,
+      );
+    }
+    return { mediaType: mediaTypeOf(response.headers.get('content-type'), body), body, digest };
+  }
+
+  /** Stores `manifest` under `tag` (same bytes, same media type, so the same digest); returns the digest. */
+  async putManifest(image: string, tag: string, manifest: Manifest): Promise<string> {
+    const ref = parseReference(image);
+    const what = `tagging ${image}:${tag}`;
+    const response = await this.request(ref, what, 'PUT', `manifests/${tag}`, 'push', manifest);
+    if (!response.ok) throw await this.failure(ref, what, response);
+    await response.body?.cancel();
+    const digest = response.headers.get('docker-content-digest') ?? manifest.digest;
+    if (digest !== manifest.digest) {
+      throw new Error(
+        `${what}: ${ref.registry} stored the manifest as ${digest}, expected ${manifest.digest}`,
+      );
+    }
+    return digest;
+  }
+
+  private async request(
+    ref: ImageReference,
+    what: string,
+    method: string,
+    path: string,
+    access: Access,
+    manifest?: Manifest,
+  ): Promise<Response> {
+    const url = `${ref.scheme}://${ref.apiHost}/v2/${ref.repository}/${path}`;
+    const key = `${ref.apiHost}/${ref.repository}:${access}`;
+    const send = (authorization: string | undefined): Promise<Response> =>
+      this.send(ref, what, url, {
+        method,
+        headers: {
+          ...(manifest
+            ? { 'Content-Type': manifest.mediaType }
+            : { Accept: MANIFEST_TYPES.join(', ') }),
+          ...(authorization ? { Authorization: authorization } : {}),
+        },
+        ...(manifest ? { body: new Uint8Array(manifest.body) } : {}),
+      });
+
+    let response = await send(this.authorization.get(key));
+    if (response.status !== 401) return response;
+    await response.body?.cancel();
+    const challenge = parseWwwAuthenticate(response.headers.get('www-authenticate'));
+    const authorization = await this.authorize(ref, what, challenge, access);
+    if (!authorization) return response;
+    this.authorization.set(key, authorization);
+    response = await send(authorization);
+    return response;
+  }
+
+  /** The Authorization header that answers a challenge, or undefined when there is nothing to try. */
+  private async authorize(
+    ref: ImageReference,
+    what: string,
+    challenge: Challenge | undefined,
+    access: Access,
+  ): Promise<string | undefined> {
+    const credentials = this.credentials(ref.registry);
+    const basic = credentials
+      ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+      : undefined;
+    if (challenge?.scheme !== 'bearer') return basic;
+
+    const realm = challenge.params.realm;
+    if (!realm)
+      throw new Error(`${what}: ${ref.registry} asked for a token without saying where to get it`);
+    const tokenUrl = new URL(realm);
+    if (challenge.params.service) tokenUrl.searchParams.set('service', challenge.params.service);
+    tokenUrl.searchParams.set(
+      'scope',
+      `repository:${ref.repository}:${access === 'push' ? 'pull,push' : 'pull'}`,
+    );
+    core.debug(
+      `registry token: ${tokenUrl.origin}${tokenUrl.pathname} for ${tokenUrl.searchParams.get('scope')}`,
+    );
+    const response = await this.send(ref, what, tokenUrl.toString(), {
+      method: 'GET',
+      headers: basic ? { Authorization: basic } : {},
+    });
+    if (!response.ok) {
+      await response.body?.cancel();
+      throw new Error(
+        `${what}: ${statusMeaning(ref.registry, response.status, credentials)} (token request to ${tokenUrl.host}, HTTP ${response.status})`,
+      );
+    }
+    const json = (await response.json().catch(() => ({}))) as {
+      token?: unknown;
+      access_token?: unknown;
+    };
+    const token = typeof json.token === 'string' ? json.token : json.access_token;
+    if (typeof token !== 'string' || !token) {
+      throw new Error(
+        `${what}: the token service ${tokenUrl.host} of ${ref.registry} answered without a token`,
+      );
+    }
+    return `Bearer ${token}`;
+  }
+
+  private async send(
+    ref: ImageReference,
+    what: string,
+    url: string,
+    init: RequestInit,
+  ): Promise<Response> {
+    try {
+      return await this.fetch(url, {
+        ...init,
+        redirect: 'follow',
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const host = new URL(url).host;
+      if (
+        error instanceof Error &&
+        (error.name === 'TimeoutError' || error.name === 'AbortError')
+      ) {
+        throw new Error(
+          `${what}: ${host} did not answer within ${Math.round(this.timeoutMs / 1000)} s`,
+        );
+      }
+      const cause =
+        error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`${what}: cannot reach ${ref.scheme}://${host} (${cause || message})`);
+    }
+  }
+
+  private async failure(ref: ImageReference, what: string, response: Response): Promise<Error> {
+    const text =
+      response.status === 401 || response.status === 403
+        ? ''
+        : await response.text().catch(() => '');
+    if (response.status === 401 || response.status === 403) await response.body?.cancel();
+    const detail = registryErrors(text);
+    const meaning = statusMeaning(ref.registry, response.status, this.credentials(ref.registry));
+    return new Error(`${what}: ${meaning} (HTTP ${response.status}${detail ? `: ${detail}` : ''})`);
+  }
+}
+
+function statusMeaning(
+  registry: string,
+  status: number,
+  credentials: Credentials | undefined,
+): string {
+  if (status === 401 || status === 403) {
+    return credentials
+      ? `${registry} refused the credentials for "${credentials.username}"`
+      : `${registry} requires a login and the action has none for it (set registry, username and password)`;
+  }
+  if (status === 404) return `${registry} has no such manifest or repository`;
+  return `${registry} answered an error`;
+}
+
+/** The `errors` of a registry's JSON error answer, shortened. */
+function registryErrors(text: string): string {
+  try {
+    const parsed = JSON.parse(text) as { errors?: { code?: unknown; message?: unknown }[] };
+    if (Array.isArray(parsed.errors)) {
+      return parsed.errors
+        .map((e) =>
+          [e.code, e.message].filter((part) => typeof part === 'string' && part).join(' '),
+        )
+        .filter(Boolean)
+        .join('; ')
+        .slice(0, 300);
+    }
+  } catch {
+    // Not JSON: fall through to the plain text.
+  }
+  return text.trim().slice(0, 200);
+}
+
+function mediaTypeOf(contentType: string | null, body: Buffer): string {
+  const type = (contentType ?? '').split(';')[0].trim();
+  if (MANIFEST_TYPES.includes(type)) return type;
+  try {
+    const parsed = JSON.parse(body.toString('utf8')) as { mediaType?: unknown };
+    if (typeof parsed.mediaType === 'string') return parsed.mediaType;
+  } catch {
+    // A manifest is JSON; the registry's Content-Type is used when it is not.
+  }
+  return type || MANIFEST_TYPES[0];
+}
+
+export function sha256(body: Buffer): string {
+  return `sha256:${createHash('sha256').update(body).digest('hex')}`;
+}
