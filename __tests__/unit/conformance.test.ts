@@ -1,0 +1,158 @@
+// Runs docker/metadata-action's own test cases (data in ../shared/conformance/metadata-action)
+// through computeMeta, following cases.json's harness_algorithm. Cases where we deliberately
+// do better are listed, with the reason and the expected difference, in
+// conformance-divergences.json; every other case must match exactly.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { contextFrom, type Payload } from '../../src/context.js';
+import { computeMeta, type Meta } from '../../src/tags/index.js';
+import { metaJson, metaOutputs } from '../../src/tags/outputs.js';
+
+interface Case {
+  id: string;
+  kind: string;
+  env: Record<string, string>;
+  extraEnv: Record<string, string>;
+  eventJson: string | null;
+  annotationLevels?: string[];
+  effectiveInputs: {
+    images: string[];
+    tags: string[];
+    flavor: string[];
+    labels: string[];
+    annotations: string[];
+    sepTags: string;
+    sepLabels: string;
+    sepAnnotations: string;
+  };
+  expected: {
+    version?: string | null;
+    tags: string[];
+    tagNames?: string[];
+    labels?: string[];
+    annotations?: string[];
+    json?: unknown;
+    tagsJoined?: string;
+  };
+}
+
+interface CaseFile {
+  conventions: { frozenNow: string; frozenCommitDate: string };
+  cases: Case[];
+}
+
+interface Divergence {
+  id: string;
+  reason: string;
+  /** Tag names metadata-action gives that we do not (the rest must match exactly). */
+  withoutTags: string[];
+}
+
+const root = fileURLToPath(
+  new URL('../../../shared/conformance/metadata-action/', import.meta.url),
+);
+const present = existsSync(`${root}cases.json`);
+const data: CaseFile | undefined = present
+  ? (JSON.parse(readFileSync(`${root}cases.json`, 'utf8')) as CaseFile)
+  : undefined;
+const divergences = JSON.parse(
+  readFileSync(new URL('./conformance-divergences.json', import.meta.url), 'utf8'),
+) as Divergence[];
+
+function fixture(name: string): Payload {
+  return JSON.parse(readFileSync(`${root}fixtures/${name}`, 'utf8')) as Payload;
+}
+
+/** harness_algorithm steps 1-7, then our engine (step 8's "run the implementation"). */
+function run(c: Case, files: CaseFile): Meta {
+  const env = { ...c.env, ...c.extraEnv };
+  const payload: Payload = c.eventJson ? fixture(c.eventJson) : {};
+  payload.repository = fixture('repo.json');
+  const now = new Date(files.conventions.frozenNow);
+  const context = contextFrom(env, payload, now);
+  context.commitDate = new Date(files.conventions.frozenCommitDate);
+  const inputs = c.effectiveInputs;
+  return computeMeta(
+    {
+      images: inputs.images,
+      tags: inputs.tags,
+      flavor: inputs.flavor,
+      labels: inputs.labels,
+      annotations: inputs.annotations,
+      tagPattern: '',
+    },
+    context,
+    now,
+    { annotationLevels: c.annotationLevels },
+  );
+}
+
+/** Removes `name` tags (bare or `image:name`) from a list. */
+function without(tags: string[], names: string[]): string[] {
+  return tags.filter((tag) => !names.some((name) => tag === name || tag.endsWith(`:${name}`)));
+}
+
+if (!data) {
+  test.skip(`metadata-action conformance: ${root} is absent, so the cases cannot run`, () => {});
+} else {
+  const files = data;
+  const byId = new Map(divergences.map((d) => [d.id, d]));
+  const bake = files.cases.filter((c) => c.kind.startsWith('bakeFile'));
+  const runnable = files.cases.filter((c) => !c.kind.startsWith('bakeFile'));
+
+  test('every divergence names an existing, runnable case and says why', () => {
+    for (const d of divergences) {
+      expect(runnable.map((c) => c.id)).toContain(d.id);
+      expect(d.reason.length).toBeGreaterThan(20);
+      expect(d.withoutTags.length).toBeGreaterThan(0);
+    }
+  });
+
+  describe('metadata-action cases that we match exactly', () => {
+    test.each(runnable.filter((c) => !byId.has(c.id)).map((c) => [c.id, c] as const))(
+      '%s',
+      (_id, c) => {
+        const meta = run(c, files);
+        const { expected } = c;
+        if (expected.version !== undefined) expect(meta.version).toBe(expected.version ?? '');
+        expect(meta.tags).toEqual(expected.tags);
+        if (expected.labels) expect([...meta.labels].sort()).toEqual(expected.labels);
+        if (expected.annotations && !c.annotationLevels) {
+          expect([...meta.annotations].sort()).toEqual([...expected.annotations].sort());
+        }
+        if (expected.tagNames) expect(meta.tagNames).toEqual(expected.tagNames);
+        if (expected.json !== undefined) expect(metaJson(meta)).toEqual(expected.json);
+        if (expected.tagsJoined !== undefined) {
+          const inputs = c.effectiveInputs;
+          const out = metaOutputs(meta, {
+            tags: inputs.sepTags,
+            labels: inputs.sepLabels,
+            annotations: inputs.sepAnnotations,
+          });
+          expect(out.tags).toBe(expected.tagsJoined);
+          expect(JSON.parse(out.json)).toEqual(metaJson(meta));
+        }
+      },
+    );
+  });
+
+  describe('metadata-action cases where we deliberately differ', () => {
+    test.each(
+      runnable.filter((c) => byId.has(c.id)).map((c) => [c.id, byId.get(c.id)!.reason, c] as const),
+    )('%s: %s', (id, _reason, c) => {
+      const { withoutTags } = byId.get(id)!;
+      const meta = run(c, files);
+      expect(c.expected.tags).not.toEqual(meta.tags);
+      expect(meta.tags).toEqual(without(c.expected.tags, withoutTags));
+      if (c.expected.version !== undefined) expect(meta.version).toBe(c.expected.version ?? '');
+      if (c.expected.labels) expect([...meta.labels].sort()).toEqual(c.expected.labels);
+    });
+  });
+
+  describe('bake-file cases', () => {
+    test.skip.each(bake.map((c) => [c.id]))(
+      '%s (skipped: build-tag-push has no bake-file output)',
+      () => {},
+    );
+  });
+}
