@@ -1,12 +1,13 @@
 import * as core from '@actions/core';
 import { getExecOutput } from '@actions/exec';
-import { HttpClient } from '@actions/http-client';
+import { HttpClient, type HttpClientResponse } from '@actions/http-client';
 import * as tc from '@actions/tool-cache';
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import * as semver from 'semver';
 
 /**
@@ -241,7 +242,11 @@ async function downloadVerified(
   timeoutMs: number,
 ): Promise<string> {
   const { assetName, assetUrl, checksumsUrl } = download;
-  const checksums = await getText(checksumsUrl, timeoutMs);
+  const checksums = await httpGet(checksumsUrl, timeoutMs, true, async (response) => {
+    const body = await response.readBody();
+    expectOk(checksumsUrl, response);
+    return body;
+  });
   const expected = parseChecksums(checksums, assetName);
   if (!expected) {
     throw new Error(
@@ -250,19 +255,28 @@ async function downloadVerified(
     );
   }
 
+  // Not tc.downloadTool: its requests cannot be aborted and it retries for minutes after a
+  // stall, which would keep the step's process alive past any timeout.
   core.info(`Downloading ${assetUrl}`);
-  let file: string;
+  const temp = process.env.RUNNER_TEMP || os.tmpdir();
+  await fs.mkdir(temp, { recursive: true });
+  const file = path.join(temp, `${assetName}-${randomUUID()}`);
   try {
-    file = await withTimeout(tc.downloadTool(assetUrl), timeoutMs, `downloading ${assetUrl}`);
-  } catch (error) {
-    if (error instanceof tc.HTTPError) {
-      throw new Error(`buildx-version: GET ${assetUrl} answered HTTP ${error.httpStatusCode}`);
-    }
-    throw error;
-  }
-
-  try {
-    const actual = await sha256File(file);
+    const actual = await httpGet(assetUrl, timeoutMs, true, async (response) => {
+      expectOk(assetUrl, response);
+      const hash = createHash('sha256');
+      await pipeline(
+        response.message,
+        async function* (source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            hash.update(chunk);
+            yield chunk;
+          }
+        },
+        createWriteStream(file),
+      );
+      return hash.digest('hex');
+    });
     if (actual !== expected) {
       throw new Error(
         `buildx-version: refusing ${assetName} from ${assetUrl}: its sha256 is ${actual}, ` +
@@ -285,16 +299,13 @@ export async function resolveLatestBuildx(
   timeoutMs: number = DOWNLOAD_TIMEOUT_MS,
 ): Promise<string> {
   const url = buildxLatestUrl(mirror);
-  const client = new HttpClient(USER_AGENT, [], {
-    allowRedirects: false,
-    allowRetries: true,
-    maxRetries: 2,
-    socketTimeout: timeoutMs,
+  const { status, location } = await httpGet(url, timeoutMs, false, async (response) => {
+    await response.readBody();
+    return {
+      status: response.message.statusCode ?? 0,
+      location: response.message.headers.location,
+    };
   });
-  const response = await withTimeout(client.get(url), timeoutMs, `GET ${url}`);
-  await response.readBody();
-  const status = response.message.statusCode ?? 0;
-  const location = response.message.headers.location;
   const version =
     status >= 300 && status < 400 && location ? parseLatestLocation(location) : undefined;
   if (!version) {
@@ -306,6 +317,52 @@ export async function resolveLatestBuildx(
   }
   core.info(`Latest buildx release: ${version} (${url} -> ${location})`);
   return version;
+}
+
+/**
+ * One GET, proxy-aware (@actions/http-client honours https_proxy and no_proxy), 5xx retried,
+ * and bounded: at the deadline the request and its socket are destroyed, not left running.
+ */
+async function httpGet<T>(
+  url: string,
+  timeoutMs: number,
+  followRedirects: boolean,
+  use: (response: HttpClientResponse) => Promise<T>,
+): Promise<T> {
+  const client = new HttpClient(USER_AGENT, [], {
+    allowRedirects: followRedirects,
+    allowRetries: true,
+    maxRetries: 2,
+    socketTimeout: timeoutMs,
+  });
+  let response: HttpClientResponse | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(new Error(`buildx-version: GET ${url} did not finish within ${timeoutMs / 1000} s`)),
+      timeoutMs,
+    );
+  });
+  let settled = false;
+  const work = client.get(url).then((r) => {
+    response = r;
+    if (settled) throw new Error(`GET ${url}: answered after the deadline`);
+    return use(r);
+  });
+  try {
+    return await Promise.race([work, deadline]);
+  } finally {
+    settled = true;
+    clearTimeout(timer);
+    response?.message.destroy();
+    client.dispose();
+  }
+}
+
+function expectOk(url: string, response: HttpClientResponse): void {
+  const status = response.message.statusCode ?? 0;
+  if (status !== 200) throw new Error(`buildx-version: GET ${url} answered HTTP ${status}`);
 }
 
 export interface EnsureOptions {
@@ -409,42 +466,6 @@ async function linkPlugin(binary: string, dockerConfig: string): Promise<string>
     await fs.chmod(plugin, 0o755);
   }
   return plugin;
-}
-
-async function getText(url: string, timeoutMs: number): Promise<string> {
-  const client = new HttpClient(USER_AGENT, [], {
-    allowRetries: true,
-    maxRetries: 2,
-    socketTimeout: timeoutMs,
-  });
-  const response = await withTimeout(client.get(url), timeoutMs, `GET ${url}`);
-  const body = await withTimeout(response.readBody(), timeoutMs, `GET ${url}`);
-  const status = response.message.statusCode ?? 0;
-  if (status !== 200) {
-    throw new Error(`buildx-version: GET ${url} answered HTTP ${status}`);
-  }
-  return body;
-}
-
-async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`buildx-version: ${what} did not finish within ${ms / 1000} s`)),
-      ms,
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
 }
 
 function nodeArch(): string {
