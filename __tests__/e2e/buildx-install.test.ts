@@ -1,10 +1,19 @@
 import * as tc from '@actions/tool-cache';
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, realpathSync } from 'node:fs';
+import {
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildxDownload, ensureBuildx, installBuildx } from '../../src/docker/buildx-install.js';
+import { createDockerConfig } from '../../src/docker/config.js';
 import { startReleaseServer, type ReleaseServer } from './release-server.js';
 
 // The machine's own buildx, served as if it were each release's asset. The release server is
@@ -153,8 +162,6 @@ test('a stalled download fails at the timeout and caches nothing', async () => {
 });
 
 describe('ensureBuildx with the machine buildx', () => {
-  const userDockerConfig = () => newConfig();
-
   test('keeps the runner buildx when it is not older than the requested release', async () => {
     const before = server.requests.length;
     const dockerConfig = newConfig();
@@ -162,7 +169,6 @@ describe('ensureBuildx with the machine buildx', () => {
       version: '0.10.0',
       mirror: server.url,
       dockerConfig,
-      userDockerConfig: userDockerConfig(),
     });
     expect(result.installed).toBe(false);
     expect(result.version).toMatch(/^0\.13\.1/);
@@ -177,7 +183,6 @@ describe('ensureBuildx with the machine buildx', () => {
       mirror: server.url,
       dockerConfig,
       needed: { version: '0.14', feature: '--prefer-index' },
-      userDockerConfig: userDockerConfig(),
     });
     expect(result).toEqual({ version: NEWER, installed: true });
     expect(server.count(assetPath(NEWER))).toBe(1);
@@ -191,7 +196,6 @@ describe('ensureBuildx with the machine buildx', () => {
         version: BAD_SUM,
         mirror: server.url,
         dockerConfig,
-        userDockerConfig: userDockerConfig(),
       }),
     ).rejects.toThrow(`refusing ${asset(BAD_SUM)}`);
     expect(readdirSync(dockerConfig)).toEqual([]);
@@ -203,20 +207,29 @@ describe('ensureBuildx with the machine buildx', () => {
         version: '',
         dockerConfig: newConfig(),
         needed: { version: '0.14', feature: '--prefer-index' },
-        userDockerConfig: userDockerConfig(),
       }),
     ).rejects.toThrow(
       /^--prefer-index needs buildx >= 0\.14, found 0\.13\.1\S*; set this action's buildx-version input/,
     );
   });
 
-  test("uses the plugin that setup-buildx-action put into the user's Docker config", async () => {
-    const user = userDockerConfig();
-    const dockerConfig = newConfig();
+  test("an install replaces the link to the user's plugin in the action's config only", async () => {
+    // As docker/setup-buildx-action leaves it: a buildx plugin in the user's Docker config.
+    const user = newConfig();
     await installBuildx({ version: GOOD, mirror: server.url, dockerConfig: user });
-    const result = await ensureBuildx({ version: '', dockerConfig, userDockerConfig: user });
+    const userPlugin = join(user, 'cli-plugins', 'docker-buildx');
+    const userTarget = readlinkSync(userPlugin);
 
-    expect(result.installed).toBe(false);
-    expect(pluginPath(dockerConfig)).toBe(join(dockerConfig, 'cli-plugins', 'docker-buildx'));
+    const dockerConfig = createDockerConfig({ tempRoot: work, userConfigDir: user });
+    const ours = join(dockerConfig, 'cli-plugins', 'docker-buildx');
+    expect(realpathSync(ours)).toBe(realpathSync(userPlugin));
+
+    const result = await ensureBuildx({ version: NEWER, mirror: server.url, dockerConfig });
+    expect(result).toEqual({ version: NEWER, installed: true });
+    expect(realpathSync(ours)).toBe(
+      join(tc.find('docker-buildx', NEWER, process.arch), 'docker-buildx'),
+    );
+    expect(readlinkSync(userPlugin)).toBe(userTarget);
+    expect(pluginPath(dockerConfig)).toBe(ours);
   });
 });

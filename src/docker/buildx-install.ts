@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import * as semver from 'semver';
+import { dockerEnv } from './config.js';
 
 /**
  * Where docker/buildx publishes its releases. A release `v<version>` holds one
@@ -369,14 +370,13 @@ export interface EnsureOptions {
   /** The buildx-version input: '' (use the runner's), `latest` or `0.19.3`. */
   version: string;
   mirror?: string;
+  /**
+   * The action's own DOCKER_CONFIG (config.ts createDockerConfig): it links the user's CLI
+   * plugins, so a buildx that docker/setup-buildx-action installed counts as the runner's.
+   */
   dockerConfig: string;
   /** The build asks for a feature that needs at least this buildx. */
   needed?: BuildxNeed;
-  /**
-   * The Docker config dir in force before the action's own: docker/setup-buildx-action installs
-   * its plugin there. Defaults to DOCKER_CONFIG or `~/.docker`.
-   */
-  userDockerConfig?: string;
   timeoutMs?: number;
 }
 
@@ -393,7 +393,6 @@ export interface EnsuredBuildx {
  */
 export async function ensureBuildx(options: EnsureOptions): Promise<EnsuredBuildx> {
   const { dockerConfig, needed } = options;
-  await adoptUserPlugin(options.userDockerConfig ?? defaultDockerConfig(), dockerConfig);
   const found = await findBuildx(dockerConfig);
   core.info(found ? `buildx on the runner: ${found}` : 'buildx on the runner: none');
 
@@ -423,7 +422,7 @@ export async function ensureBuildx(options: EnsureOptions): Promise<EnsuredBuild
 export async function findBuildx(dockerConfig: string): Promise<string | undefined> {
   try {
     const result = await getExecOutput('docker', ['buildx', 'version'], {
-      env: { ...stringEnv(), DOCKER_CONFIG: dockerConfig },
+      env: dockerEnv(dockerConfig),
       silent: true,
       ignoreReturnCode: true,
     });
@@ -438,24 +437,12 @@ export async function findBuildx(dockerConfig: string): Promise<string | undefin
   }
 }
 
-/**
- * docker looks for plugins in `$DOCKER_CONFIG/cli-plugins` and system dirs only; with the
- * action's own DOCKER_CONFIG a buildx that setup-buildx-action put into the user's config dir
- * would be invisible, so it is linked into ours (the user's dir is only read).
- */
-async function adoptUserPlugin(userDockerConfig: string, dockerConfig: string): Promise<void> {
-  if (path.resolve(userDockerConfig) === path.resolve(dockerConfig)) return;
-  const theirs = path.join(userDockerConfig, 'cli-plugins', pluginName());
-  const ours = path.join(dockerConfig, 'cli-plugins', pluginName());
-  if (!(await exists(theirs)) || (await exists(ours))) return;
-  await linkPlugin(theirs, dockerConfig);
-  core.info(`Using the buildx plugin of ${userDockerConfig}`);
-}
-
 async function linkPlugin(binary: string, dockerConfig: string): Promise<string> {
   const dir = path.join(dockerConfig, 'cli-plugins');
   const plugin = path.join(dir, pluginName());
   await fs.mkdir(dir, { recursive: true });
+  // The entry may be createDockerConfig's link to the user's plugin: removing a link leaves
+  // the user's file alone.
   await fs.rm(plugin, { force: true });
   try {
     await fs.symlink(binary, plugin);
@@ -490,23 +477,4 @@ function releaseBase(mirror?: string): URL {
   }
   if (!url.pathname.endsWith('/')) url.pathname += '/';
   return url;
-}
-
-function defaultDockerConfig(): string {
-  return process.env.DOCKER_CONFIG || path.join(os.homedir(), '.docker');
-}
-
-async function exists(file: string): Promise<boolean> {
-  return fs.access(file).then(
-    () => true,
-    () => false,
-  );
-}
-
-function stringEnv(): Record<string, string> {
-  return Object.fromEntries(
-    Object.entries(process.env).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined,
-    ),
-  );
 }
