@@ -2,7 +2,9 @@ import * as core from '@actions/core';
 import {
   chmodSync,
   existsSync,
+  mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   symlinkSync,
   writeFileSync,
@@ -11,12 +13,11 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 /**
- * Entries of the user's Docker config directory that the action's own directory links to:
- * CLI plugins (buildx itself may live in `cli-plugins`), buildx's builders (the `builder`
- * input names one created by docker/setup-buildx-action) and docker contexts (a builder may
- * run on a non-default context).
+ * Directories of the user's Docker config that the action's own one links to: buildx's
+ * builders (the `builder` input names one created by docker/setup-buildx-action) and docker
+ * contexts (a builder may run on a non-default context).
  */
-const LINKED = ['cli-plugins', 'buildx', 'contexts'];
+const LINKED = ['buildx', 'contexts'];
 
 /** Keys of the user's config.json carried over; `credsStore` is not, so logins land in our file. */
 interface UserConfig {
@@ -54,6 +55,12 @@ export function createDockerConfig(options: DockerConfigOptions = {}): string {
     const target = join(userDir, name);
     if (existsSync(target)) symlinkSync(target, join(dir, name));
   }
+  // CLI plugins (buildx itself may be one) are linked one by one into a directory of our own:
+  // installing a buildx release replaces the entry in ours, never a file of the user's.
+  const plugins = join(userDir, 'cli-plugins');
+  mkdirSync(join(dir, 'cli-plugins'), { mode: 0o700 });
+  for (const entry of listDir(plugins))
+    symlinkSync(join(plugins, entry), join(dir, 'cli-plugins', entry));
 
   const user = readUserConfig(join(userDir, 'config.json'));
   const config: UserConfig = { auths: isRecord(user.auths) ? user.auths : {} };
@@ -129,6 +136,14 @@ export function credentialsFromConfig(
     }
     return username && password ? { username, password } : undefined;
   };
+}
+
+function listDir(path: string): string[] {
+  try {
+    return readdirSync(path);
+  } catch {
+    return [];
+  }
 }
 
 function readUserConfig(path: string): UserConfig {

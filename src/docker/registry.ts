@@ -81,7 +81,7 @@ export function parseWwwAuthenticate(header: string | null | undefined): Challen
   const challenges: Challenge[] = [];
   // scheme token, then key=value pairs where a quoted value may hold commas (scope="...:pull,push").
   const token =
-    /\s*([A-Za-z][\w-]*)(?:\s+|$)|\s*([A-Za-z_][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?/gy;
+    /\s*([A-Za-z][\w-]*)(?!\s*=)(?:\s+|$)|\s*([A-Za-z_][\w-]*)\s*=\s*(?:"((?:[^"\\]|\\.)*)"|([^,\s]*))\s*,?/gy;
   let match: RegExpExecArray | null;
   while (token.lastIndex < header.length && (match = token.exec(header)) !== null) {
     if (match[1] !== undefined) {
@@ -264,18 +264,20 @@ export class RegistryClient {
       });
     } catch (error) {
       const host = new URL(url).host;
-      if (
-        error instanceof Error &&
-        (error.name === 'TimeoutError' || error.name === 'AbortError')
-      ) {
-        throw new Error(
-          `${what}: ${host} did not answer within ${Math.round(this.timeoutMs / 1000)} s`,
-        );
+      // fetch rejects with a DOMException (TimeoutError) on timeout: checked by name, not by class.
+      const { name, message, cause } = (error ?? {}) as {
+        name?: unknown;
+        message?: unknown;
+        cause?: unknown;
+      };
+      if (name === 'TimeoutError' || name === 'AbortError') {
+        const limit =
+          this.timeoutMs >= 1000 ? `${this.timeoutMs / 1000} s` : `${this.timeoutMs} ms`;
+        throw new Error(`${what}: ${host} did not answer within ${limit}`);
       }
-      const cause =
-        error instanceof Error && error.cause instanceof Error ? error.cause.message : '';
-      const message = error instanceof Error ? error.message : String(error);
-      throw new Error(`${what}: cannot reach ${ref.scheme}://${host} (${cause || message})`);
+      const causeMessage = (cause as { message?: unknown } | undefined)?.message;
+      const reason = typeof causeMessage === 'string' ? causeMessage : String(message ?? error);
+      throw new Error(`${what}: cannot reach ${ref.scheme}://${host} (${reason})`);
     }
   }
 

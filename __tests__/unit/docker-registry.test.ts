@@ -1,0 +1,343 @@
+import { createHash } from 'node:crypto';
+import {
+  parseReference,
+  parseWwwAuthenticate,
+  RegistryClient,
+  type ImageReference,
+} from '../../src/docker/registry.js';
+
+describe('parseReference', () => {
+  test.each<[string, ImageReference]>([
+    [
+      'ghcr.io/acme/app',
+      { registry: 'ghcr.io', apiHost: 'ghcr.io', repository: 'acme/app', scheme: 'https' },
+    ],
+    [
+      'registry.example.com:5000/a/b/c',
+      {
+        registry: 'registry.example.com:5000',
+        apiHost: 'registry.example.com:5000',
+        repository: 'a/b/c',
+        scheme: 'https',
+      },
+    ],
+    [
+      'localhost:5000/app',
+      { registry: 'localhost:5000', apiHost: 'localhost:5000', repository: 'app', scheme: 'http' },
+    ],
+    [
+      'localhost/app',
+      { registry: 'localhost', apiHost: 'localhost', repository: 'app', scheme: 'http' },
+    ],
+    [
+      '127.0.0.1:5001/team/app',
+      {
+        registry: '127.0.0.1:5001',
+        apiHost: '127.0.0.1:5001',
+        repository: 'team/app',
+        scheme: 'http',
+      },
+    ],
+    [
+      '[::1]:5000/app',
+      { registry: '[::1]:5000', apiHost: '[::1]:5000', repository: 'app', scheme: 'http' },
+    ],
+    [
+      'alpine',
+      {
+        registry: 'docker.io',
+        apiHost: 'registry-1.docker.io',
+        repository: 'library/alpine',
+        scheme: 'https',
+      },
+    ],
+    [
+      'user/app',
+      {
+        registry: 'docker.io',
+        apiHost: 'registry-1.docker.io',
+        repository: 'user/app',
+        scheme: 'https',
+      },
+    ],
+    [
+      'docker.io/user/app',
+      {
+        registry: 'docker.io',
+        apiHost: 'registry-1.docker.io',
+        repository: 'user/app',
+        scheme: 'https',
+      },
+    ],
+    [
+      'docker.io/nginx',
+      {
+        registry: 'docker.io',
+        apiHost: 'registry-1.docker.io',
+        repository: 'library/nginx',
+        scheme: 'https',
+      },
+    ],
+    [
+      'index.docker.io/user/app',
+      {
+        registry: 'docker.io',
+        apiHost: 'registry-1.docker.io',
+        repository: 'user/app',
+        scheme: 'https',
+      },
+    ],
+    [
+      'ghcr.io/acme/app:1.0',
+      { registry: 'ghcr.io', apiHost: 'ghcr.io', repository: 'acme/app', scheme: 'https' },
+    ],
+    [
+      'localhost:5000/app@sha256:abc',
+      { registry: 'localhost:5000', apiHost: 'localhost:5000', repository: 'app', scheme: 'http' },
+    ],
+    // A host that only looks like loopback is not spoken to in plain HTTP.
+    [
+      '127.0.0.1.example.com/app',
+      {
+        registry: '127.0.0.1.example.com',
+        apiHost: '127.0.0.1.example.com',
+        repository: 'app',
+        scheme: 'https',
+      },
+    ],
+  ])('%s', (image, expected) => {
+    expect(parseReference(image)).toEqual(expected);
+  });
+
+  test.each(['ghcr.io/', '', 'ghcr.io/acme/'])('"%s" is not an image name', (image) => {
+    expect(() => parseReference(image)).toThrow(
+      /is not an image name; expected \[host\[:port\]\/\]path/,
+    );
+  });
+});
+
+describe('parseWwwAuthenticate', () => {
+  test.each([
+    [
+      'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/alpine:pull"',
+      {
+        scheme: 'bearer',
+        params: {
+          realm: 'https://auth.docker.io/token',
+          service: 'registry.docker.io',
+          scope: 'repository:library/alpine:pull',
+        },
+      },
+    ],
+    [
+      'Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:a/b:pull,push",error="insufficient_scope"',
+      {
+        scheme: 'bearer',
+        params: {
+          realm: 'https://ghcr.io/token',
+          service: 'ghcr.io',
+          scope: 'repository:a/b:pull,push',
+          error: 'insufficient_scope',
+        },
+      },
+    ],
+    ['Basic realm="build-tag-push"', { scheme: 'basic', params: { realm: 'build-tag-push' } }],
+    ['basic realm=Registry', { scheme: 'basic', params: { realm: 'Registry' } }],
+    [
+      'Bearer realm = "https://x/token" , service = "x"',
+      { scheme: 'bearer', params: { realm: 'https://x/token', service: 'x' } },
+    ],
+    [
+      'Bearer realm="a \\"quoted\\" realm"',
+      { scheme: 'bearer', params: { realm: 'a "quoted" realm' } },
+    ],
+    // Two challenges joined in one header: the token flow is preferred.
+    [
+      'Basic realm="r", Bearer realm="https://t/token",service="s"',
+      { scheme: 'bearer', params: { realm: 'https://t/token', service: 's' } },
+    ],
+  ])('%s', (header, expected) => {
+    expect(parseWwwAuthenticate(header)).toEqual(expected);
+  });
+
+  test.each([null, undefined, ''])('%j gives no challenge', (header) => {
+    expect(parseWwwAuthenticate(header)).toBeUndefined();
+  });
+});
+
+/** A scripted registry behind a fetch function: each answer is chosen from the request. */
+function fakeFetch(answer: (url: URL, init: RequestInit) => Response): {
+  fetch: typeof fetch;
+  requests: string[];
+} {
+  const requests: string[] = [];
+  const fn = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(input instanceof Request ? input.url : input.toString());
+    const headers = new Headers(init?.headers);
+    requests.push(
+      `${init?.method ?? 'GET'} ${url.href}${headers.get('authorization') ? ` [${headers.get('authorization')}]` : ''}`,
+    );
+    return Promise.resolve(answer(url, init ?? {}));
+  };
+  return { fetch: fn, requests };
+}
+
+const body = Buffer.from(
+  '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json"}',
+);
+const digest = `sha256:${createHash('sha256').update(body).digest('hex')}`;
+const basic = `Basic ${Buffer.from('alice:s3cret').toString('base64')}`;
+
+describe('RegistryClient', () => {
+  test('Bearer flow: challenge, token with the credentials and the push scope, then the request', async () => {
+    const { fetch, requests } = fakeFetch((url, init) => {
+      const auth = new Headers(init.headers).get('authorization');
+      if (url.pathname === '/token') {
+        expect(url.searchParams.get('service')).toBe('ghcr.io');
+        return Response.json({ token: 'tok123' });
+      }
+      if (auth !== 'Bearer tok123') {
+        return new Response(null, {
+          status: 401,
+          headers: {
+            'WWW-Authenticate':
+              'Bearer realm="https://ghcr.io/token",service="ghcr.io",scope="repository:acme/app:pull"',
+          },
+        });
+      }
+      return new Response(null, { status: 201, headers: { 'Docker-Content-Digest': digest } });
+    });
+    const client = new RegistryClient({
+      fetch,
+      credentials: () => ({ username: 'alice', password: 's3cret' }),
+    });
+    await client.putManifest('ghcr.io/acme/app', 'latest', {
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      body,
+      digest,
+    });
+    expect(requests).toEqual([
+      'PUT https://ghcr.io/v2/acme/app/manifests/latest',
+      `GET https://ghcr.io/token?service=ghcr.io&scope=repository%3Aacme%2Fapp%3Apull%2Cpush [${basic}]`,
+      'PUT https://ghcr.io/v2/acme/app/manifests/latest [Bearer tok123]',
+    ]);
+  });
+
+  test('the token is reused for the next request on the same repository', async () => {
+    const { fetch, requests } = fakeFetch((url, init) => {
+      if (url.pathname === '/token') return Response.json({ access_token: 't' });
+      if (new Headers(init.headers).get('authorization') !== 'Bearer t') {
+        return new Response(null, {
+          status: 401,
+          headers: { 'WWW-Authenticate': 'Bearer realm="https://r.io/token"' },
+        });
+      }
+      return new Response(null, { status: 200, headers: { 'Docker-Content-Digest': digest } });
+    });
+    const client = new RegistryClient({ fetch });
+    expect(await client.manifestDigest('r.io/a', '1')).toBe(digest);
+    expect(await client.manifestDigest('r.io/a', '2')).toBe(digest);
+    expect(requests.filter((r) => r.includes('/token'))).toHaveLength(1);
+  });
+
+  test('Basic challenge: the credentials are sent, and a refusal names registry, tag, status but no password', async () => {
+    const { fetch } = fakeFetch(
+      () => new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="r"' } }),
+    );
+    const client = new RegistryClient({
+      fetch,
+      credentials: () => ({ username: 'alice', password: 's3cret' }),
+    });
+    const error = (await client
+      .manifestDigest('127.0.0.1:5000/app', '1.0')
+      .catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe(
+      'reading the digest of 127.0.0.1:5000/app:1.0: 127.0.0.1:5000 refused the credentials for "alice" (HTTP 401)',
+    );
+    expect(error.message).not.toContain('s3cret');
+  });
+
+  test('no credentials for a registry that wants them', async () => {
+    const { fetch } = fakeFetch(
+      () => new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="r"' } }),
+    );
+    await expect(
+      new RegistryClient({ fetch }).manifestDigest('localhost:5000/app', 'x'),
+    ).rejects.toThrow('localhost:5000 requires a login and the action has none for it');
+  });
+
+  test('404 is "no such tag" for manifestDigest', async () => {
+    const { fetch } = fakeFetch(() => new Response(null, { status: 404 }));
+    expect(
+      await new RegistryClient({ fetch }).manifestDigest('localhost:5000/app', 'nope'),
+    ).toBeUndefined();
+  });
+
+  test('HEAD without Docker-Content-Digest: the digest is the hash of the body', async () => {
+    const { fetch } = fakeFetch((_url, init) =>
+      init.method === 'HEAD'
+        ? new Response(null, { status: 200 })
+        : new Response(body, { status: 200 }),
+    );
+    expect(await new RegistryClient({ fetch }).manifestDigest('localhost:5000/app', '1')).toBe(
+      digest,
+    );
+  });
+
+  test('getManifest keeps the bytes and the media type, and checks the digest', async () => {
+    const { fetch } = fakeFetch(
+      () =>
+        new Response(body, {
+          status: 200,
+          headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' },
+        }),
+    );
+    const manifest = await new RegistryClient({ fetch }).getManifest('localhost:5000/app', digest);
+    expect(manifest).toEqual({
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      body,
+      digest,
+    });
+    const wrong = `sha256:${'0'.repeat(64)}`;
+    await expect(
+      new RegistryClient({ fetch }).getManifest('localhost:5000/app', wrong),
+    ).rejects.toThrow(`answered with content whose digest is ${digest}`);
+  });
+
+  test('other errors carry the registry error code and message', async () => {
+    const { fetch } = fakeFetch(() =>
+      Response.json(
+        { errors: [{ code: 'MANIFEST_INVALID', message: 'manifest invalid' }] },
+        { status: 400 },
+      ),
+    );
+    await expect(
+      new RegistryClient({ fetch }).putManifest('localhost:5000/app', 'x', {
+        mediaType: 'a',
+        body,
+        digest,
+      }),
+    ).rejects.toThrow(
+      'tagging localhost:5000/app:x: localhost:5000 answered an error (HTTP 400: MANIFEST_INVALID manifest invalid)',
+    );
+  });
+
+  test('an unreachable registry and a timeout are said plainly', async () => {
+    const refused: typeof fetch = () =>
+      Promise.reject(
+        new TypeError('fetch failed', { cause: new Error('connect ECONNREFUSED 127.0.0.1:9') }),
+      );
+    await expect(
+      new RegistryClient({ fetch: refused }).manifestDigest('127.0.0.1:9/app', '1'),
+    ).rejects.toThrow(
+      'reading the digest of 127.0.0.1:9/app:1: cannot reach http://127.0.0.1:9 (connect ECONNREFUSED 127.0.0.1:9)',
+    );
+    const slow: typeof fetch = (_input, init) =>
+      new Promise((_resolve, reject) =>
+        init?.signal?.addEventListener('abort', () => reject(init.signal?.reason as Error)),
+      );
+    await expect(
+      new RegistryClient({ fetch: slow, timeoutMs: 50 }).manifestDigest('127.0.0.1:9/app', '1'),
+    ).rejects.toThrow('127.0.0.1:9 did not answer within 50 ms');
+  });
+});
