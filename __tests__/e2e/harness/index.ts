@@ -1,0 +1,55 @@
+// The end-to-end test harness: the bundled action started as the runner
+// starts it, against a real engine, real registries and an artifact service
+// stand-in. See __tests__/e2e/harness.test.ts for each part in use.
+export {
+  inputVariable,
+  parseCommands,
+  parseFileCommand,
+  readActionDefinition,
+  runAction,
+  runPost,
+  type ActionDefinition,
+  type ActionRun,
+  type PostOptions,
+  type RunDirs,
+  type RunOptions,
+  type StepFiles,
+  type WorkflowCommand,
+} from './action.js';
+export {
+  startArtifactServer,
+  type ArtifactRequest,
+  type ArtifactServer,
+  type ArtifactServerOptions,
+  type UploadedArtifact,
+} from './artifact-server.js';
+export {
+  busyboxBase,
+  busyboxDockerfile,
+  busyboxPath,
+  makeContext,
+  type BuildContext,
+} from './build-context.js';
+export { docker, engineReady, type DockerOptions, type DockerResult } from './docker.js';
+export {
+  defaultCommitDate,
+  defaultSha,
+  pullRequestEvent,
+  pushEvent,
+  repositoryPayload,
+  type GitHubEvent,
+  type PullRequestOptions,
+  type PushOptions,
+  type RepositoryOptions,
+} from './events.js';
+export { freePort, waitFor } from './net.js';
+export { makeTempDir, removeTempDir, removeTempDirs, repoRoot } from './paths.js';
+export { commandLines, processListWhile, type ProcessSample } from './processes.js';
+export {
+  manifestAccept,
+  startRegistry,
+  type Manifest,
+  type Registry,
+  type RegistryOptions,
+} from './registry.js';
+export { readZip } from './zip.js';

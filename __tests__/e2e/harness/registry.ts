@@ -1,0 +1,208 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { openSync, closeSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort, waitFor } from './net.js';
+import { makeTempDir, removeTempDir } from './paths.js';
+
+/** Every manifest media type a registry may answer with, as ENGINE.md lists them. */
+export const manifestAccept = [
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.oci.image.manifest.v1+json',
+].join(', ');
+
+/** Options of {@link startRegistry}. */
+export interface RegistryOptions {
+  /** With `password`: htpasswd authentication for this user. Without: an open registry. */
+  user?: string;
+  password?: string;
+}
+
+/** A manifest as the registry serves it. */
+export interface Manifest {
+  digest: string;
+  mediaType: string;
+  body: Record<string, unknown>;
+}
+
+/** A running CNCF distribution registry on 127.0.0.1. */
+export interface Registry {
+  /** `127.0.0.1:PORT`, the registry part of an image name. */
+  url: string;
+  port: number;
+  user?: string;
+  password?: string;
+  /** Docker-Content-Digest of `repo:tag` (or `repo@digest`), `undefined` when there is none. */
+  manifestDigest(repo: string, reference: string): Promise<string | undefined>;
+  /** The manifest (image manifest or index) of `repo:reference`, `undefined` when there is none. */
+  manifest(repo: string, reference: string): Promise<Manifest | undefined>;
+  /**
+   * The image configuration (`config.Labels`, `created`, ...) of `repo:reference`;
+   * for an index, of its first manifest that is not an attestation.
+   */
+  imageConfig(repo: string, reference: string): Promise<Record<string, unknown> | undefined>;
+  /** The tags of `repo`, sorted; `[]` when the repository does not exist. */
+  tags(repo: string): Promise<string[]>;
+  /** Kills the registry and removes its storage. */
+  stop(): Promise<void>;
+}
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * Starts `docker-registry serve` (Debian's CNCF distribution registry) on a free
+ * port of 127.0.0.1 with storage in a temp dir, deletes enabled, and htpasswd
+ * authentication when `user` and `password` are given. Resolves once `/v2/`
+ * answers.
+ */
+export async function startRegistry(options: RegistryOptions = {}): Promise<Registry> {
+  const dir = await makeTempDir('registry');
+  const port = await freePort();
+  const config = [
+    'version: 0.1',
+    'log: {level: warn, accesslog: {disabled: true}}',
+    `storage: {filesystem: {rootdirectory: ${join(dir, 'storage')}}, delete: {enabled: true}}`,
+    `http: {addr: '127.0.0.1:${port}'}`,
+  ];
+  const auth = options.user !== undefined && options.password !== undefined;
+  if (auth) {
+    const htpasswd = await execFileAsync('htpasswd', [
+      '-Bbn',
+      options.user ?? '',
+      options.password ?? '',
+    ]).catch((error: unknown) => {
+      throw new Error(`htpasswd failed (${String(error)}); install it: scripts/engine.sh install`);
+    });
+    await writeFile(join(dir, 'htpasswd'), htpasswd.stdout);
+    config.push(`auth: {htpasswd: {realm: e2e, path: ${join(dir, 'htpasswd')}}}`);
+  }
+  await mkdir(join(dir, 'storage'));
+  await writeFile(join(dir, 'config.yml'), config.join('\n') + '\n');
+
+  const logFile = join(dir, 'registry.log');
+  const log = openSync(logFile, 'w');
+  let child: ChildProcess;
+  try {
+    child = spawn('docker-registry', ['serve', join(dir, 'config.yml')], {
+      stdio: ['ignore', log, log],
+    });
+  } finally {
+    closeSync(log);
+  }
+  let exited = false;
+  const exit = new Promise<void>((resolve) => {
+    child.on('exit', () => {
+      exited = true;
+      resolve();
+    });
+    child.on('error', () => {
+      exited = true;
+      resolve();
+    });
+  });
+  const authorization = auth
+    ? `Basic ${Buffer.from(`${options.user}:${options.password}`).toString('base64')}`
+    : undefined;
+  const base = `http://127.0.0.1:${port}`;
+
+  const stop = async (): Promise<void> => {
+    if (!exited) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exit;
+      clearTimeout(killer);
+    }
+    await removeTempDir(dir);
+  };
+
+  try {
+    await waitFor(async () => {
+      if (exited) throw new Error('exited');
+      const response = await fetch(`${base}/v2/`);
+      await response.arrayBuffer();
+      return response.status === 200 || response.status === 401;
+    }, `docker-registry on ${base}`);
+  } catch (error) {
+    const tail = (await readFile(logFile, 'utf8').catch(() => ''))
+      .split('\n')
+      .slice(-10)
+      .join('\n');
+    await stop();
+    if (child.pid === undefined) {
+      throw new Error('docker-registry is not installed: run scripts/engine.sh install');
+    }
+    throw new Error(`docker-registry did not start on ${base}: ${String(error)}\n${tail}`);
+  }
+
+  const get = async (path: string, accept?: string): Promise<Response> => {
+    const headers: Record<string, string> = {};
+    if (accept) headers.Accept = accept;
+    if (authorization) headers.Authorization = authorization;
+    return await fetch(`${base}${path}`, { headers });
+  };
+
+  const manifest = async (repo: string, reference: string): Promise<Manifest | undefined> => {
+    const response = await get(`/v2/${repo}/manifests/${reference}`, manifestAccept);
+    if (response.status === 404) {
+      await response.arrayBuffer();
+      return undefined;
+    }
+    if (!response.ok) {
+      throw new Error(
+        `GET ${repo}:${reference} manifest: ${response.status} ${await response.text()}`,
+      );
+    }
+    const body = (await response.json()) as Record<string, unknown>;
+    return {
+      digest: response.headers.get('docker-content-digest') ?? '',
+      mediaType: response.headers.get('content-type') ?? '',
+      body,
+    };
+  };
+
+  const imageConfig = async (
+    repo: string,
+    reference: string,
+  ): Promise<Record<string, unknown> | undefined> => {
+    let found = await manifest(repo, reference);
+    if (found && Array.isArray(found.body.manifests)) {
+      const entries = found.body.manifests as Array<Record<string, unknown>>;
+      const image = entries.find((entry) => {
+        const annotations = entry.annotations as Record<string, string> | undefined;
+        return annotations?.['vnd.docker.reference.type'] !== 'attestation-manifest';
+      });
+      found =
+        image && typeof image.digest === 'string' ? await manifest(repo, image.digest) : undefined;
+    }
+    const config = found?.body.config as { digest?: string } | undefined;
+    if (!config?.digest) return undefined;
+    const response = await get(`/v2/${repo}/blobs/${config.digest}`);
+    if (!response.ok) throw new Error(`GET ${repo} blob ${config.digest}: ${response.status}`);
+    return (await response.json()) as Record<string, unknown>;
+  };
+
+  return {
+    url: `127.0.0.1:${port}`,
+    port,
+    user: options.user,
+    password: options.password,
+    manifest,
+    imageConfig,
+    manifestDigest: async (repo, reference) => (await manifest(repo, reference))?.digest,
+    tags: async (repo) => {
+      const response = await get(`/v2/${repo}/tags/list`);
+      if (response.status === 404) {
+        await response.arrayBuffer();
+        return [];
+      }
+      if (!response.ok)
+        throw new Error(`GET ${repo} tags: ${response.status} ${await response.text()}`);
+      const body = (await response.json()) as { tags?: string[] | null };
+      return [...(body.tags ?? [])].sort();
+    },
+    stop,
+  };
+}
