@@ -9,7 +9,7 @@ const NAME = new RegExp(`^(?:${DOMAIN}/)?${PATH_COMPONENT}(?:/${PATH_COMPONENT})
 const MAX_NAME_LENGTH = 255;
 
 const EXPECTED =
-  'a name like ghcr.io/owner/app or registry:5000/app: [registry[:port]/]path, path parts of lower-case letters and digits joined by ".", "_", "__" or "-"';
+  '[registry[:port]/]path such as ghcr.io/owner/app, with path parts of letters and digits joined by ".", "_", "__" or "-"';
 
 /**
  * Validates and lower-cases one image name (`ghcr.io/Owner/App` -> `ghcr.io/owner/app`).
@@ -64,7 +64,8 @@ export function parseImages(entries: string[]): string[] {
     if (name === undefined || name === '') {
       throw inputError(where, 'no image name', 'name=<image> or the bare name');
     }
-    const image = normaliseImageName(name, where);
+    // The entry is worth quoting only when it says more than the name.
+    const image = normaliseImageName(name, name === entry ? { input: 'images', line: '' } : where);
     if (enable && !images.includes(image)) images.push(image);
   }
   return images;

@@ -63,7 +63,7 @@ export function parseRule(line: string): Rule {
       throw inputError(
         where,
         key === undefined ? `"${field}" is a second value` : `attribute "${name}" is given twice`,
-        'each attribute once',
+        key === undefined ? 'one value (one tag) per line' : 'each attribute once',
       );
     }
     attrs[name] = value;

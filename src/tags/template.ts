@@ -133,14 +133,16 @@ export function dateHelper(date: Date): Helper {
       throw inputError(where, `${expr.text} has more than one format`, `{{${expr.name} 'FORMAT'}}`);
     }
     for (const key of Object.keys(expr.hash)) {
-      if (key !== 'tz') throw inputError(where, `unknown option "${key}" in ${expr.text}`, 'tz');
+      if (key !== 'tz') {
+        throw inputError(where, `${expr.text} has an unknown option "${key}"`, `tz='<time zone>'`);
+      }
     }
     const format = expr.args.length === 1 ? resolve(expr.args[0]) : undefined;
     const tz = expr.hash.tz === undefined ? 'UTC' : (resolve(expr.hash.tz) ?? '');
     if (!isTimeZone(tz)) {
       throw inputError(
         where,
-        `unknown time zone "${tz}" in ${expr.text}`,
+        `${expr.text} has an unknown time zone "${tz}"`,
         'an IANA time zone name such as UTC or Asia/Tokyo',
       );
     }
