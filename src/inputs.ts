@@ -58,7 +58,9 @@ export function getInputs(): Inputs {
 
   const images = imageList(core.getInput('images'));
   if (images.length === 0) {
-    throw new Error('images: no image name given; expected at least one name such as ghcr.io/acme/app');
+    throw new Error(
+      'images: no image name given; expected at least one name such as ghcr.io/acme/app',
+    );
   }
 
   return {

@@ -1,8 +1,29 @@
 import * as core from '@actions/core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { getContext, type Context } from './context.js';
+import { build, type BuildResult } from './docker/build.js';
+import { builderDriver } from './docker/builder.js';
+import { buildArgWarnings, buildxArgs } from './docker/buildx-args.js';
+import { ensureBuildx } from './docker/buildx-install.js';
+import { createDockerConfig, credentialsFromConfig } from './docker/config.js';
+import { login, resolveLogins, type Login } from './docker/login.js';
+import { pushSteps, PushError, runPushSteps, type PushReport } from './docker/push.js';
+import { RegistryClient } from './docker/registry.js';
+import { removeSecretFiles, writeSecretFiles } from './docker/secrets.js';
 import { getInputs, type Inputs } from './inputs.js';
+import { State } from './names.js';
 import { makePlan, type Plan } from './plan.js';
-import { setOutputs, summaryMarkdown, writeSummary } from './report.js';
+import {
+  digestRecord,
+  failedPushMarkdown,
+  setOutputs,
+  summaryMarkdown,
+  uploadDigestArtifact,
+  writeSummary,
+  type Outcome,
+} from './report.js';
 import { resolveNow } from './tags/index.js';
 
 /** The main step: inputs, context, plan, then (unless dry-run) login, build, push, verify, report. */
@@ -16,18 +37,139 @@ export async function run(): Promise<void> {
     if (inputs.summary) await writeSummary(summaryMarkdown(plan, undefined));
     return;
   }
-  throw new Error('dry-run: building and pushing are not available in this version; set dry-run: true');
+
+  // Resolved before anything is created, so a missing credential fails with nothing to clean up.
+  const logins =
+    plan.push || !context.pullRequest?.fromFork ? resolveLogins(inputs, context.actor) : [];
+  for (const warning of buildArgWarnings(inputs.buildArgs)) core.warning(warning);
+
+  const tempRoot = process.env.RUNNER_TEMP || tmpdir();
+  const tempDir = mkdtempSync(join(tempRoot, 'build-tag-push-'));
+  core.saveState(State.tempDir, tempDir);
+  const dockerConfig = createDockerConfig({ tempRoot });
+  core.saveState(State.dockerConfig, dockerConfig);
+
+  const driver = await core.group('Set up buildx', async () => {
+    await ensureBuildx({
+      version: inputs.buildxVersion,
+      mirror: inputs.buildxMirror,
+      dockerConfig,
+    });
+    return builderDriver(dockerConfig, inputs.builder);
+  });
+  if (logins.length > 0) await core.group('Log in', () => loginPhase(logins, dockerConfig));
+
+  const outcome = await buildPhase(inputs, plan, tempDir, dockerConfig, driver);
+  await reportPhase(inputs, context, plan, outcome, tempDir);
 }
 
 function planPhase(inputs: Inputs, context: Context): Plan {
   const now = resolveNow(process.env, new Date());
   const plan = makePlan(inputs, context, now);
   core.startGroup('Plan');
-  core.info(`event: ${context.eventName || '(none)'}, ref: ${context.ref || '(none)'}, sha: ${context.sha || '(none)'}`);
+  core.info(
+    `event: ${context.eventName || '(none)'}, ref: ${context.ref || '(none)'}, sha: ${context.sha || '(none)'}`,
+  );
   core.info(`version: ${plan.meta.version || '(none)'}`);
   core.info(`tags:\n${plan.meta.tags.map((t) => `  ${t}`).join('\n') || '  (none)'}`);
   core.info(`labels:\n${plan.meta.labels.map((l) => `  ${l}`).join('\n')}`);
   core.info(`push: ${plan.push ? 'yes' : 'no'} (${plan.pushReason})`);
   core.endGroup();
   return plan;
+}
+
+async function loginPhase(logins: Login[], dockerConfig: string): Promise<void> {
+  // Saved before logging in: a login that half-succeeded is still logged out by the post step.
+  core.saveState(State.registries, JSON.stringify(logins.map((l) => l.registry)));
+  await login(logins, dockerConfig);
+}
+
+async function buildPhase(
+  inputs: Inputs,
+  plan: Plan,
+  tempDir: string,
+  dockerConfig: string,
+  driver: string,
+): Promise<Outcome> {
+  const secrets = writeSecretFiles(inputs.secrets, inputs.secretFiles, join(tempDir, 'secrets'));
+  const buildOnce = async (tags: string[], push: boolean): Promise<BuildResult> => {
+    const metadataFile = join(tempDir, 'metadata.json');
+    const iidFile = join(tempDir, 'iid.txt');
+    const args = buildxArgs({
+      ...inputs,
+      labels: plan.meta.labels,
+      annotations: plan.meta.annotations,
+      tags,
+      push,
+      load: inputs.load,
+      secrets,
+      metadataFile,
+      iidFile,
+      driver,
+    });
+    return core.group('Build', () => build(args, { dockerConfig, metadataFile, iidFile }));
+  };
+
+  try {
+    if (!plan.push) {
+      const result = await buildOnce(plan.meta.tags, false);
+      core.info(`built ${result.imageId}; not pushed: ${plan.pushReason}`);
+      return outcomeOf(result, inputs, false, []);
+    }
+
+    const steps = pushSteps(plan.meta.images.map((image) => ({ image, tags: plan.meta.planned })));
+    const registry = new RegistryClient({ credentials: credentialsFromConfig(dockerConfig) });
+    let result: BuildResult | undefined;
+    let report: PushReport;
+    try {
+      report = await runPushSteps(steps, {
+        build: async (refs) => {
+          result = await buildOnce(refs, true);
+          return result.digest;
+        },
+        registry,
+      });
+    } catch (error) {
+      if (error instanceof PushError && inputs.summary) {
+        await writeSummary(failedPushMarkdown(plan, error.report, error.message));
+      }
+      throw error;
+    }
+    if (!result) throw new Error('the push finished without a build');
+    const refs = plan.meta.images.map((image) => `${image}@${report.digest}`);
+    core.info(`pushed and verified ${report.digest}: ${plan.meta.tags.join(', ')}`);
+    return outcomeOf({ ...result, digest: report.digest }, inputs, true, refs);
+  } finally {
+    for (const warning of removeSecretFiles(join(tempDir, 'secrets'))) core.warning(warning);
+  }
+}
+
+function outcomeOf(result: BuildResult, inputs: Inputs, pushed: boolean, refs: string[]): Outcome {
+  return {
+    digest: result.digest,
+    imageId: result.imageId,
+    metadata: result.metadata,
+    platforms: inputs.platforms,
+    durationMs: result.durationMs,
+    pushed,
+    refs,
+  };
+}
+
+async function reportPhase(
+  inputs: Inputs,
+  context: Context,
+  plan: Plan,
+  outcome: Outcome,
+  tempDir: string,
+): Promise<void> {
+  let artifactId = '';
+  if (inputs.artifactName && outcome.digest) {
+    artifactId = await core.group('Upload digest artifact', () =>
+      uploadDigestArtifact(inputs.artifactName, digestRecord(plan, context, outcome), tempDir),
+    );
+  }
+  core.info(`digest: ${outcome.digest || '(none)'}`);
+  setOutputs(plan, inputs, outcome, artifactId);
+  if (inputs.summary) await writeSummary(summaryMarkdown(plan, outcome));
 }

@@ -24,7 +24,8 @@ export function pushDecision(mode: PushMode, context: Context): { push: boolean;
     };
   }
   if (mode === 'true') return { push: true, reason: 'push is true' };
-  if (PUSH_EVENTS.has(context.eventName)) return { push: true, reason: `push is auto and the event is ${event}` };
+  if (PUSH_EVENTS.has(context.eventName))
+    return { push: true, reason: `push is auto and the event is ${event}` };
   return {
     push: false,
     reason: `push is auto and the event is ${event}; auto pushes on push, schedule, release and workflow_dispatch (set push: true to push)`,

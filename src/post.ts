@@ -1,19 +1,34 @@
 import * as core from '@actions/core';
 import { rmSync } from 'node:fs';
+import { logout } from './docker/login.js';
 import { State } from './names.js';
 
-/** The post step: removes the action's credentials and temp files; warns, never fails. */
+/** The post step: logs out and removes the action's credentials and temp files; warns, never fails. */
 export async function post(): Promise<void> {
+  const warnings: string[] = [];
   const dockerConfig = core.getState(State.dockerConfig);
+  if (dockerConfig) {
+    warnings.push(...(await logout(dockerConfig, registries())));
+    core.info(`removed the action's Docker config ${dockerConfig}`);
+  }
   const tempDir = core.getState(State.tempDir);
-  for (const dir of [dockerConfig, tempDir]) {
-    if (!dir) continue;
+  if (tempDir) {
     try {
-      rmSync(dir, { recursive: true, force: true });
-      core.info(`removed ${dir}`);
+      rmSync(tempDir, { recursive: true, force: true });
     } catch (error) {
-      core.warning(`cleanup: could not remove ${dir}: ${error instanceof Error ? error.message : String(error)}`);
+      warnings.push(
+        `could not remove ${tempDir}: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
-  await Promise.resolve();
+  for (const warning of warnings) core.warning(`cleanup: ${warning}`);
+}
+
+function registries(): string[] {
+  try {
+    const value: unknown = JSON.parse(core.getState(State.registries) || '[]');
+    return Array.isArray(value) ? value.filter((r): r is string => typeof r === 'string') : [];
+  } catch {
+    return [];
+  }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Context } from './context.js';
 import type { Inputs } from './inputs.js';
 import { Output } from './names.js';
+import type { PushReport } from './docker/push.js';
 import type { Plan } from './plan.js';
 import { metaOutputs } from './tags/outputs.js';
 
@@ -78,7 +79,9 @@ export function digestRecord(plan: Plan, context: Context, outcome: Outcome): Di
 }
 
 function formatDuration(ms: number): string {
-  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+  return ms < 60_000
+    ? `${(ms / 1000).toFixed(1)} s`
+    : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 function code(text: string): string {
@@ -99,7 +102,9 @@ export function summaryMarkdown(plan: Plan, outcome: Outcome | undefined): strin
   out.push(`- version: ${meta.version ? code(meta.version) : '(none)'}`);
   if (outcome) {
     out.push(`- digest: ${code(outcome.digest)}`);
-    out.push(`- platforms: ${outcome.platforms.length ? outcome.platforms.map(code).join(', ') : 'the runner\u2019s'}`);
+    out.push(
+      `- platforms: ${outcome.platforms.length ? outcome.platforms.map(code).join(', ') : 'the runner\u2019s'}`,
+    );
     out.push(`- build time: ${formatDuration(outcome.durationMs)}`);
     out.push(`- pushed: ${outcome.pushed ? 'yes' : 'no'} (${plan.pushReason})`);
     if (outcome.pushed && outcome.refs.length > 0) {
@@ -110,6 +115,29 @@ export function summaryMarkdown(plan: Plan, outcome: Outcome | undefined): strin
   } else {
     out.push(`- would push: ${plan.push ? 'yes' : 'no'} (${plan.pushReason})`);
   }
+  return out.join('\n') + '\n';
+}
+
+/** The job summary of a push that stopped part way: per image, what each registry got. Pure. */
+export function failedPushMarkdown(plan: Plan, report: PushReport, cause: string): string {
+  const out = [
+    '## Image push failed',
+    '',
+    cause.split('\n')[0],
+    '',
+    '| image | pushed | not pushed |',
+    '| --- | --- | --- |',
+  ];
+  for (const image of report.images) {
+    const pushed = image.pushed.map(code).join(' ') || 'nothing';
+    const missing = [
+      ...image.unverified.map((t) => `${code(t)} (unverified)`),
+      ...image.notPushed.map(code),
+    ];
+    out.push(`| ${code(image.image)} | ${pushed} | ${missing.join(' ') || 'nothing'} |`);
+  }
+  out.push('', `- version: ${plan.meta.version ? code(plan.meta.version) : '(none)'}`);
+  if (report.digest) out.push(`- digest: ${code(report.digest)}`);
   return out.join('\n') + '\n';
 }
 

@@ -64,7 +64,11 @@ test.each([
   ['someone/app', true],
 ])('pull request from %s: fork=%s', (headRepo, fork) => {
   const context = contextFrom(
-    { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/42/merge', GITHUB_SHA: 'merge-sha' },
+    {
+      GITHUB_EVENT_NAME: 'pull_request',
+      GITHUB_REF: 'refs/pull/42/merge',
+      GITHUB_SHA: 'merge-sha',
+    },
     prPayload(headRepo),
     now,
   );

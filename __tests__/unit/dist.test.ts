@@ -18,11 +18,18 @@ test('dist/ is the bundle of src/ (run npm run bundle)', () => {
   const out = mkdtempSync(join(tmpdir(), 'btp-dist-'));
   try {
     execFileSync('npm', ['run', 'bundle', '--', '-o', out], { cwd: root, stdio: 'pipe' });
-    const fresh = files(out).map((f) => relative(out, f)).sort();
-    const committed = files(join(root, 'dist')).map((f) => relative(join(root, 'dist'), f)).sort();
+    const fresh = files(out)
+      .map((f) => relative(out, f))
+      .sort();
+    const committed = files(join(root, 'dist'))
+      .map((f) => relative(join(root, 'dist'), f))
+      .sort();
     expect(committed).toEqual(fresh);
     for (const name of fresh) {
-      expect({ name, same: readFileSync(join(out, name)).equals(readFileSync(join(root, 'dist', name))) }).toEqual({ name, same: true });
+      expect({
+        name,
+        same: readFileSync(join(out, name)).equals(readFileSync(join(root, 'dist', name))),
+      }).toEqual({ name, same: true });
     }
   } finally {
     rmSync(out, { recursive: true, force: true });

@@ -4,7 +4,9 @@ import { parse } from 'yaml';
 import { getInputs, imageList, platformList } from '../../src/inputs.js';
 
 type ActionYml = { inputs: Record<string, { default?: string }> };
-const action = parse(readFileSync(new URL('../../action.yml', import.meta.url), 'utf8')) as ActionYml;
+const action = parse(
+  readFileSync(new URL('../../action.yml', import.meta.url), 'utf8'),
+) as ActionYml;
 
 // Sets INPUT_* the way the runner does: every input with its action.yml default, then overrides.
 function setInputs(overrides: Record<string, string>): void {
@@ -55,7 +57,10 @@ test('secrets are masked before use and parsed as id=value', () => {
 });
 
 test.each([
-  [{ images: '' }, 'images: no image name given; expected at least one name such as ghcr.io/acme/app'],
+  [
+    { images: '' },
+    'images: no image name given; expected at least one name such as ghcr.io/acme/app',
+  ],
   [{ push: 'maybe' }, 'push: "maybe" is not a push mode; expected auto, true or false'],
   [{ 'dry-run': 'yes' }, 'dry-run: "yes" is not a boolean; expected true or false'],
   [{ 'no-cache': 'ture' }, 'no-cache: "ture" is not a boolean; expected true or false'],
@@ -63,8 +68,14 @@ test.each([
     { platforms: 'linux/amd64,linx-arm64' },
     'platforms: "linx-arm64" is not a platform; expected OS/ARCH[/VARIANT] such as linux/amd64 or linux/arm64/v8, comma separated',
   ],
-  [{ secrets: 'justavalue' }, 'secrets: entry (value hidden) has no "="; expected ID=VALUE, one per line'],
-  [{ 'secret-files': 'npmrc' }, 'secret-files: entry "npmrc" has no "="; expected ID=PATH, one per line'],
+  [
+    { secrets: 'justavalue' },
+    'secrets: entry (value hidden) has no "="; expected ID=VALUE, one per line',
+  ],
+  [
+    { 'secret-files': 'npmrc' },
+    'secret-files: entry "npmrc" has no "="; expected ID=PATH, one per line',
+  ],
   [
     { 'buildx-version': '0.19' },
     'buildx-version: "0.19" is not a buildx release; expected a version such as 0.19.3, or latest',

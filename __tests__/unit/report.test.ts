@@ -56,7 +56,10 @@ test('build summary has digest, platforms, build time, pushed and the pull comma
 });
 
 test('an image that was not pushed has no pull command', () => {
-  const md = summaryMarkdown({ ...plan, push: false, pushReason: 'push is false' }, { ...outcome, pushed: false, refs: [] });
+  const md = summaryMarkdown(
+    { ...plan, push: false, pushReason: 'push is false' },
+    { ...outcome, pushed: false, refs: [] },
+  );
   expect(md).toContain('- pushed: no (push is false)');
   expect(md).not.toContain('docker pull');
 });
