@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { contextFrom, type Payload } from '../../src/context.js';
 import { computeMeta, type Meta } from '../../src/tags/index.js';
-import { metaJson, metaOutputs } from '../../src/tags/outputs.js';
+import { metaOutputs } from '../../src/tags/outputs.js';
 
 interface Case {
   id: string;
@@ -93,7 +93,9 @@ function without(tags: string[], names: string[]): string[] {
 }
 
 if (!data) {
-  test.skip(`metadata-action conformance: ${root} is absent, so the cases cannot run`, () => {});
+  const why = `metadata-action conformance: ${root} is absent, so its cases are skipped`;
+  process.stderr.write(`${why}\n`);
+  test.skip(why, () => {});
 } else {
   const files = data;
   const byId = new Map(divergences.map((d) => [d.id, d]));
@@ -121,17 +123,14 @@ if (!data) {
           expect([...meta.annotations].sort()).toEqual([...expected.annotations].sort());
         }
         if (expected.tagNames) expect(meta.tagNames).toEqual(expected.tagNames);
-        if (expected.json !== undefined) expect(metaJson(meta)).toEqual(expected.json);
-        if (expected.tagsJoined !== undefined) {
-          const inputs = c.effectiveInputs;
-          const out = metaOutputs(meta, {
-            tags: inputs.sepTags,
-            labels: inputs.sepLabels,
-            annotations: inputs.sepAnnotations,
-          });
-          expect(out.tags).toBe(expected.tagsJoined);
-          expect(JSON.parse(out.json)).toEqual(metaJson(meta));
-        }
+        const inputs = c.effectiveInputs;
+        const out = metaOutputs(meta, {
+          tags: inputs.sepTags,
+          labels: inputs.sepLabels,
+          annotations: inputs.sepAnnotations,
+        });
+        if (expected.json !== undefined) expect(JSON.parse(out.json)).toEqual(expected.json);
+        if (expected.tagsJoined !== undefined) expect(out.tags).toBe(expected.tagsJoined);
       },
     );
   });
