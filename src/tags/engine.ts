@@ -22,16 +22,12 @@ export interface TagPlan {
   planned: PlannedTag[];
 }
 
-/** One value a rule produces, before prefix, suffix and sanitising. */
-interface Candidate {
+/** The value a rule produces, before prefix, suffix and sanitising. */
+interface Outcome {
   value: string;
   /** Made from the ref, the commit or the clock (may be shortened), not written by the user. */
   derived: boolean;
   moving: boolean;
-}
-
-interface Outcome {
-  candidates: Candidate[];
   /** Whether this rule, when it decides, asks for `latest` under latest=auto. */
   latestAuto: boolean;
 }
@@ -79,24 +75,16 @@ export function planTags(
     const where: Where = { input: 'tags', line: rule.line };
     if (!isEnabled(rule.attrs.enable, scope, where)) continue;
     const outcome = produce(rule, env, where);
-    if (!outcome) continue;
+    // An empty value (no branch, no sha, ...) means the rule does not apply here.
+    if (!outcome || outcome.value === '') continue;
     const prefix =
       rule.attrs.prefix === undefined ? flavorPrefix : segment(rule.attrs.prefix, scope, where);
     const suffix =
       rule.attrs.suffix === undefined ? flavorSuffix : segment(rule.attrs.suffix, scope, where);
-    let produced = false;
-    for (const candidate of outcome.candidates) {
-      // An empty value (no branch, no sha, ...) means the rule does not apply here.
-      if (candidate.value === '') continue;
-      const name = fit(
-        [prefix, { text: candidate.value, derived: candidate.derived }, suffix],
-        where,
-      );
-      if (name === '') continue;
-      tags.push({ name, moving: candidate.moving });
-      produced = true;
-    }
-    if (produced && latest === undefined) {
+    const name = fit([prefix, { text: outcome.value, derived: outcome.derived }, suffix], where);
+    if (name === '') continue;
+    tags.push({ name, moving: outcome.moving });
+    if (latest === undefined) {
       latest = flavor.latest === 'auto' ? outcome.latestAuto : flavor.latest === 'true';
     }
   }
@@ -108,7 +96,7 @@ export function planTags(
         { text: 'latest', derived: false },
         flavor.suffixLatest ? flavorSuffix : { text: '', derived: false },
       ],
-      { input: 'flavor', line: `prefix=${flavor.prefix},suffix=${flavor.suffix},onlatest=true` },
+      { input: 'flavor', line: '' },
     );
     tags.push({ name, moving: true });
   }
@@ -186,7 +174,7 @@ function produce(rule: Rule, env: Env, where: Where): Outcome | undefined {
 }
 
 function one(value: string, derived: boolean, moving: boolean, latestAuto: boolean): Outcome {
-  return { candidates: [{ value, derived, moving }], latestAuto };
+  return { value, derived, moving, latestAuto };
 }
 
 /** A git tag that counts as a final release: it matches tag-pattern and is no pre-release. */
@@ -233,7 +221,7 @@ function produceVersion(rule: Rule, env: Env, where: Where): Outcome | undefined
   }
   const { raw, version, major, minor, patch } = parts;
   const value = render(pattern, withVars(env.scope, { raw, version, major, minor, patch }), where);
-  return { candidates: [{ value, derived: true, moving: !full(names) }], latestAuto: parts.final };
+  return one(value, true, !full(names), parts.final);
 }
 
 function produceMatch(rule: Rule, env: Env, where: Where): Outcome | undefined {
