@@ -208,10 +208,44 @@ describe('runPushSteps', () => {
     runner.failBuild = true;
     const error = await runPushSteps(pushSteps(simple), runner).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PushError);
-    expect(runner.calls).toEqual(['build r/app:1.0.0']);
+    // Only reads after the failure: which of the build's tags are in the registry.
+    expect(runner.calls).toEqual(['build r/app:1.0.0', 'digest r/app:1.0.0']);
     expect((error as PushError).message).toBe(
       'docker buildx build failed (exit code 1)\nr/app: pushed nothing; not pushed 1.0.0, latest, 1',
     );
+  });
+
+  test('a build that failed part way through its push: tags found are reported as not verified', async () => {
+    const runner = new FakeRunner();
+    runner.build = (refs: string[]): Promise<string> => {
+      runner.tags.set(refs[0], DIGEST);
+      return Promise.reject(
+        new Error('docker buildx build failed (exit code 1):\nERROR: no basic auth credentials'),
+      );
+    };
+    const images: ImageTags[] = [
+      {
+        image: 'a/app',
+        tags: [
+          { name: '1', moving: false },
+          { name: 'latest', moving: true },
+        ],
+      },
+      {
+        image: 'b/app',
+        tags: [
+          { name: '1', moving: false },
+          { name: 'latest', moving: true },
+        ],
+      },
+    ];
+    const error = (await runPushSteps(pushSteps(images), runner).catch(
+      (e: unknown) => e,
+    )) as PushError;
+    expect(error.message.split('\n').slice(-2)).toEqual([
+      'a/app: pushed nothing; unverified (may be in the registry) 1; not pushed latest',
+      'b/app: pushed nothing; not pushed 1, latest',
+    ]);
   });
 
   test('a digest mismatch after the build stops before any moving tag', async () => {
@@ -246,7 +280,7 @@ describe('runPushSteps', () => {
     });
     expect(error.message.split('\n')).toEqual([
       'tagging r/app:1: r refused the credentials for "u" (HTTP 403)',
-      'r/app: pushed 1.0.0; pushed but not verified latest; not pushed 1',
+      'r/app: pushed 1.0.0; unverified (may be in the registry) latest; not pushed 1',
     ]);
   });
 

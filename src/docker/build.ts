@@ -97,8 +97,8 @@ export function errorLines(output: string[]): string[] {
   let previous = -1;
   for (const i of [...picked].sort((a, b) => a - b)) {
     if (previous >= 0 && i > previous + 1) lines.push('...');
-    lines.push(output[i]);
     previous = i;
+    if (output[i].trim() !== '') lines.push(output[i]);
   }
   // The final lines hold the summary buildx prints last; keep those when there are too many.
   return lines.length > MAX_ERROR_LINES ? lines.slice(-MAX_ERROR_LINES) : lines;

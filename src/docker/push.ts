@@ -64,7 +64,7 @@ export function buildTags(steps: PushStep[]): string[] {
   return steps.filter((s) => s.kind === 'build').flatMap((s) => s.refs.map(refName));
 }
 
-/** Per image: tags verified in the registry, pushed but not (yet) verified, and not pushed. */
+/** Per image: tags verified in the registry, unverified (may be there), and not pushed. */
 export interface ImagePushResult {
   image: string;
   pushed: string[];
@@ -114,8 +114,10 @@ export async function runPushSteps(steps: PushStep[], runner: PushRunner): Promi
   const manifests = new Map<string, Manifest>();
 
   const report = (): PushReport => pushReport(all, status, digest);
+  let current: PushStep | undefined;
   try {
     for (const step of steps) {
+      current = step;
       if (step.kind === 'build') {
         digest = await runner.build(step.refs.map(refName));
         for (const ref of step.refs) status.set(refName(ref), 'pushed');
@@ -158,10 +160,31 @@ export async function runPushSteps(steps: PushStep[], runner: PushRunner): Promi
     }
   } catch (error) {
     const cause = error instanceof Error ? error.message : String(error);
+    if (current?.kind === 'build' && !digest) await afterFailedBuild(current.refs, status, runner);
     const result = report();
     throw new PushError(`${cause}\n${describePush(result)}`, result);
   }
   return report();
+}
+
+/**
+ * A build that failed while pushing may have pushed some of its tags: those found in the
+ * registry (or that cannot be read) are reported as unverified, the missing ones as not pushed.
+ */
+async function afterFailedBuild(
+  refs: TagRef[],
+  status: Map<string, Status>,
+  runner: PushRunner,
+): Promise<void> {
+  for (const ref of refs) {
+    try {
+      if ((await runner.registry.manifestDigest(ref.image, ref.tag)) !== undefined)
+        status.set(refName(ref), 'pushed');
+    } catch (error) {
+      status.set(refName(ref), 'pushed');
+      core.debug(`after the failed build, ${refName(ref)} could not be read: ${String(error)}`);
+    }
+  }
 }
 
 function pushReport(refs: TagRef[], status: Map<string, Status>, digest: string): PushReport {
@@ -186,7 +209,9 @@ export function describePush(report: PushReport): string {
     .map((i) => {
       const parts = [
         `pushed ${i.pushed.join(', ') || 'nothing'}`,
-        ...(i.unverified.length > 0 ? [`pushed but not verified ${i.unverified.join(', ')}`] : []),
+        ...(i.unverified.length > 0
+          ? [`unverified (may be in the registry) ${i.unverified.join(', ')}`]
+          : []),
         ...(i.notPushed.length > 0 ? [`not pushed ${i.notPushed.join(', ')}`] : []),
       ];
       return `${i.image}: ${parts.join('; ')}`;
