@@ -13,7 +13,7 @@ import { pushSteps, PushError, runPushSteps, type PushReport } from './docker/pu
 import { RegistryClient } from './docker/registry.js';
 import { removeSecretFiles, writeSecretFiles } from './docker/secrets.js';
 import { getInputs, type Inputs } from './inputs.js';
-import { State } from './names.js';
+import { Output, State } from './names.js';
 import { makePlan, type Plan } from './plan.js';
 import {
   digestRecord,
@@ -163,13 +163,21 @@ async function reportPhase(
   outcome: Outcome,
   tempDir: string,
 ): Promise<void> {
-  let artifactId = '';
-  if (inputs.artifactName && outcome.digest) {
-    artifactId = await core.group('Upload digest artifact', () =>
-      uploadDigestArtifact(inputs.artifactName, digestRecord(plan, context, outcome), tempDir),
-    );
-  }
   core.info(`digest: ${outcome.digest || '(none)'}`);
-  setOutputs(plan, inputs, outcome, artifactId);
+  // Outputs and summary first: when the upload fails, later steps still see what was pushed.
+  setOutputs(plan, inputs, outcome);
   if (inputs.summary) await writeSummary(summaryMarkdown(plan, outcome));
+  if (!inputs.artifactName || !outcome.digest) return;
+  const record = digestRecord(plan, context, outcome);
+  const id = await core.group('Upload digest artifact', async () => {
+    try {
+      return await uploadDigestArtifact(inputs.artifactName, record, tempDir);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `artifact-name: could not upload "${inputs.artifactName}" (${reason}); the image is pushed and its digest is in the outputs. A workflow run holds each artifact name once: give each job its own artifact-name, or set it empty for none`,
+      );
+    }
+  });
+  if (id) core.setOutput(Output.artifactId, id);
 }

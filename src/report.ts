@@ -34,12 +34,7 @@ export interface DigestRecord {
 }
 
 /** Sets every output of the step, in one place. */
-export function setOutputs(
-  plan: Plan,
-  inputs: Inputs,
-  outcome: Outcome | undefined,
-  artifactId = '',
-): void {
+export function setOutputs(plan: Plan, inputs: Inputs, outcome: Outcome | undefined): void {
   const meta = metaOutputs(plan.meta, {
     tags: inputs.sepTags,
     labels: inputs.sepLabels,
@@ -56,7 +51,7 @@ export function setOutputs(
   core.setOutput(Output.metadata, outcome?.metadata ?? '');
   core.setOutput(Output.refs, (outcome?.refs ?? []).join('\n'));
   core.setOutput(Output.pushed, String(outcome?.pushed ?? false));
-  core.setOutput(Output.artifactId, artifactId);
+  // artifact-id is set by the upload, after these: a failed upload leaves every other output.
 }
 
 function labelValue(labels: string[], key: string): string {
