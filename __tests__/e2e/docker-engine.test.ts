@@ -1,7 +1,15 @@
 // src/docker on the real engine: the action's own DOCKER_CONFIG, docker login, one buildx build
 // pushing the immutable tags to two registries, verification, moving tags by manifest copy,
 // build secrets through files only, buildx's error lines, logout.
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { build, type BuildResult } from '../../src/docker/build.js';
 import { builderDriver } from '../../src/docker/builder.js';
@@ -25,6 +33,7 @@ import {
 const A = { user: 'alice', password: 'e2e-A-Pa55word' };
 const B = { user: 'bob', password: 'e2e-B-Pa55word' };
 const SECRET = 'e2e-build-secret-value-4711';
+const SYSTEM_BUILDX = '/usr/libexec/docker/cli-plugins/docker-buildx';
 
 let registryA: Registry;
 let registryB: Registry;
@@ -75,6 +84,10 @@ beforeAll(async () => {
     join(userConfig, 'config.json'),
     JSON.stringify({ auths: { 'example.com': { auth: 'eDp5' } } }),
   );
+  // A buildx plugin and builder state of the user's (as docker/setup-buildx-action leaves them).
+  mkdirSync(join(userConfig, 'cli-plugins'));
+  symlinkSync(SYSTEM_BUILDX, join(userConfig, 'cli-plugins', 'docker-buildx'));
+  mkdirSync(join(userConfig, 'buildx', 'instances'), { recursive: true });
   dockerConfig = createDockerConfig({ tempRoot: temp, userConfigDir: userConfig });
   await login(
     [
@@ -95,6 +108,9 @@ afterAll(async () => {
 test('docker buildx runs with the fresh DOCKER_CONFIG; the default builder is found', async () => {
   const result = await docker(['buildx', 'version'], { env: { DOCKER_CONFIG: dockerConfig } });
   expect(result.stdout).toMatch(/buildx/);
+  expect(readlinkSync(join(dockerConfig, 'cli-plugins', 'docker-buildx'))).toBe(
+    join(userConfig, 'cli-plugins', 'docker-buildx'),
+  );
   expect(driver).toBe('docker');
 });
 
@@ -265,7 +281,9 @@ test('logout removes the action directory; the user config is untouched', async 
   expect(await logout(dir, [registryA.url])).toEqual([]);
   expect(existsSync(dir)).toBe(false);
   expect(readFileSync(join(userConfig, 'config.json'), 'utf8')).toBe(before);
-  expect(readdirSync(userConfig)).toEqual(['config.json']);
+  expect(readdirSync(userConfig).sort()).toEqual(['buildx', 'cli-plugins', 'config.json']);
+  expect(readdirSync(join(userConfig, 'cli-plugins'))).toEqual(['docker-buildx']);
+  expect(existsSync(join(userConfig, 'buildx', 'instances'))).toBe(true);
   // A second post step run (or a directory already gone) only warns.
   expect(await logout(dir, [])).toEqual([]);
 });

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import {
   authKey,
   createDockerConfig,
+  dockerEnv,
   credentialsFromConfig,
   dropCredHelper,
 } from '../../src/docker/config.js';
@@ -162,5 +163,22 @@ describe('credentialsFromConfig', () => {
     ['ghcr.io', 'ghcr.io'],
   ])('authKey(%s) is %s', (registry, key) => {
     expect(authKey(registry)).toBe(key);
+  });
+});
+
+describe('dockerEnv', () => {
+  test('the action DOCKER_CONFIG, no INPUT_* variable, the rest kept', () => {
+    process.env.INPUT_PASSWORD = 'p4ss';
+    process.env.ACTIONS_CACHE_URL = 'https://cache/';
+    try {
+      const env = dockerEnv('/tmp/cfg');
+      expect(env.DOCKER_CONFIG).toBe('/tmp/cfg');
+      expect(Object.keys(env).filter((k) => k.startsWith('INPUT_'))).toEqual([]);
+      expect(env.ACTIONS_CACHE_URL).toBe('https://cache/');
+      expect(env.PATH).toBe(process.env.PATH);
+    } finally {
+      delete process.env.INPUT_PASSWORD;
+      delete process.env.ACTIONS_CACHE_URL;
+    }
   });
 });

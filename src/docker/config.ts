@@ -74,11 +74,16 @@ export function createDockerConfig(options: DockerConfigOptions = {}): string {
   return dir;
 }
 
-/** The environment of every docker/buildx process the action starts. */
+/**
+ * The environment of every docker/buildx process the action starts: the action's own
+ * DOCKER_CONFIG, and without the INPUT_* variables (the password, token and secrets inputs),
+ * which docker never needs and `--build-arg NAME` could otherwise read. The rest stays:
+ * buildx's `type=gha` cache reads ACTIONS_RUNTIME_TOKEN and ACTIONS_CACHE_URL from it.
+ */
 export function dockerEnv(dockerConfig: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined) env[key] = value;
+    if (value !== undefined && !key.startsWith('INPUT_')) env[key] = value;
   }
   env.DOCKER_CONFIG = dockerConfig;
   return env;
@@ -119,8 +124,9 @@ export function isDockerHub(registry: string): boolean {
 export function credentialsFromConfig(
   dockerConfig: string,
 ): (registry: string) => Credentials | undefined {
-  const auths = readUserConfig(join(dockerConfig, 'config.json')).auths;
   return (registry) => {
+    // Read at each lookup: logins made after the lookup was created count too.
+    const auths = readUserConfig(join(dockerConfig, 'config.json')).auths;
     if (!isRecord(auths)) return undefined;
     const entry = auths[authKey(registry)] ?? auths[`https://${registry}`];
     if (!isRecord(entry)) return undefined;
