@@ -1,7 +1,7 @@
 // jest runs in ESM mode (node --experimental-vm-modules): the @actions/* packages are ESM-only.
 const tsJest = [
   'ts-jest',
-  { useESM: true, tsconfig: 'tsconfig.json', diagnostics: { ignoreCodes: [151002] } },
+  { useESM: true, tsconfig: 'tsconfig.all.json', diagnostics: { ignoreCodes: [151002] } },
 ];
 const shared = {
   extensionsToTreatAsEsm: ['.ts'],

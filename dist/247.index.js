@@ -67,11 +67,16 @@ function createDockerConfig(options = {}) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`docker config: ${dir} (from ${userDir}; linked ${LINKED.filter((n) => (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, n))).join(', ') || 'nothing'})`);
     return dir;
 }
-/** The environment of every docker/buildx process the action starts. */
+/**
+ * The environment of every docker/buildx process the action starts: the action's own
+ * DOCKER_CONFIG, and without the INPUT_* variables (the password, token and secrets inputs),
+ * which docker never needs and `--build-arg NAME` could otherwise read. The rest stays:
+ * buildx's `type=gha` cache reads ACTIONS_RUNTIME_TOKEN and ACTIONS_CACHE_URL from it.
+ */
 function dockerEnv(dockerConfig) {
     const env = {};
     for (const [key, value] of Object.entries(process.env)) {
-        if (value !== undefined)
+        if (value !== undefined && !key.startsWith('INPUT_'))
             env[key] = value;
     }
     env.DOCKER_CONFIG = dockerConfig;
@@ -103,8 +108,9 @@ function isDockerHub(registry) {
  * registry client: a lookup from registry host to credentials.
  */
 function credentialsFromConfig(dockerConfig) {
-    const auths = readUserConfig((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dockerConfig, 'config.json')).auths;
     return (registry) => {
+        // Read at each lookup: logins made after the lookup was created count too.
+        const auths = readUserConfig((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dockerConfig, 'config.json')).auths;
         if (!isRecord(auths))
             return undefined;
         const entry = auths[authKey(registry)] ?? auths[`https://${registry}`];
@@ -1079,7 +1085,7 @@ async function runPushSteps(steps, runner) {
 }
 /**
  * A build that failed while pushing may have pushed some of its tags: those found in the
- * registry are reported as pushed but not verified, the missing ones as not pushed.
+ * registry (or that cannot be read) are reported as unverified, the missing ones as not pushed.
  */
 async function afterFailedBuild(refs, status, runner) {
     for (const ref of refs) {
@@ -1114,7 +1120,9 @@ function describePush(report) {
         .map((i) => {
         const parts = [
             `pushed ${i.pushed.join(', ') || 'nothing'}`,
-            ...(i.unverified.length > 0 ? [`pushed but not verified ${i.unverified.join(', ')}`] : []),
+            ...(i.unverified.length > 0
+                ? [`unverified (may be in the registry) ${i.unverified.join(', ')}`]
+                : []),
             ...(i.notPushed.length > 0 ? [`not pushed ${i.notPushed.join(', ')}`] : []),
         ];
         return `${i.image}: ${parts.join('; ')}`;
@@ -2327,22 +2335,16 @@ function planTags(rules, flavor, context, scope, tagPattern) {
         if (!isEnabled(rule.attrs.enable, scope, where))
             continue;
         const outcome = produce(rule, env, where);
-        if (!outcome)
+        // An empty value (no branch, no sha, ...) means the rule does not apply here.
+        if (!outcome || outcome.value === '')
             continue;
         const prefix = rule.attrs.prefix === undefined ? flavorPrefix : segment(rule.attrs.prefix, scope, where);
         const suffix = rule.attrs.suffix === undefined ? flavorSuffix : segment(rule.attrs.suffix, scope, where);
-        let produced = false;
-        for (const candidate of outcome.candidates) {
-            // An empty value (no branch, no sha, ...) means the rule does not apply here.
-            if (candidate.value === '')
-                continue;
-            const name = fit([prefix, { text: candidate.value, derived: candidate.derived }, suffix], where);
-            if (name === '')
-                continue;
-            tags.push({ name, moving: candidate.moving });
-            produced = true;
-        }
-        if (produced && latest === undefined) {
+        const name = fit([prefix, { text: outcome.value, derived: outcome.derived }, suffix], where);
+        if (name === '')
+            continue;
+        tags.push({ name, moving: outcome.moving });
+        if (latest === undefined) {
             latest = flavor.latest === 'auto' ? outcome.latestAuto : flavor.latest === 'true';
         }
     }
@@ -2353,7 +2355,7 @@ function planTags(rules, flavor, context, scope, tagPattern) {
             flavor.prefixLatest ? flavorPrefix : { text: '', derived: false },
             { text: 'latest', derived: false },
             flavor.suffixLatest ? flavorSuffix : { text: '', derived: false },
-        ], { input: 'flavor', line: `prefix=${flavor.prefix},suffix=${flavor.suffix},onlatest=true` });
+        ], { input: 'flavor', line: '' });
         tags.push({ name, moving: true });
     }
     return { version: tags[0].name, planned: unique(tags) };
@@ -2422,7 +2424,7 @@ function produce(rule, env, where) {
     }
 }
 function one(value, derived, moving, latestAuto) {
-    return { candidates: [{ value, derived, moving }], latestAuto };
+    return { value, derived, moving, latestAuto };
 }
 /** A git tag that counts as a final release: it matches tag-pattern and is no pre-release. */
 function isReleaseTag(tag, env) {
@@ -2464,7 +2466,7 @@ function produceVersion(rule, env, where) {
     }
     const { raw, version, major, minor, patch } = parts;
     const value = render(pattern, withVars(env.scope, { raw, version, major, minor, patch }), where);
-    return { candidates: [{ value, derived: true, moving: !full(names) }], latestAuto: parts.final };
+    return one(value, true, !full(names), parts.final);
 }
 function produceMatch(rule, env, where) {
     const source = sourceOf(rule, env, where);
@@ -2623,7 +2625,7 @@ function metaJson(meta) {
 
 
 /** Sets every output of the step, in one place. */
-function setOutputs(plan, inputs, outcome, artifactId = '') {
+function setOutputs(plan, inputs, outcome) {
     const meta = metaOutputs(plan.meta, {
         tags: inputs.sepTags,
         labels: inputs.sepLabels,
@@ -2640,7 +2642,7 @@ function setOutputs(plan, inputs, outcome, artifactId = '') {
     core/* setOutput */.uH(names/* Output */.k.metadata, outcome?.metadata ?? '');
     core/* setOutput */.uH(names/* Output */.k.refs, (outcome?.refs ?? []).join('\n'));
     core/* setOutput */.uH(names/* Output */.k.pushed, String(outcome?.pushed ?? false));
-    core/* setOutput */.uH(names/* Output */.k.artifactId, artifactId);
+    // artifact-id is set by the upload, after these: a failed upload leaves every other output.
 }
 function labelValue(labels, key) {
     const prefix = `${key}=`;
@@ -2890,14 +2892,25 @@ function outcomeOf(result, inputs, pushed, refs) {
     };
 }
 async function reportPhase(inputs, context, plan, outcome, tempDir) {
-    let artifactId = '';
-    if (inputs.artifactName && outcome.digest) {
-        artifactId = await core/* group */.Os('Upload digest artifact', () => uploadDigestArtifact(inputs.artifactName, digestRecord(plan, context, outcome), tempDir));
-    }
     core/* info */.pq(`digest: ${outcome.digest || '(none)'}`);
-    setOutputs(plan, inputs, outcome, artifactId);
+    // Outputs and summary first: when the upload fails, later steps still see what was pushed.
+    setOutputs(plan, inputs, outcome);
     if (inputs.summary)
         await writeSummary(summaryMarkdown(plan, outcome));
+    if (!inputs.artifactName || !outcome.digest)
+        return;
+    const record = digestRecord(plan, context, outcome);
+    const id = await core/* group */.Os('Upload digest artifact', async () => {
+        try {
+            return await uploadDigestArtifact(inputs.artifactName, record, tempDir);
+        }
+        catch (error) {
+            const reason = error instanceof Error ? error.message : String(error);
+            throw new Error(`artifact-name: could not upload "${inputs.artifactName}" (${reason}); the image is pushed and its digest is in the outputs. A workflow run holds each artifact name once: give each job its own artifact-name, or set it empty for none`);
+        }
+    });
+    if (id)
+        core/* setOutput */.uH(names/* Output */.k.artifactId, id);
 }
 
 

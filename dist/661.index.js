@@ -67,11 +67,16 @@ function createDockerConfig(options = {}) {
     _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`docker config: ${dir} (from ${userDir}; linked ${LINKED.filter((n) => (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dir, n))).join(', ') || 'nothing'})`);
     return dir;
 }
-/** The environment of every docker/buildx process the action starts. */
+/**
+ * The environment of every docker/buildx process the action starts: the action's own
+ * DOCKER_CONFIG, and without the INPUT_* variables (the password, token and secrets inputs),
+ * which docker never needs and `--build-arg NAME` could otherwise read. The rest stays:
+ * buildx's `type=gha` cache reads ACTIONS_RUNTIME_TOKEN and ACTIONS_CACHE_URL from it.
+ */
 function dockerEnv(dockerConfig) {
     const env = {};
     for (const [key, value] of Object.entries(process.env)) {
-        if (value !== undefined)
+        if (value !== undefined && !key.startsWith('INPUT_'))
             env[key] = value;
     }
     env.DOCKER_CONFIG = dockerConfig;
@@ -103,8 +108,9 @@ function isDockerHub(registry) {
  * registry client: a lookup from registry host to credentials.
  */
 function credentialsFromConfig(dockerConfig) {
-    const auths = readUserConfig((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dockerConfig, 'config.json')).auths;
     return (registry) => {
+        // Read at each lookup: logins made after the lookup was created count too.
+        const auths = readUserConfig((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dockerConfig, 'config.json')).auths;
         if (!isRecord(auths))
             return undefined;
         const entry = auths[authKey(registry)] ?? auths[`https://${registry}`];
