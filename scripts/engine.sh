@@ -61,15 +61,19 @@ cmd_install() {
   command -v dockerd >/dev/null || missing+=(docker.io)
   command -v docker-registry >/dev/null || missing+=(docker-registry)
   command -v htpasswd >/dev/null || missing+=(apache2-utils)
+  # Mounts the cgroup hierarchies dockerd needs on a machine without systemd
+  # (docker.io recommends it; its install mounts them).
+  command -v cgroupfs-mount >/dev/null || missing+=(cgroupfs-mount)
   # The test images are FROM scratch: they need the static busybox, not the dynamic one.
   dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' ||
     missing+=(busybox-static)
   if ((${#missing[@]})); then
     apt_update
     log "apt-get install ${missing[*]}"
-    "${APT[@]}" install -y -qq --no-install-recommends "${missing[@]}" >&2
+    # With the recommended packages, as verified in ENGINE.md.
+    "${APT[@]}" install -y -qq "${missing[@]}" >&2
   else
-    log "docker.io, docker-registry, apache2-utils, busybox-static: already installed"
+    log "docker.io, docker-registry, apache2-utils, cgroupfs-mount, busybox-static: already installed"
   fi
 
   if docker buildx version >/dev/null 2>&1; then
@@ -135,6 +139,11 @@ cmd_start() {
   local pidfile=$DOCKER_STATE/dockerd.pid logfile=$DOCKER_STATE/dockerd.log i start
   if alive "$pidfile"; then
     die "dockerd (pid $(cat "$pidfile")) runs but 'docker info' fails; see $logfile or run scripts/engine.sh stop"
+  fi
+  if ! grep -Eq '^[^ ]+ [^ ]+ cgroup2? ' /proc/mounts; then
+    command -v cgroupfs-mount >/dev/null || die "no cgroup filesystem is mounted: run scripts/engine.sh install"
+    log "start: no cgroup filesystem mounted; running cgroupfs-mount"
+    cgroupfs-mount >&2
   fi
   rm -f "$pidfile"
   mkdir -p "$DOCKER_STATE/data" "$DOCKER_STATE/exec"
