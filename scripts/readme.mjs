@@ -4,7 +4,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 
-const cell = (text) => String(text ?? '').replace(/\|/g, '\\|').replace(/\n/g, ' ');
+const cell = (text) =>
+  String(text ?? '')
+    .replace(/\|/g, '\\|')
+    .replace(/\n/g, ' ');
 
 function showDefault(value) {
   if (value === undefined) return '';
@@ -22,7 +25,11 @@ export function renderTables(actionYml) {
     ([name, spec]) => `| \`${name}\` | ${cell(spec.description)} |`,
   );
   return {
-    inputs: ['| input | required | default | description |', '| --- | --- | --- | --- |', ...inputs].join('\n'),
+    inputs: [
+      '| input | required | default | description |',
+      '| --- | --- | --- | --- |',
+      ...inputs,
+    ].join('\n'),
     outputs: ['| output | description |', '| --- | --- |', ...outputs].join('\n'),
   };
 }
@@ -34,7 +41,8 @@ export function updateReadme(readme, tables) {
     const end = `<!-- ${name}:end -->`;
     const from = text.indexOf(start);
     const to = text.indexOf(end);
-    if (from < 0 || to < from) throw new Error(`README.md: markers ${start} ... ${end} are missing`);
+    if (from < 0 || to < from)
+      throw new Error(`README.md: markers ${start} ... ${end} are missing`);
     text = text.slice(0, from + start.length) + '\n' + table + '\n' + text.slice(to);
   }
   return text;
