@@ -5,8 +5,12 @@ import { State } from './names.js';
 // with the state the main step saved. The post step never fails the job.
 async function entry(): Promise<void> {
   if (core.getState(State.isPost) === 'true') {
-    const { post } = await import('./post.js');
-    await post();
+    try {
+      const { post } = await import('./post.js');
+      await post();
+    } catch (error) {
+      core.warning(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
+    }
     return;
   }
   core.saveState(State.isPost, 'true');

@@ -1,0 +1,23 @@
+// The digest artifact outside GitHub: without ACTIONS_RUNTIME_TOKEN the step
+// says so once and goes on; the digest is still in the outputs and summary.
+import { makeContext, pullRequestEvent, removeTempDirs, runAction } from './harness/index.js';
+
+afterAll(removeTempDirs);
+
+test('no ACTIONS_RUNTIME_TOKEN: one warning, the step succeeds, the digest is in outputs and summary', async () => {
+  const context = await makeContext({ 'note.txt': 'artifact test\n' });
+  const run = await runAction({
+    event: pullRequestEvent(7),
+    inputs: { images: '127.0.0.1:9/acme/app', context: context.dir },
+    env: { ACTIONS_RUNTIME_TOKEN: undefined, ACTIONS_RESULTS_URL: undefined },
+  });
+  expect(run.commands.filter((c) => c.command === 'error')).toEqual([]);
+  expect(run.exitCode).toBe(0);
+  const warnings = run.commands.filter((c) => c.command === 'warning').map((c) => c.message);
+  expect(warnings).toEqual([
+    'artifact-name: no artifact "image-digest" uploaded: ACTIONS_RUNTIME_TOKEN is not set (not running on GitHub Actions); the digest is in the step outputs and the job summary',
+  ]);
+  expect(run.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+  expect(run.outputs['artifact-id']).toBeUndefined();
+  expect(run.summary).toContain(run.outputs.digest);
+});
