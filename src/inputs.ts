@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { parseDuration, parseTestEnv, type TestEnvVar } from './test-gate.js';
 
 export type PushMode = 'auto' | 'true' | 'false';
 
@@ -39,6 +40,14 @@ export interface Inputs {
   secretFiles: BuildSecret[];
   push: PushMode;
   load: boolean;
+  /** Shell command run in the built image (`sh -c`) before anything is pushed. */
+  test: string;
+  /** Dockerfile stage built and run (its own CMD) before the image. */
+  testTarget: string;
+  testEnv: TestEnvVar[];
+  /** `test-timeout` as written, for messages. */
+  testTimeout: string;
+  testTimeoutMs: number;
   dryRun: boolean;
   summary: boolean;
   artifactName: string;
@@ -52,7 +61,13 @@ export function getInputs(): Inputs {
   const password = core.getInput('password');
   const githubToken = core.getInput('github-token');
   const secrets = parsePairs('secrets', lines('secrets'), 'ID=VALUE');
-  for (const value of [password, githubToken, ...secrets.map((s) => s.value)]) {
+  const testEnv = parseTestEnv(lines('test-env'));
+  for (const value of [
+    password,
+    githubToken,
+    ...secrets.map((s) => s.value),
+    ...testEnv.map((v) => v.value),
+  ]) {
     if (value) core.setSecret(value);
   }
 
@@ -93,6 +108,11 @@ export function getInputs(): Inputs {
     secretFiles: parsePairs('secret-files', lines('secret-files'), 'ID=PATH'),
     push: pushMode(core.getInput('push')),
     load: bool('load'),
+    test: core.getInput('test'),
+    testTarget: core.getInput('test-target'),
+    testEnv,
+    testTimeout: core.getInput('test-timeout'),
+    testTimeoutMs: parseDuration('test-timeout', core.getInput('test-timeout')),
     dryRun: bool('dry-run'),
     summary: bool('summary'),
     artifactName: core.getInput('artifact-name'),

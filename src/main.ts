@@ -8,8 +8,16 @@ import { builderDriver } from './docker/builder.js';
 import { buildArgWarnings, buildxArgs } from './docker/buildx-args.js';
 import { ensureBuildx } from './docker/buildx-install.js';
 import { createDockerConfig, credentialsFromConfig } from './docker/config.js';
+import {
+  buildAndTest,
+  pushByDigest,
+  pushTestedImage,
+  TestError,
+  type BuildOverrides,
+  type Tested,
+} from './docker/gate.js';
 import { login, resolveLogins, type Login } from './docker/login.js';
-import { pushSteps, PushError, runPushSteps, type PushReport } from './docker/push.js';
+import { buildTags, pushSteps, PushError, runPushSteps, type PushReport } from './docker/push.js';
 import { RegistryClient } from './docker/registry.js';
 import { removeSecretFiles, writeSecretFiles } from './docker/secrets.js';
 import { getInputs, type Inputs } from './inputs.js';
@@ -18,7 +26,9 @@ import { makePlan, type Plan } from './plan.js';
 import {
   digestRecord,
   failedPushMarkdown,
+  failedTestMarkdown,
   setOutputs,
+  setTestOutputs,
   summaryMarkdown,
   uploadDigestArtifact,
   writeSummary,
@@ -92,38 +102,60 @@ async function buildPhase(
   driver: string,
 ): Promise<Outcome> {
   const secrets = writeSecretFiles(inputs.secrets, inputs.secretFiles, join(tempDir, 'secrets'));
-  const buildOnce = async (tags: string[], push: boolean): Promise<BuildResult> => {
-    const metadataFile = join(tempDir, 'metadata.json');
-    const iidFile = join(tempDir, 'iid.txt');
+  let builds = 0;
+  const buildWith = async (overrides: BuildOverrides, title: string): Promise<BuildResult> => {
+    // Files of their own per build: one that buildx leaves unwritten is not read from the last.
+    builds++;
+    const metadataFile = join(tempDir, `metadata-${builds}.json`);
+    const iidFile = join(tempDir, `iid-${builds}.txt`);
     const args = buildxArgs({
       ...inputs,
       labels: plan.meta.labels,
       annotations: plan.meta.annotations,
-      tags,
-      push,
+      tags: [],
+      push: false,
       load: inputs.load,
       secrets,
       metadataFile,
       iidFile,
       driver,
+      ...overrides,
     });
-    return core.group('Build', () => build(args, { dockerConfig, metadataFile, iidFile }));
+    return core.group(title, () => build(args, { dockerConfig, metadataFile, iidFile }));
   };
+  const buildOnce = (tags: string[], push: boolean): Promise<BuildResult> =>
+    buildWith({ tags, push }, 'Build');
+  const gated = Boolean(inputs.test || inputs.testTarget);
 
   try {
     if (!plan.push) {
-      const result = await buildOnce(plan.meta.tags, false);
+      const tested = gated
+        ? await testPhase(inputs, plan, plan.meta.tags, buildWith, driver, dockerConfig)
+        : undefined;
+      const result = tested?.result ?? (await buildOnce(plan.meta.tags, false));
       core.info(`built ${result.imageId}; not pushed: ${plan.pushReason}`);
-      return outcomeOf(result, inputs, false, []);
+      return outcomeOf(result, inputs, false, [], tested);
     }
 
     const steps = pushSteps(plan.meta.images.map((image) => ({ image, tags: plan.meta.planned })));
     const registry = new RegistryClient({ credentials: credentialsFromConfig(dockerConfig) });
-    let result: BuildResult | undefined;
+    // With a test gate the image is built and tested first; the push sends that image.
+    const tested = gated
+      ? await testPhase(inputs, plan, buildTags(steps), buildWith, driver, dockerConfig)
+      : undefined;
+    let result: BuildResult | undefined = tested?.result;
     let report: PushReport;
     try {
       report = await runPushSteps(steps, {
         build: async (refs) => {
+          if (tested && driver === 'docker') {
+            return pushTestedImage(tested, refs, dockerConfig, registry);
+          }
+          if (tested) {
+            const pushed = await pushByDigest(tested, refs, buildWith, registry);
+            result = pushed.result;
+            return pushed.digest;
+          }
           result = await buildOnce(refs, true);
           return result.digest;
         },
@@ -138,21 +170,62 @@ async function buildPhase(
     if (!result) throw new Error('the push finished without a build');
     const refs = plan.meta.images.map((image) => `${image}@${report.digest}`);
     core.info(`pushed and verified ${report.digest}: ${plan.meta.tags.join(', ')}`);
-    return outcomeOf({ ...result, digest: report.digest }, inputs, true, refs);
+    return outcomeOf({ ...result, digest: report.digest }, inputs, true, refs, tested);
   } finally {
     for (const warning of removeSecretFiles(join(tempDir, 'secrets'))) core.warning(warning);
   }
 }
 
-function outcomeOf(result: BuildResult, inputs: Inputs, pushed: boolean, refs: string[]): Outcome {
+/**
+ * The test gate: builds and tests the image (and the test-target stage) before anything is
+ * pushed. A failed test sets the test outputs and the summary, then fails the step.
+ */
+async function testPhase(
+  inputs: Inputs,
+  plan: Plan,
+  tags: string[],
+  build: (overrides: BuildOverrides, title: string) => Promise<BuildResult>,
+  driver: string,
+  dockerConfig: string,
+): Promise<Tested> {
+  try {
+    return await buildAndTest(inputs, {
+      driver,
+      dockerConfig,
+      build,
+      tags,
+      // The container running now: the post step removes it if the job is cancelled meanwhile.
+      onContainer: (name) => core.saveState(State.testContainer, name),
+    });
+  } catch (error) {
+    if (error instanceof TestError) {
+      setTestOutputs(error.report);
+      if (inputs.summary) await writeSummary(failedTestMarkdown(plan, error.report));
+    }
+    throw error;
+  } finally {
+    // Every test container is gone by now (--rm, or removed at the timeout).
+    core.saveState(State.testContainer, '');
+  }
+}
+
+function outcomeOf(
+  result: BuildResult,
+  inputs: Inputs,
+  pushed: boolean,
+  refs: string[],
+  tested?: Tested,
+): Outcome {
   return {
     digest: result.digest,
-    imageId: result.imageId,
+    // The tested image's config digest, which the push checked against the registry.
+    imageId: tested?.configDigest ?? result.imageId,
     metadata: result.metadata,
     platforms: inputs.platforms,
     durationMs: result.durationMs,
     pushed,
     refs,
+    test: tested?.report,
   };
 }
 

@@ -11,6 +11,9 @@ export const Output = {
   metadata: 'metadata',
   refs: 'refs',
   pushed: 'pushed',
+  testResult: 'test-result',
+  testExitCode: 'test-exit-code',
+  testDuration: 'test-duration',
   artifactId: 'artifact-id',
 } as const;
 
@@ -20,4 +23,5 @@ export const State = {
   dockerConfig: 'dockerConfig',
   registries: 'registries',
   tempDir: 'tempDir',
+  testContainer: 'testContainer',
 } as const;

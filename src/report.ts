@@ -7,6 +7,13 @@ import { Output } from './names.js';
 import type { PushReport } from './docker/push.js';
 import type { Plan } from './plan.js';
 import { metaOutputs } from './tags/outputs.js';
+import {
+  formatDuration,
+  SKIPPED,
+  testMarkdown,
+  testOutputs,
+  type TestReport,
+} from './test-gate.js';
 
 /** What the build and push produced; absent in a dry run. */
 export interface Outcome {
@@ -19,6 +26,8 @@ export interface Outcome {
   pushed: boolean;
   /** `image@digest`, one per image, when pushed. */
   refs: string[];
+  /** The test gate; absent: no test ran. */
+  test?: TestReport;
 }
 
 /** The content of `image-digest.json`. */
@@ -51,7 +60,16 @@ export function setOutputs(plan: Plan, inputs: Inputs, outcome: Outcome | undefi
   core.setOutput(Output.metadata, outcome?.metadata ?? '');
   core.setOutput(Output.refs, (outcome?.refs ?? []).join('\n'));
   core.setOutput(Output.pushed, String(outcome?.pushed ?? false));
+  setTestOutputs(outcome?.test ?? SKIPPED);
   // artifact-id is set by the upload, after these: a failed upload leaves every other output.
+}
+
+/** The test outputs; set alone when a failed test ends the step. */
+export function setTestOutputs(report: TestReport): void {
+  const outputs = testOutputs(report);
+  core.setOutput(Output.testResult, outputs.result);
+  core.setOutput(Output.testExitCode, outputs.exitCode);
+  core.setOutput(Output.testDuration, outputs.duration);
 }
 
 function labelValue(labels: string[], key: string): string {
@@ -71,12 +89,6 @@ export function digestRecord(plan: Plan, context: Context, outcome: Outcome): Di
     source: context.repository.htmlUrl,
     created: labelValue(plan.meta.labels, 'org.opencontainers.image.created'),
   };
-}
-
-function formatDuration(ms: number): string {
-  return ms < 60_000
-    ? `${(ms / 1000).toFixed(1)} s`
-    : `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
 }
 
 function code(text: string): string {
@@ -107,9 +119,18 @@ export function summaryMarkdown(plan: Plan, outcome: Outcome | undefined): strin
       for (const ref of outcome.refs) out.push(`docker pull ${ref}`);
       out.push('```');
     }
+    if (outcome.test) out.push(...testMarkdown(outcome.test));
   } else {
     out.push(`- would push: ${plan.push ? 'yes' : 'no'} (${plan.pushReason})`);
   }
+  return out.join('\n') + '\n';
+}
+
+/** The job summary of a test that failed: nothing was pushed. Pure. */
+export function failedTestMarkdown(plan: Plan, report: TestReport): string {
+  const out = ['## Image test failed', '', 'Nothing was pushed.'];
+  out.push('', `- version: ${plan.meta.version ? code(plan.meta.version) : '(none)'}`);
+  out.push(...testMarkdown(report));
   return out.join('\n') + '\n';
 }
 

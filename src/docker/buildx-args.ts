@@ -33,6 +33,8 @@ export interface BuildxPlan extends BuildInputs {
   secrets: SecretFile[];
   metadataFile: string;
   iidFile: string;
+  /** `--output` values, for an export that `push` and `load` cannot say (a push by digest). */
+  outputs?: string[];
   /**
    * The builder's driver, when known. With the `docker` driver a pushed image is also in the
    * local image store, and dockerd's BuildKit may refuse `--push --load` ("multiple outputs").
@@ -60,6 +62,7 @@ export function buildxArgs(plan: BuildxPlan): string[] {
   for (const annotation of plan.annotations) args.push('--annotation', annotation);
   for (const tag of plan.tags) args.push('--tag', tag);
   for (const secret of plan.secrets) args.push('--secret', `id=${secret.id},src=${secret.src}`);
+  for (const output of plan.outputs ?? []) args.push('--output', output);
   if (plan.push) args.push('--push');
   if (plan.load && !(plan.push && plan.driver === 'docker')) args.push('--load');
   args.push('--metadata-file', plan.metadataFile);

@@ -1,0 +1,309 @@
+// The test gate of the bundled action on the real engine (docker driver) and a registry with
+// htpasswd authentication: a passing test pushes the image it tested (same config digest, same
+// files), a failing, broken or hanging test pushes nothing and leaves no container.
+import { createHash, randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import {
+  busyboxBase,
+  docker,
+  makeContext,
+  processListWhile,
+  pullRequestEvent,
+  pushEvent,
+  removeTempDirs,
+  runAction,
+  runPost,
+  startRegistry,
+  type ActionRun,
+  type Registry,
+  type RunOptions,
+} from './harness/index.js';
+
+const user = 'tester';
+const password = 'pw-gate-Hq27-not-in-any-log';
+const testSecret = 'tok-gate-Vb93-only-in-the-container';
+const repo = 'acme/gated';
+
+let registry: Registry;
+const runs: ActionRun[] = [];
+const commandLinesSeen: string[] = [];
+
+const dockerfile = [
+  ...busyboxBase.map((line, i) => (i === 0 ? `${line} AS base` : line)),
+  '',
+  'FROM base AS test',
+  'CMD ["sh", "-c", "test -x /bin/busybox && echo stage-test-ok"]',
+  '',
+  'FROM base AS failing-test',
+  'CMD ["sh", "-c", "echo stage-test-failing; exit 4"]',
+  '',
+  'FROM base AS broken-test',
+  'RUN echo "the test stage does not build" && exit 9',
+  '',
+  'FROM base',
+  'COPY hello.txt /hello.txt',
+  // A value made at build time: the test prints it, and the pushed layer must hold the same.
+  'RUN cat /proc/sys/kernel/random/uuid > /nonce',
+  'CMD ["sh"]',
+].join('\n');
+
+/** A build context whose image is new (its own hello.txt), so no scenario reuses another's. */
+async function context(): Promise<string> {
+  return (await makeContext({ Dockerfile: dockerfile, 'hello.txt': `${randomUUID()}\n` })).dir;
+}
+
+beforeAll(async () => {
+  registry = await startRegistry({ user, password });
+});
+
+afterAll(async () => {
+  await registry?.stop();
+  await removeTempDirs();
+});
+
+async function step(options: RunOptions & { context: string }): Promise<ActionRun> {
+  const main = await runAction({
+    ...options,
+    inputs: {
+      images: `${registry.url}/${repo}`,
+      registry: registry.url,
+      username: user,
+      password,
+      context: options.context,
+      'artifact-name': '',
+      ...options.inputs,
+    },
+  });
+  const post = await runPost(main);
+  runs.push(main, post);
+  expect(post.exitCode).toBe(0);
+  return main;
+}
+
+function errors(run: ActionRun): string[] {
+  return run.commands.filter((c) => c.command === 'error').map((c) => c.message);
+}
+
+async function testContainers(): Promise<string[]> {
+  const { stdout } = await docker([
+    'ps',
+    '--all',
+    '--filter',
+    'name=build-tag-push-test-',
+    '--format',
+    '{{.Names}}',
+  ]);
+  return stdout.split('\n').filter(Boolean);
+}
+
+/** The content of `path` in the image layers of `repo:tag`, read from the registry's blobs. */
+async function fileInImage(tag: string, path: string): Promise<string | undefined> {
+  const manifest = await registry.manifest(repo, tag);
+  const layers = (manifest?.body.layers ?? []) as { digest: string }[];
+  const auth = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  let found: string | undefined;
+  for (const layer of layers) {
+    const response = await fetch(`http://${registry.url}/v2/${repo}/blobs/${layer.digest}`, {
+      headers: { Authorization: auth },
+    });
+    const tar = gunzipSync(Buffer.from(await response.arrayBuffer()));
+    for (let at = 0; at + 512 <= tar.length;) {
+      const name = tar
+        .subarray(at, at + 100)
+        .toString('utf8')
+        .replace(/\0.*$/s, '');
+      if (!name) break;
+      const size = parseInt(
+        tar
+          .subarray(at + 124, at + 136)
+          .toString('utf8')
+          .trim() || '0',
+        8,
+      );
+      if (name.replace(/^\.?\//, '') === path) {
+        found = tar.subarray(at + 512, at + 512 + size).toString('utf8');
+      }
+      at += 512 + Math.ceil(size / 512) * 512;
+    }
+  }
+  return found;
+}
+
+const secretHash = createHash('sha256').update(testSecret).digest('hex');
+
+test('a passing test-target and test: the tested image is pushed under every tag', async () => {
+  const dir = await context();
+  const { result: main, commandLines } = await processListWhile(() =>
+    step({
+      context: dir,
+      event: pushEvent('refs/tags/v1.2.3', { sha: 'a1'.repeat(20) }),
+      inputs: {
+        'test-target': 'test',
+        // The secret is checked by its hash: it reached the container, and is printed nowhere.
+        test: [
+          'echo "nonce=$(cat /nonce)"',
+          `test "$(printf %s "$API_TOKEN" | sha256sum | cut -c1-64)" = "${secretHash}"`,
+          'echo "token-ok mode=$MODE"',
+        ].join('\n'),
+        'test-env': `API_TOKEN=${testSecret}\nMODE=gate`,
+      },
+    }),
+  );
+  commandLinesSeen.push(...commandLines);
+  expect(errors(main)).toEqual([]);
+  expect(main.exitCode).toBe(0);
+
+  const digest = main.outputs.digest;
+  const tags = ['1.2.3', '1.2', '1', 'latest', 'sha-a1a1a1a'];
+  expect(await registry.tags(repo)).toEqual([...tags].sort());
+  for (const tag of tags) expect(await registry.manifestDigest(repo, tag)).toBe(digest);
+
+  // The image config the registry holds is the one the test ran: the ID in the test's log line.
+  const tested = /testing image (sha256:[0-9a-f]{64}) on linux\/amd64/g;
+  const ids = [...main.stdout.matchAll(tested)].map((m) => m[1]);
+  expect(ids).toHaveLength(2); // the test stage, then the image
+  const manifest = await registry.manifest(repo, '1.2.3');
+  const config = (manifest?.body.config as { digest: string }).digest;
+  expect(config).toBe(ids[1]);
+  expect(main.outputs.imageid).toBe(config);
+  // And its files: the nonce the test printed is the one in the pushed layer.
+  const nonce = /nonce=([0-9a-f-]{36})/.exec(main.stdout)?.[1];
+  expect(nonce).toBeDefined();
+  expect((await fileInImage('1.2.3', 'nonce'))?.trim()).toBe(nonce);
+
+  expect(main.stdout).toContain('stage-test-ok');
+  expect(main.stdout).toContain('token-ok');
+  expect(main.outputs['test-result']).toBe('passed');
+  expect(main.outputs['test-exit-code']).toBe('0');
+  expect(Number(main.outputs['test-duration'])).toBeGreaterThan(0);
+  expect(main.summary).toContain('### Test passed');
+  expect(main.summary).toContain('| stage `test` (its CMD) | 0 |');
+  expect(main.summary).toContain(`- tested image config: \`${config}\``);
+  expect(main.masks).toContain(testSecret);
+  expect(await testContainers()).toEqual([]);
+});
+
+test('a failing test (exit 3) fails the step with the exit code and pushes nothing', async () => {
+  const before = await registry.tags(repo);
+  const main = await step({
+    context: await context(),
+    event: pushEvent('refs/tags/v2.0.0'),
+    inputs: { test: 'echo "checking"; exit 3' },
+  });
+  expect(main.exitCode).toBe(1);
+  const [message, ...more] = errors(main);
+  expect(more).toEqual([]);
+  expect(message).toBe('test failed with exit code 3; nothing was pushed');
+  expect(main.stdout).toContain('checking');
+  expect(await registry.tags(repo)).toEqual(before);
+  expect(main.outputs['test-result']).toBe('failed');
+  expect(main.outputs['test-exit-code']).toBe('3');
+  expect(main.summary).toContain('## Image test failed');
+  expect(main.summary).toContain('| `echo "checking"; exit 3` | 3 |');
+  expect(await testContainers()).toEqual([]);
+});
+
+test.each([
+  ['failing-test', 'test-target: stage "failing-test" failed with exit code 4; nothing was pushed'],
+  ['broken-test', 'test-target: building stage "broken-test" failed: docker buildx build failed'],
+])('test-target %s pushes nothing', async (stage, expected) => {
+  const before = await registry.tags(repo);
+  const main = await step({
+    context: await context(),
+    event: pushEvent('refs/tags/v3.0.0'),
+    inputs: { 'test-target': stage, test: 'echo "the image test must not run"' },
+  });
+  expect(main.exitCode).toBe(1);
+  const [message] = errors(main);
+  expect(message).toContain(expected);
+  expect(main.stdout).not.toContain('the image test must not run\n');
+  expect(await registry.tags(repo)).toEqual(before);
+  expect(main.outputs['test-result']).toBe('failed');
+});
+
+test('a test that hangs is stopped at test-timeout, its container removed, nothing pushed', async () => {
+  const before = await registry.tags(repo);
+  const started = Date.now();
+  const main = await step({
+    context: await context(),
+    event: pushEvent('refs/tags/v4.0.0'),
+    inputs: { test: 'echo started; sleep 600', 'test-timeout': '3s' },
+  });
+  expect(main.exitCode).toBe(1);
+  expect(errors(main)).toEqual([
+    'test did not finish within 3s (test-timeout); its container was killed and removed; nothing was pushed',
+  ]);
+  expect(Date.now() - started).toBeLessThan(60_000);
+  expect(main.stdout).toContain('started');
+  expect(await registry.tags(repo)).toEqual(before);
+  expect(main.outputs['test-result']).toBe('failed');
+  expect(main.outputs['test-exit-code']).toBe('');
+  expect(main.summary).toContain('| timed out |');
+  expect(await testContainers()).toEqual([]);
+});
+
+test('an image without sh: exit code 127 and the rule in the error', async () => {
+  const dir = (
+    await makeContext({ Dockerfile: 'FROM scratch\nCOPY hello.txt /hello.txt\n', 'hello.txt': 'x' })
+  ).dir;
+  const main = await step({
+    context: dir,
+    event: pushEvent('refs/tags/v5.0.0'),
+    inputs: { test: 'true' },
+  });
+  expect(main.exitCode).toBe(1);
+  expect(errors(main)[0]).toContain(
+    'test failed with exit code 127 (the test runs `sh -c COMMAND` in the image: it needs a sh',
+  );
+  expect(await registry.tags(repo)).not.toContain('5.0.0');
+});
+
+test('pull request: the test runs, nothing is pushed', async () => {
+  const before = await registry.tags(repo);
+  const main = await step({
+    context: await context(),
+    event: pullRequestEvent(7),
+    inputs: { test: 'echo pr-test-ran' },
+  });
+  expect(errors(main)).toEqual([]);
+  expect(main.exitCode).toBe(0);
+  expect(main.stdout).toContain('pr-test-ran');
+  expect(main.outputs['test-result']).toBe('passed');
+  expect(main.outputs.pushed).toBe('false');
+  expect(await registry.tags(repo)).toEqual(before);
+});
+
+test('a bad test-timeout is an input error naming the value; without a test the result is skipped', async () => {
+  const dir = await context();
+  const bad = await step({
+    context: dir,
+    event: pullRequestEvent(8),
+    inputs: { test: 'true', 'test-timeout': '0s' },
+  });
+  expect(errors(bad)).toEqual([
+    'test-timeout: "0s" is not a positive duration; expected a number of seconds or a duration such as 90s, 10m or 1h',
+  ]);
+  const none = await step({ context: dir, event: pullRequestEvent(8) });
+  expect(none.exitCode).toBe(0);
+  expect(none.outputs['test-result']).toBe('skipped');
+});
+
+test('no password or test-env value in any log, output, summary, state or command line', () => {
+  expect(runs.length).toBeGreaterThanOrEqual(16);
+  expect(commandLinesSeen.some((line) => line.includes('--env API_TOKEN'))).toBe(true);
+  for (const secret of [password, testSecret]) {
+    expect(commandLinesSeen.filter((line) => line.includes(secret))).toEqual([]);
+    for (const run of runs) {
+      const where = {
+        stdout: run.stdout.replace(/::add-mask::.*$/gm, ''),
+        stderr: run.stderr,
+        outputs: JSON.stringify(run.outputs),
+        state: JSON.stringify(run.state),
+        summary: run.summary,
+      };
+      for (const [place, text] of Object.entries(where)) {
+        expect({ place, leaked: text.includes(secret) }).toEqual({ place, leaked: false });
+      }
+    }
+  }
+});

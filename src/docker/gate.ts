@@ -1,0 +1,292 @@
+import * as core from '@actions/core';
+import * as exec from '@actions/exec';
+import type { Inputs } from '../inputs.js';
+import {
+  digestOutput,
+  manifestConfig,
+  pushedDigest,
+  testFailure,
+  testPlatform,
+  type TestReport,
+  type TestRun,
+} from '../test-gate.js';
+import { parseMetadata, type BuildResult } from './build.js';
+import type { BuildxPlan } from './buildx-args.js';
+import { dockerEnv } from './config.js';
+import { parseReference, type Manifest, type RegistryClient } from './registry.js';
+import { enginePlatform, runTestContainer } from './test-run.js';
+
+/** What a build of the gate may change from the build the inputs describe. */
+export type BuildOverrides = Partial<
+  Pick<
+    BuildxPlan,
+    | 'target'
+    | 'tags'
+    | 'push'
+    | 'load'
+    | 'platforms'
+    | 'cacheTo'
+    | 'labels'
+    | 'annotations'
+    | 'outputs'
+  >
+>;
+
+/** Runs one `docker buildx build` of the inputs with these changes, in a log group of this title. */
+export type GateBuild = (overrides: BuildOverrides, title: string) => Promise<BuildResult>;
+
+export type GateInputs = Pick<
+  Inputs,
+  | 'test'
+  | 'testTarget'
+  | 'testEnv'
+  | 'testTimeout'
+  | 'testTimeoutMs'
+  | 'platforms'
+  | 'load'
+  | 'noCache'
+>;
+
+/** A test that failed (or a test stage that did not build): nothing may be pushed. */
+export class TestError extends Error {
+  constructor(
+    message: string,
+    readonly report: TestReport,
+  ) {
+    super(message);
+    this.name = 'TestError';
+  }
+}
+
+/** The image that passed the tests. */
+export interface Tested {
+  /** The build of the tested image (image ID, metadata). */
+  result: BuildResult;
+  /** Its config digest: what the registry must hold after the push. */
+  configDigest: string;
+  /** The platform it was tested on (the engine's). */
+  platform: string;
+  report: TestReport;
+}
+
+export interface GateOptions {
+  driver: string;
+  dockerConfig: string;
+  build: GateBuild;
+  /** The references the tested image is named with in the local store. */
+  tags: string[];
+  /** Called with each test container's name before it starts. */
+  onContainer?: (name: string) => void;
+}
+
+/**
+ * Builds the `test-target` stage and runs it, then builds the image and runs the `test` command
+ * in it; throws a TestError at the first failure. Nothing is pushed here. With the `docker`
+ * driver the image is built once, as asked, into the engine's image store (the tested image is
+ * the one `docker push` sends); with other drivers it is built for the engine's platform and
+ * loaded (`--load`), and the push rebuilds it from the cache (see pushByDigest).
+ */
+export async function buildAndTest(inputs: GateInputs, options: GateOptions): Promise<Tested> {
+  const { driver, dockerConfig, build } = options;
+  const platform = await enginePlatform(dockerConfig);
+  const wanted = testPlatform(inputs.platforms, platform);
+  const dockerDriver = driver === 'docker';
+  if (!dockerDriver && inputs.noCache) {
+    // The push rebuilds from the cache the tested build filled; without it the image differs.
+    throw new Error(
+      `no-cache: true cannot be used with test or test-target on the ${driver} driver: the push rebuilds the tested image from the build cache; set no-cache to false, or use the docker driver`,
+    );
+  }
+  const loadPlatforms = wanted ? [wanted] : [];
+  const runs: TestRun[] = [];
+  const fail = (failure: string): TestError =>
+    new TestError(`${failure}; nothing was pushed`, {
+      result: 'failed',
+      runs,
+      configDigest: '',
+      failure,
+    });
+
+  const run = async (kind: TestRun['kind'], what: string, image: string): Promise<void> => {
+    const title = kind === 'target' ? `Test: stage "${what}"` : `Test: ${what.split('\n')[0]}`;
+    const outcome = await core.group(title, async () => {
+      core.info(`testing image ${image} on ${platform}`);
+      const result = await runTestContainer({
+        image,
+        command: kind === 'command' ? what : undefined,
+        env: inputs.testEnv,
+        timeoutMs: inputs.testTimeoutMs,
+        dockerConfig,
+        onName: options.onContainer,
+      });
+      core.info(
+        result.timedOut
+          ? `stopped after ${inputs.testTimeout}: timed out`
+          : `exit code ${result.exitCode ?? 'none'} after ${(result.durationMs / 1000).toFixed(1)} s`,
+      );
+      return result;
+    });
+    if (outcome.leftOver) core.warning(outcome.leftOver);
+    const { exitCode, durationMs, timedOut } = outcome;
+    const entry: TestRun = { kind, what, image, exitCode, durationMs, timedOut };
+    runs.push(entry);
+    if (timedOut || exitCode !== 0) throw fail(testFailure(entry, inputs.testTimeout));
+  };
+
+  if (inputs.testTarget) {
+    let stage: BuildResult;
+    try {
+      // Same inputs, so the stage shares the build cache with the image; no labels, and no
+      // cache export (it would replace the image's cache with the stage's).
+      stage = await build(
+        {
+          target: inputs.testTarget,
+          tags: [],
+          push: false,
+          load: !dockerDriver,
+          platforms: dockerDriver ? inputs.platforms : loadPlatforms,
+          cacheTo: [],
+          labels: [],
+          annotations: [],
+        },
+        `Build test stage "${inputs.testTarget}"`,
+      );
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw fail(`test-target: building stage "${inputs.testTarget}" failed: ${reason}`);
+    }
+    await run('target', inputs.testTarget, stage.imageId);
+  }
+
+  const result = await build(
+    dockerDriver
+      ? { tags: options.tags, push: false, load: inputs.load }
+      : { tags: options.tags, push: false, load: true, platforms: loadPlatforms, cacheTo: [] },
+    'Build',
+  );
+  const configDigest = parseMetadata(result.metadata).configDigest || result.imageId;
+  if (!configDigest) throw new Error('buildx reported no image ID for the image to test');
+  if (inputs.test) await run('command', inputs.test, result.imageId);
+  core.info(`tested image config ${configDigest}`);
+  return {
+    result,
+    configDigest,
+    platform,
+    report: { result: 'passed', runs, configDigest, failure: '' },
+  };
+}
+
+/**
+ * The `docker` driver: pushes the tested image itself (by its ID) under `refs` with
+ * `docker push`, which is what `buildx build --push` does on this driver, then checks the
+ * config digest the registry holds. Returns the manifest digest.
+ */
+export async function pushTestedImage(
+  tested: Tested,
+  refs: string[],
+  dockerConfig: string,
+  registry: RegistryClient,
+): Promise<string> {
+  const env = dockerEnv(dockerConfig);
+  let digest = '';
+  await core.group('Push the tested image', async () => {
+    for (const ref of refs) {
+      // Re-pointed at the tested ID: another build on the engine may have taken the name since.
+      const tag = await exec.getExecOutput('docker', ['tag', tested.result.imageId, ref], {
+        env,
+        silent: true,
+        ignoreReturnCode: true,
+      });
+      if (tag.exitCode !== 0)
+        throw new Error(`docker tag ${tested.result.imageId} ${ref} failed: ${tag.stderr.trim()}`);
+      const push = await exec.getExecOutput('docker', ['push', ref], {
+        env,
+        ignoreReturnCode: true,
+      });
+      if (push.exitCode !== 0) {
+        const detail = push.stderr.trim().split('\n').slice(-5).join('\n');
+        throw new Error(`docker push ${ref} failed (exit code ${push.exitCode}): ${detail}`);
+      }
+      const pushed = pushedDigest(push.stdout);
+      if (!pushed) throw new Error(`docker push ${ref} printed no digest`);
+      if (digest && pushed !== digest) {
+        throw new Error(`docker push ${ref} gave ${pushed}, where the first tag got ${digest}`);
+      }
+      digest = pushed;
+    }
+  });
+  for (const image of imagesOf(refs)) await checkConfig(registry, image, digest, tested);
+  return digest;
+}
+
+/**
+ * Other drivers: rebuilds with the same inputs (all platforms, from the cache the tested build
+ * filled) and pushes to every image by digest only, without a tag. The pushed config digest of
+ * the tested platform must be the tested one; only then are `refs` tagged, by manifest copy. A
+ * rebuild that differs fails here and no tag points at it. Returns the manifest digest and build.
+ */
+export async function pushByDigest(
+  tested: Tested,
+  refs: string[],
+  build: GateBuild,
+  registry: RegistryClient,
+): Promise<{ digest: string; result: BuildResult }> {
+  const images = imagesOf(refs);
+  const result = await build(
+    { tags: [], push: false, load: false, outputs: [digestOutput(images)] },
+    'Build and push by digest',
+  );
+  const digest = result.digest;
+  if (!digest) throw new Error('buildx reported no digest for the image pushed by digest');
+  const manifests = new Map<string, Manifest>();
+  for (const image of images) {
+    await checkConfig(registry, image, digest, tested);
+    manifests.set(image, await registry.getManifest(image, digest));
+  }
+  for (const ref of refs) {
+    const image = imageOf(ref);
+    await registry.putManifest(image, ref.slice(image.length + 1), manifests.get(image)!);
+    core.info(`tagged ${ref}`);
+  }
+  return { digest, result };
+}
+
+/** Fails unless `image@digest`, for the tested platform, has the tested config digest. */
+async function checkConfig(
+  registry: RegistryClient,
+  image: string,
+  digest: string,
+  tested: Tested,
+): Promise<void> {
+  let manifest = await registry.getManifest(image, digest);
+  let found = manifestConfig(manifest.body, tested.platform);
+  if ('manifest' in found) {
+    manifest = await registry.getManifest(image, found.manifest);
+    found = manifestConfig(manifest.body, tested.platform);
+  }
+  if (!('config' in found)) throw new Error(`${image}@${digest}: no image config found`);
+  if (found.config !== tested.configDigest) {
+    throw new Error(
+      `${image}@${digest} has the image config ${found.config}, not the tested ${tested.configDigest}: the pushed image is not the tested one`,
+    );
+  }
+  core.info(`${image}@${digest} has the tested image config ${found.config}`);
+}
+
+/** `ghcr.io/acme/app:1.2.3` -> `ghcr.io/acme/app`. */
+function imageOf(ref: string): string {
+  const slash = ref.lastIndexOf('/');
+  const colon = ref.lastIndexOf(':');
+  return colon > slash ? ref.slice(0, colon) : ref;
+}
+
+function imagesOf(refs: string[]): string[] {
+  const images: string[] = [];
+  for (const ref of refs) {
+    const image = imageOf(ref);
+    // Validated here so a bad name fails before anything is pushed.
+    parseReference(image);
+    if (!images.includes(image)) images.push(image);
+  }
+  return images;
+}
