@@ -330,8 +330,13 @@ async function runTestContainer(options) {
     process.stdout.write(`::stop-commands::${token}\n`);
     const start = Date.now();
     const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_2__.spawn)('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (chunk) => process.stdout.write(chunk));
-    child.stderr.on('data', (chunk) => process.stdout.write(chunk));
+    let lineOpen = false;
+    const write = (chunk) => {
+        lineOpen = chunk.length > 0 ? chunk[chunk.length - 1] !== 0x0a : lineOpen;
+        process.stdout.write(chunk);
+    };
+    child.stdout.on('data', write);
+    child.stderr.on('data', write);
     const exited = new Promise((resolve) => {
         child.on('error', (error) => {
             process.stdout.write(`could not start docker: ${error.message}\n`);
@@ -356,7 +361,8 @@ async function runTestContainer(options) {
             child.kill('SIGKILL');
         result = { exitCode: null, durationMs, timedOut: true, leftOver };
     }
-    process.stdout.write(`::${token}::\n`);
+    // The resume command must start a line, or the runner would run no command after it.
+    process.stdout.write(`${lineOpen ? '\n' : ''}::${token}::\n`);
     return result;
 }
 /**

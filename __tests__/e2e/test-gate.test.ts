@@ -188,18 +188,19 @@ test('a failing test (exit 3) fails the step with the exit code and pushes nothi
   const main = await step({
     context: await context(),
     event: pushEvent('refs/tags/v2.0.0'),
-    inputs: { test: 'echo "checking"; exit 3' },
+    inputs: { test: 'printf checking; exit 3' },
   });
   expect(main.exitCode).toBe(1);
   const [message, ...more] = errors(main);
   expect(more).toEqual([]);
   expect(message).toBe('test failed with exit code 3; nothing was pushed');
-  expect(main.stdout).toContain('checking');
+  // Output without a final newline: the command that resumes workflow commands starts a line.
+  expect(main.stdout).toMatch(/\nchecking\n::[0-9a-f]{32}::\n/);
   expect(await registry.tags(repo)).toEqual(before);
   expect(main.outputs['test-result']).toBe('failed');
   expect(main.outputs['test-exit-code']).toBe('3');
   expect(main.summary).toContain('## Image test failed');
-  expect(main.summary).toContain('| `echo "checking"; exit 3` | 3 |');
+  expect(main.summary).toContain('| `printf checking; exit 3` | 3 |');
   expect(await testContainers()).toEqual([]);
 });
 

@@ -54,8 +54,13 @@ export async function runTestContainer(
   process.stdout.write(`::stop-commands::${token}\n`);
   const start = Date.now();
   const child = spawn('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout.on('data', (chunk: Buffer) => process.stdout.write(chunk));
-  child.stderr.on('data', (chunk: Buffer) => process.stdout.write(chunk));
+  let lineOpen = false;
+  const write = (chunk: Buffer): void => {
+    lineOpen = chunk.length > 0 ? chunk[chunk.length - 1] !== 0x0a : lineOpen;
+    process.stdout.write(chunk);
+  };
+  child.stdout.on('data', write);
+  child.stderr.on('data', write);
   const exited = new Promise<number | null>((resolve) => {
     child.on('error', (error) => {
       process.stdout.write(`could not start docker: ${error.message}\n`);
@@ -79,7 +84,8 @@ export async function runTestContainer(
     if (child.exitCode === null) child.kill('SIGKILL');
     result = { exitCode: null, durationMs, timedOut: true, leftOver };
   }
-  process.stdout.write(`::${token}::\n`);
+  // The resume command must start a line, or the runner would run no command after it.
+  process.stdout.write(`${lineOpen ? '\n' : ''}::${token}::\n`);
   return result;
 }
 
