@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { checkNotMixed, parseRegistryAuth, type RegistryAuth } from './registry-auth.js';
 import { parseDuration, parseTestEnv, type TestEnvVar } from './test-gate.js';
 
 export type PushMode = 'auto' | 'true' | 'false';
@@ -23,6 +24,8 @@ export interface Inputs {
   registry: string;
   username: string;
   password: string;
+  /** Several logins (`registry-auth`); empty when registry, username and password are used. */
+  registryAuth: RegistryAuth[];
   context: string;
   file: string;
   buildArgs: string[];
@@ -54,10 +57,14 @@ export interface Inputs {
   buildxVersion: string;
   buildxMirror: string;
   githubToken: string;
+  /** Retries of a transient registry failure (login, push, registry API). */
+  retries: number;
 }
 
 /** Reads and validates the inputs; secrets are masked before anything else reads them. */
 export function getInputs(): Inputs {
+  // registry-auth masks its passwords as it parses, before it validates anything.
+  const registryAuth = parseRegistryAuth(core.getInput('registry-auth'), (s) => core.setSecret(s));
   const password = core.getInput('password');
   const githubToken = core.getInput('github-token');
   const secrets = parsePairs('secrets', lines('secrets'), 'ID=VALUE');
@@ -70,6 +77,10 @@ export function getInputs(): Inputs {
   ]) {
     if (value) core.setSecret(value);
   }
+
+  const registry = core.getInput('registry');
+  const username = core.getInput('username');
+  checkNotMixed(registryAuth, { registry, username, password });
 
   const images = imageList(core.getInput('images'));
   if (images.length === 0) {
@@ -88,9 +99,10 @@ export function getInputs(): Inputs {
     sepTags: separator('sep-tags'),
     sepLabels: separator('sep-labels'),
     sepAnnotations: separator('sep-annotations'),
-    registry: core.getInput('registry'),
-    username: core.getInput('username'),
+    registry,
+    username,
     password,
+    registryAuth,
     context: core.getInput('context') || '.',
     file: core.getInput('file'),
     buildArgs: lines('build-args'),
@@ -119,6 +131,7 @@ export function getInputs(): Inputs {
     buildxVersion: buildxVersion(core.getInput('buildx-version')),
     buildxMirror: core.getInput('buildx-mirror'),
     githubToken,
+    retries: retryCount(core.getInput('retries')),
   };
 }
 
@@ -187,6 +200,14 @@ export function buildxVersion(value: string): string {
   if (version === '' || version === 'latest' || /^\d+\.\d+\.\d+$/.test(version)) return version;
   throw new Error(
     `buildx-version: "${value}" is not a buildx release; expected a version such as 0.19.3, or latest`,
+  );
+}
+
+export function retryCount(value: string): number {
+  const text = value.trim();
+  if (/^\d+$/.test(text) && Number(text) <= 10) return Number(text);
+  throw new Error(
+    `retries: "${value}" is not a retry count; expected a whole number from 0 (no retries) to 10`,
   );
 }
 

@@ -16,9 +16,10 @@ import {
   type BuildOverrides,
   type Tested,
 } from './docker/gate.js';
-import { login, resolveLogins, type Login } from './docker/login.js';
+import { anonymousRegistries, login, resolveLogins, type Login } from './docker/login.js';
 import { buildTags, pushSteps, PushError, runPushSteps, type PushReport } from './docker/push.js';
 import { RegistryClient } from './docker/registry.js';
+import { retryPolicy } from './docker/retry.js';
 import { removeSecretFiles, writeSecretFiles } from './docker/secrets.js';
 import { getInputs, type Inputs } from './inputs.js';
 import { Output, State } from './names.js';
@@ -67,7 +68,9 @@ export async function run(): Promise<void> {
     });
     return builderDriver(dockerConfig, inputs.builder);
   });
-  if (logins.length > 0) await core.group('Log in', () => loginPhase(logins, dockerConfig));
+  if (logins.length > 0 || plan.push) {
+    await core.group('Log in', () => loginPhase(logins, dockerConfig, inputs, plan));
+  }
 
   const outcome = await buildPhase(inputs, plan, tempDir, dockerConfig, driver);
   await reportPhase(inputs, context, plan, outcome, tempDir);
@@ -88,10 +91,20 @@ function planPhase(inputs: Inputs, context: Context): Plan {
   return plan;
 }
 
-async function loginPhase(logins: Login[], dockerConfig: string): Promise<void> {
-  // Saved before logging in: a login that half-succeeded is still logged out by the post step.
-  core.saveState(State.registries, JSON.stringify(logins.map((l) => l.registry)));
-  await login(logins, dockerConfig);
+async function loginPhase(
+  logins: Login[],
+  dockerConfig: string,
+  inputs: Inputs,
+  plan: Plan,
+): Promise<void> {
+  if (logins.length > 0) {
+    // Saved before logging in: a login that half-succeeded is still logged out by the post step.
+    core.saveState(State.registries, JSON.stringify(logins.map((l) => l.registry)));
+    await login(logins, dockerConfig, { retry: retryPolicy(inputs.retries) });
+  }
+  if (!plan.push) return;
+  for (const registry of anonymousRegistries(plan.meta.images, credentialsFromConfig(dockerConfig)))
+    core.info(`no credentials were given for ${registry}; pushing to it anonymously`);
 }
 
 async function buildPhase(
@@ -138,7 +151,9 @@ async function buildPhase(
     }
 
     const steps = pushSteps(plan.meta.images.map((image) => ({ image, tags: plan.meta.planned })));
-    const registry = new RegistryClient({ credentials: credentialsFromConfig(dockerConfig) });
+    const retry = retryPolicy(inputs.retries);
+    const credentials = credentialsFromConfig(dockerConfig);
+    const registry = new RegistryClient({ credentials, retry });
     // With a test gate the image is built and tested first; the push sends that image.
     const tested = gated
       ? await testPhase(inputs, plan, buildTags(steps), buildWith, driver, dockerConfig)
@@ -146,24 +161,28 @@ async function buildPhase(
     let result: BuildResult | undefined = tested?.result;
     let report: PushReport;
     try {
-      report = await runPushSteps(steps, {
-        build: async (refs) => {
-          if (tested && driver === 'docker') {
-            return pushTestedImage(tested, refs, dockerConfig, registry);
-          }
-          if (tested) {
-            const pushed = await pushByDigest(tested, refs, buildWith, registry);
-            result = pushed.result;
-            return pushed.digest;
-          }
-          result = await buildOnce(refs, true);
-          return result.digest;
+      report = await runPushSteps(
+        steps,
+        {
+          build: async (refs) => {
+            if (tested && driver === 'docker') {
+              return pushTestedImage(tested, refs, dockerConfig, registry);
+            }
+            if (tested) {
+              const pushed = await pushByDigest(tested, refs, buildWith, registry);
+              result = pushed.result;
+              return pushed.digest;
+            }
+            result = await buildOnce(refs, true);
+            return result.digest;
+          },
+          registry,
         },
-        registry,
-      });
+        { retry, credentials },
+      );
     } catch (error) {
       if (error instanceof PushError && inputs.summary) {
-        await writeSummary(failedPushMarkdown(plan, error.report, error.message));
+        await writeSummary(failedPushMarkdown(plan, error.report, error.reason));
       }
       throw error;
     }

@@ -5,6 +5,7 @@ import type { Context } from './context.js';
 import type { Inputs } from './inputs.js';
 import { Output } from './names.js';
 import type { PushReport } from './docker/push.js';
+import { parseReference } from './docker/registry.js';
 import type { Plan } from './plan.js';
 import { metaOutputs } from './tags/outputs.js';
 import {
@@ -134,27 +135,52 @@ export function failedTestMarkdown(plan: Plan, report: TestReport): string {
   return out.join('\n') + '\n';
 }
 
-/** The job summary of a push that stopped part way: per image, what each registry got. Pure. */
+/**
+ * The job summary of a push that stopped part way: per registry and image, the tags it got
+ * and the ones it did not, then why the push stopped. Pure.
+ */
 export function failedPushMarkdown(plan: Plan, report: PushReport, cause: string): string {
   const out = [
     '## Image push failed',
     '',
     cause.split('\n')[0],
     '',
-    '| image | pushed | not pushed |',
-    '| --- | --- | --- |',
+    '| registry | image | pushed | not pushed |',
+    '| --- | --- | --- | --- |',
   ];
   for (const image of report.images) {
-    const pushed = image.pushed.map(code).join(' ') || 'nothing';
+    const pushed = [
+      ...image.pushed.map(code),
+      ...image.unverified.map((t) => `${code(t)} (not verified)`),
+    ];
     const missing = [
-      ...image.unverified.map((t) => `${code(t)} (unverified)`),
+      ...(image.unknown ?? []).map((t) => `${code(t)} (unknown: registry not readable)`),
       ...image.notPushed.map(code),
     ];
-    out.push(`| ${code(image.image)} | ${pushed} | ${missing.join(' ') || 'nothing'} |`);
+    out.push(
+      `| ${code(registryOf(image.image))} | ${code(image.image)} | ${pushed.join(' ') || 'nothing'} | ${missing.join(' ') || 'nothing'} |`,
+    );
+  }
+  out.push(
+    '',
+    'Moving tags (`latest`, major, minor, branch) are pushed only after every immutable tag is verified in every registry. A tag marked "not verified" is in the registry, but the push stopped before its digest was checked against the build.',
+  );
+  const details = cause.split('\n').slice(1);
+  if (details.length > 0) {
+    out.push('', '<details><summary>Error</summary>', '', '```text');
+    out.push(...details.map((line) => line.replace(/```/g, "'''")), '```', '', '</details>');
   }
   out.push('', `- version: ${plan.meta.version ? code(plan.meta.version) : '(none)'}`);
   if (report.digest) out.push(`- digest: ${code(report.digest)}`);
   return out.join('\n') + '\n';
+}
+
+function registryOf(image: string): string {
+  try {
+    return parseReference(image).registry;
+  } catch {
+    return image.split('/')[0];
+  }
 }
 
 /** Writes the job summary; outside a runner (no GITHUB_STEP_SUMMARY) it is skipped. */

@@ -211,13 +211,13 @@ test('a registry that refuses the push: the build fails, no moving tag is touche
   expect(error.message).toMatch(
     /docker buildx build failed \(exit code 1\):\n[\s\S]*(401|unauthorized|authorization|credentials)/i,
   );
-  // Its tag cannot be read without a login: unknown, so unverified, never "pushed".
+  // Its tag cannot be read without a login: unknown, never "pushed".
   expect(error.message).toContain(
-    `${unknown}: pushed nothing; unverified (may be in the registry) 1.0.0; not pushed latest`,
+    `${unknown}: pushed nothing; unknown (the registry could not be read) 1.0.0; not pushed latest`,
   );
   // The build pushed to A before B refused: reported, unverified; no moving tag anywhere.
   expect(error.message).toContain(
-    `${registryA.url}/acme/other: pushed nothing; unverified (may be in the registry) 1.0.0; not pushed latest`,
+    `${registryA.url}/acme/other: pushed nothing; in the registry, not verified 1.0.0; not pushed latest`,
   );
   expect(await registryA.tags('acme/other')).toEqual(['1.0.0']);
   expect(await registryB.tags('acme/other')).not.toContain('latest');

@@ -135,7 +135,7 @@ test('a wrong password: a clear 401 error naming registry, tag and user, never t
 
 test('no credentials: the registry requires a login', async () => {
   await expect(new RegistryClient().manifestDigest(image, '1.0.0')).rejects.toThrow(
-    `${registry.url} requires a login and the action has none for it`,
+    `no credentials were given for ${registry.url}; add it to registry-auth`,
   );
 });
 

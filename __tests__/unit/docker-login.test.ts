@@ -1,7 +1,11 @@
+import { jest } from '@jest/globals';
 import {
+  chmodSync,
+  existsSync,
   lstatSync,
   mkdirSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   readlinkSync,
   rmSync,
@@ -17,7 +21,13 @@ import {
   credentialsFromConfig,
   dropCredHelper,
 } from '../../src/docker/config.js';
-import { normalizeRegistry, resolveLogins } from '../../src/docker/login.js';
+import {
+  anonymousRegistries,
+  login,
+  normalizeRegistry,
+  resolveLogins,
+} from '../../src/docker/login.js';
+import { retryPolicy } from '../../src/docker/retry.js';
 
 const none = { registry: '', username: '', password: '', githubToken: 'ghs_token' };
 
@@ -180,5 +190,164 @@ describe('dockerEnv', () => {
       delete process.env.INPUT_PASSWORD;
       delete process.env.ACTIONS_CACHE_URL;
     }
+  });
+});
+
+describe('resolveLogins with registry-auth', () => {
+  test('entries as given; ghcr.io without username and password gets the actor and github-token', () => {
+    expect(
+      resolveLogins(
+        {
+          ...none,
+          registryAuth: [
+            { registry: 'docker.io', username: 'acme', password: 'dckr' },
+            { registry: 'ghcr.io', username: '', password: '' },
+          ],
+        },
+        'octocat',
+      ),
+    ).toEqual([
+      { registry: 'docker.io', username: 'acme', password: 'dckr' },
+      { registry: 'ghcr.io', username: 'octocat', password: 'ghs_token' },
+    ]);
+  });
+
+  test('ghcr.io without a password and with no github-token: the entry is named', () => {
+    expect(() =>
+      resolveLogins(
+        {
+          ...none,
+          githubToken: '',
+          registryAuth: [
+            { registry: 'quay.io', username: 'q', password: 'p' },
+            { registry: 'ghcr.io', username: 'bot', password: '' },
+          ],
+        },
+        'octocat',
+      ),
+    ).toThrow('registry-auth: entry 2 (ghcr.io) has no password and github-token is empty');
+  });
+});
+
+describe('anonymousRegistries', () => {
+  test('the registries of the images that have no credentials, once each', () => {
+    const known = new Set(['ghcr.io']);
+    expect(
+      anonymousRegistries(
+        ['ghcr.io/a/b', '127.0.0.1:5000/a', '127.0.0.1:5000/b', 'acme/app'],
+        (registry) => (known.has(registry) ? { username: 'u', password: 'p' } : undefined),
+      ),
+    ).toEqual(['127.0.0.1:5000', 'docker.io']);
+  });
+});
+
+// A stand-in for `docker login`: logs start and end, fails as the registry name says, and
+// writes the login into DOCKER_CONFIG/config.json as docker does.
+const FAKE_DOCKER = `#!/bin/sh
+reg="$5"; user="$3"; pw=$(cat)
+echo "start $reg" >> "$FAKE_LOG"
+case "$reg" in
+  flaky*)
+    if [ ! -f "$FAKE_STATE/$reg" ]; then
+      touch "$FAKE_STATE/$reg"
+      echo "Error response from daemon: login attempt to http://$reg/v2/ failed with status: 503 Service Unavailable" >&2
+      exit 1
+    fi ;;
+  refusing*)
+    echo "Error response from daemon: login attempt to http://$reg/v2/ failed with status: 401 Unauthorized (password was $pw)" >&2
+    exit 1 ;;
+esac
+sleep 0.3
+printf '{"auths":{"%s":{"auth":"%s"}}}' "$reg" "$(printf '%s:%s' "$user" "$pw" | base64 | tr -d '\n')" > "$DOCKER_CONFIG/config.json"
+echo "end $reg" >> "$FAKE_LOG"
+echo "Login Succeeded"
+`;
+
+describe('login', () => {
+  let root: string;
+  let config: string;
+  const saved = { ...process.env };
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'btp-login-'));
+    mkdirSync(join(root, 'bin'));
+    mkdirSync(join(root, 'state'));
+    writeFileSync(join(root, 'bin', 'docker'), FAKE_DOCKER);
+    chmodSync(join(root, 'bin', 'docker'), 0o755);
+    process.env.PATH = `${join(root, 'bin')}:${process.env.PATH ?? ''}`;
+    process.env.FAKE_LOG = join(root, 'log');
+    process.env.FAKE_STATE = join(root, 'state');
+    config = join(root, 'config');
+    mkdirSync(config);
+    writeFileSync(
+      join(config, 'config.json'),
+      JSON.stringify({ auths: { 'old.io': { auth: 'eDp5' } }, credHelpers: { 'a.io': 'gcloud' } }),
+    );
+    jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => {
+    process.env = { ...saved };
+    jest.restoreAllMocks();
+    rmSync(root, { recursive: true, force: true });
+  });
+  const log = (): string[] => readFileSync(join(root, 'log'), 'utf8').trim().split('\n');
+  const noSleep = { retry: retryPolicy(3), sleep: () => Promise.resolve() };
+
+  test('logins run in parallel, each into its own file, merged into config.json', async () => {
+    await login(
+      [
+        { registry: 'a.io', username: 'alice', password: 'pa' },
+        { registry: 'b.io', username: 'bob', password: 'pb' },
+        { registry: 'c.io', username: 'carol', password: 'pc' },
+      ],
+      config,
+      noSleep,
+    );
+    // All three started before any finished.
+    expect(log().slice(0, 3).sort()).toEqual(['start a.io', 'start b.io', 'start c.io']);
+    const written = JSON.parse(readFileSync(join(config, 'config.json'), 'utf8')) as {
+      auths: Record<string, { auth: string }>;
+      credHelpers: Record<string, string>;
+    };
+    expect(Object.keys(written.auths).sort()).toEqual(['a.io', 'b.io', 'c.io', 'old.io']);
+    expect(Buffer.from(written.auths['b.io'].auth, 'base64').toString()).toBe('bob:pb');
+    // The credential helper of a.io would have been asked instead of the file.
+    expect(written.credHelpers).toEqual({});
+    // No scratch config is left behind.
+    expect(readdirSync(config)).toEqual(['config.json']);
+  });
+
+  test('a transient failure is retried; a refusal is not, and says which registry refused', async () => {
+    const error = (await login(
+      [
+        { registry: 'flaky.io', username: 'f', password: 'pf' },
+        { registry: 'refusing.io', username: 'r', password: 'secret-pr' },
+      ],
+      config,
+      noSleep,
+    ).catch((e: unknown) => e)) as Error;
+    expect(log().filter((l) => l === 'start flaky.io')).toHaveLength(2);
+    expect(log().filter((l) => l === 'start refusing.io')).toHaveLength(1);
+    expect(error.message).toBe(
+      'login to refusing.io as r failed: refusing.io refused the credentials; Error response from daemon: login attempt to http://refusing.io/v2/ failed with status: 401 Unauthorized (password was ***)',
+    );
+    // The login that succeeded is in config.json (the post step logs out of it).
+    const written = readFileSync(join(config, 'config.json'), 'utf8');
+    expect(written).toContain('flaky.io');
+    expect(existsSync(join(config, 'config.json'))).toBe(true);
+  });
+
+  test('several failures: one line each', async () => {
+    const error = (await login(
+      [
+        { registry: 'refusing-1.io', username: 'a', password: 'p1' },
+        { registry: 'refusing-2.io', username: 'b', password: 'p2' },
+      ],
+      config,
+      noSleep,
+    ).catch((e: unknown) => e)) as Error;
+    expect(error.message.split('\n').map((l) => l.slice(0, 35))).toEqual([
+      'login to refusing-1.io as a failed:',
+      'login to refusing-2.io as b failed:',
+    ]);
   });
 });

@@ -1,15 +1,18 @@
+import { jest } from '@jest/globals';
 import {
   buildTags,
   describePush,
   PushError,
   pushSteps,
   refName,
+  refusedRegistries,
   runPushSteps,
   type ImageTags,
   type PushRunner,
   type PushStep,
 } from '../../src/docker/push.js';
 import type { Manifest } from '../../src/docker/registry.js';
+import { retryPolicy } from '../../src/docker/retry.js';
 
 const release: ImageTags[] = [
   {
@@ -243,7 +246,7 @@ describe('runPushSteps', () => {
       (e: unknown) => e,
     )) as PushError;
     expect(error.message.split('\n').slice(-2)).toEqual([
-      'a/app: pushed nothing; unverified (may be in the registry) 1; not pushed latest',
+      'a/app: pushed nothing; in the registry, not verified 1; not pushed latest',
       'b/app: pushed nothing; not pushed 1, latest',
     ]);
   });
@@ -280,7 +283,7 @@ describe('runPushSteps', () => {
     });
     expect(error.message.split('\n')).toEqual([
       'tagging r/app:1: r refused the credentials for "u" (HTTP 403)',
-      'r/app: pushed 1.0.0; unverified (may be in the registry) latest; not pushed 1',
+      'r/app: pushed 1.0.0; in the registry, not verified latest; not pushed 1',
     ]);
   });
 
@@ -305,5 +308,184 @@ describe('runPushSteps', () => {
         ],
       }),
     ).toBe('a: pushed 1\nb: pushed nothing; not pushed 1, latest');
+  });
+});
+
+describe('several registries', () => {
+  const two: ImageTags[] = ['a.io/acme/app', 'b.io/acme/app'].map((image) => ({
+    image,
+    tags: [
+      { name: '2.1.1', moving: false },
+      { name: 'sha-abc1234', moving: false },
+      { name: '2.1', moving: true },
+      { name: 'latest', moving: true },
+    ],
+  }));
+
+  test('no moving tag is written anywhere before every immutable tag is verified everywhere', async () => {
+    const runner = new FakeRunner();
+    await runPushSteps(pushSteps(two), runner);
+    const firstPut = runner.calls.findIndex((c) => c.startsWith('put'));
+    const lastImmutableCheck = Math.max(
+      ...['a.io', 'b.io'].flatMap((r) =>
+        ['2.1.1', 'sha-abc1234'].map((t) => runner.calls.indexOf(`digest ${r}/acme/app:${t}`)),
+      ),
+    );
+    expect(firstPut).toBeGreaterThan(lastImmutableCheck);
+  });
+
+  test('the second registry lacks a tag after the build: no moving tag on either registry', async () => {
+    const runner = new FakeRunner();
+    const build = runner.build.bind(runner);
+    runner.build = async (refs: string[]): Promise<string> => {
+      const digest = await build(refs);
+      runner.tags.delete('b.io/acme/app:sha-abc1234');
+      return digest;
+    };
+    const error = (await runPushSteps(pushSteps(two), runner).catch(
+      (e: unknown) => e,
+    )) as PushError;
+    expect(runner.calls.filter((c) => c.startsWith('put') || c.startsWith('get'))).toEqual([]);
+    expect(error.reason).toBe('verification failed: b.io/acme/app:sha-abc1234 is missing');
+    expect(error.report.images).toEqual([
+      {
+        image: 'a.io/acme/app',
+        pushed: ['2.1.1', 'sha-abc1234'],
+        unverified: [],
+        notPushed: ['2.1', 'latest'],
+      },
+      {
+        image: 'b.io/acme/app',
+        pushed: ['2.1.1'],
+        unverified: ['sha-abc1234'],
+        notPushed: ['2.1', 'latest'],
+      },
+    ]);
+  });
+
+  test('a copy refused on the second registry: the first keeps its moving tags, reported per image', async () => {
+    const runner = new FakeRunner();
+    runner.failPut = 'b.io/acme/app:2.1';
+    const error = (await runPushSteps(pushSteps(two), runner).catch(
+      (e: unknown) => e,
+    )) as PushError;
+    expect(error.message.split('\n').slice(1)).toEqual([
+      'a.io/acme/app: pushed 2.1.1, sha-abc1234; in the registry, not verified 2.1, latest',
+      'b.io/acme/app: pushed 2.1.1, sha-abc1234; not pushed 2.1, latest',
+    ]);
+  });
+});
+
+describe('build retries', () => {
+  const unavailable = [
+    'docker buildx build failed (exit code 1):',
+    '#8 ERROR: received unexpected HTTP status: 503 Service Unavailable',
+    '------',
+    ' > pushing r/app:1.0.0 with docker:',
+    '------',
+    'ERROR: received unexpected HTTP status: 503 Service Unavailable',
+  ].join('\n');
+  const stepFailed = [
+    'docker buildx build failed (exit code 1):',
+    '#6 0.1 503 Service Unavailable',
+    'ERROR: failed to solve: executor failed running [/bin/sh -c make]: exit code: 2',
+  ].join('\n');
+  const options = { retry: retryPolicy(3), sleep: (): Promise<void> => Promise.resolve() };
+  let out: jest.SpiedFunction<typeof process.stdout.write>;
+  beforeEach(() => {
+    out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  /** A runner whose build fails with these errors first, then succeeds. */
+  function failing(...errors: string[]): FakeRunner {
+    const runner = new FakeRunner();
+    const build = runner.build.bind(runner);
+    runner.build = (refs: string[]): Promise<string> => {
+      const error = errors.shift();
+      if (error === undefined) return build(refs);
+      runner.calls.push(`build ${refs.join(' ')} (fails)`);
+      return Promise.reject(new Error(error));
+    };
+    return runner;
+  }
+
+  test('a registry 503 during the push: the build is run again, and logged', async () => {
+    const runner = failing(unavailable, unavailable);
+    const report = await runPushSteps(pushSteps(simple), runner, options);
+    expect(report.images[0].pushed).toEqual(['1.0.0', 'latest', '1']);
+    expect(runner.calls.filter((c) => c.startsWith('build'))).toEqual([
+      'build r/app:1.0.0 (fails)',
+      'build r/app:1.0.0 (fails)',
+      'build r/app:1.0.0',
+    ]);
+    const lines = out.mock.calls.map((c) => String(c[0]));
+    expect(lines.filter((l) => l.includes('retry'))).toEqual([
+      'the push of the build: ERROR: received unexpected HTTP status: 503 Service Unavailable; retry 1/3 in 1 s\n',
+      'the push of the build: ERROR: received unexpected HTTP status: 503 Service Unavailable; retry 2/3 in 2 s\n',
+    ]);
+  });
+
+  test('a failed build step is not run again', async () => {
+    const runner = failing(stepFailed);
+    const error = (await runPushSteps(pushSteps(simple), runner, options).catch(
+      (e: unknown) => e,
+    )) as PushError;
+    expect(runner.calls.filter((c) => c.startsWith('build'))).toHaveLength(1);
+    expect(error.reason).toBe(stepFailed);
+  });
+
+  test('still failing after the retries: the error says so, nothing moved', async () => {
+    const runner = failing(unavailable, unavailable, unavailable, unavailable);
+    const error = (await runPushSteps(pushSteps(simple), runner, options).catch(
+      (e: unknown) => e,
+    )) as PushError;
+    expect(error.reason.split('\n')[0]).toBe(
+      'docker buildx build failed (exit code 1; gave up after 3 retries):',
+    );
+    expect(runner.calls.some((c) => c.startsWith('put'))).toBe(false);
+  });
+
+  test('a push refused for lack of credentials names the registry and registry-auth', async () => {
+    const noAuth = [
+      'docker buildx build failed (exit code 1):',
+      '#8 ERROR: no basic auth credentials',
+      ' > pushing 127.0.0.1:5001/acme/app:1 with docker:',
+      'ERROR: no basic auth credentials',
+    ].join('\n');
+    const images: ImageTags[] = ['127.0.0.1:5000/acme/app', '127.0.0.1:5001/acme/app'].map(
+      (image) => ({ image, tags: [{ name: '1', moving: false }] }),
+    );
+    const runner = failing(noAuth);
+    const error = (await runPushSteps(pushSteps(images), runner, {
+      ...options,
+      credentials: (r) => (r === '127.0.0.1:5000' ? { username: 'u', password: 'p' } : undefined),
+    }).catch((e: unknown) => e)) as PushError;
+    expect(runner.calls.filter((c) => c.startsWith('build'))).toHaveLength(1);
+    expect(error.reason.split('\n')[0]).toBe(
+      'no credentials were given for 127.0.0.1:5001; add it to registry-auth',
+    );
+  });
+
+  test.each<[string, string, string]>([
+    [
+      'named registry with credentials',
+      'ERROR: failed to solve: failed to push a.io/x:1: unexpected status: 401 Unauthorized',
+      'a.io refused the push with the credentials of "u" (wrong password or token, or no push permission on the repository)',
+    ],
+    [
+      'no registry named: those without credentials',
+      'ERROR: no basic auth credentials',
+      'no credentials were given for b.io; add it to registry-auth',
+    ],
+    ['not an auth failure', 'ERROR: failed to solve: exit code: 2', ''],
+  ])('refusedRegistries, %s', (_name, text, expected) => {
+    const refs = [
+      { image: 'a.io/x', tag: '1', moving: false },
+      { image: 'b.io/x', tag: '1', moving: false },
+    ];
+    const credentials = (r: string) =>
+      r === 'a.io' ? { username: 'u', password: 'p' } : undefined;
+    expect(refusedRegistries(text, refs, credentials)).toBe(expected);
   });
 });

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { jest } from '@jest/globals';
+import { retryPolicy } from '../../src/docker/retry.js';
 import {
   parseReference,
   parseWwwAuthenticate,
@@ -263,7 +265,10 @@ describe('RegistryClient', () => {
     );
     await expect(
       new RegistryClient({ fetch }).manifestDigest('localhost:5000/app', 'x'),
-    ).rejects.toThrow('localhost:5000 requires a login and the action has none for it');
+    ).rejects.toThrow('HTTP 401');
+    await expect(
+      new RegistryClient({ fetch }).manifestDigest('localhost:5000/app', 'x'),
+    ).rejects.toThrow('no credentials were given for localhost:5000; add it to registry-auth');
   });
 
   test('404 is "no such tag" for manifestDigest', async () => {
@@ -339,5 +344,135 @@ describe('RegistryClient', () => {
     await expect(
       new RegistryClient({ fetch: slow, timeoutMs: 50 }).manifestDigest('127.0.0.1:9/app', '1'),
     ).rejects.toThrow('127.0.0.1:9 did not answer within 50 ms');
+  });
+});
+
+describe('RegistryClient retries', () => {
+  let logged: string[];
+  beforeEach(() => {
+    logged = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      logged.push(String(chunk).trim());
+      return true;
+    });
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  /** A client with the default policy and a sleep that only records. */
+  function client(fetch: typeof globalThis.fetch, retries = 3) {
+    const slept: number[] = [];
+    const c = new RegistryClient({
+      fetch,
+      retry: retryPolicy(retries),
+      sleep: (ms) => {
+        slept.push(ms);
+        return Promise.resolve();
+      },
+    });
+    return { client: c, slept };
+  }
+
+  /** Answers the first answers in turn, then 200 with the digest. */
+  function scripted(...first: (() => Response)[]) {
+    return fakeFetch(() =>
+      (
+        first.shift() ??
+        (() => new Response(null, { headers: { 'Docker-Content-Digest': digest } }))
+      )(),
+    );
+  }
+
+  test('502, then 503: retried after 1 s and 2 s, one log line each', async () => {
+    const { fetch, requests } = scripted(
+      () => new Response('bad gateway', { status: 502 }),
+      () => new Response('unavailable', { status: 503 }),
+    );
+    const { client: c, slept } = client(fetch);
+    expect(await c.manifestDigest('127.0.0.1:5000/app', '1')).toBe(digest);
+    expect(requests).toHaveLength(3);
+    expect(slept).toEqual([1000, 2000]);
+    expect(logged).toEqual([
+      'reading the digest of 127.0.0.1:5000/app:1: 127.0.0.1:5000 answered HTTP 502 Bad Gateway; retry 1/3 in 1 s',
+      'reading the digest of 127.0.0.1:5000/app:1: 127.0.0.1:5000 answered HTTP 503 Service Unavailable; retry 2/3 in 2 s',
+    ]);
+  });
+
+  test('429 with Retry-After: waited as asked', async () => {
+    const { fetch } = scripted(
+      () => new Response(null, { status: 429, headers: { 'Retry-After': '7' } }),
+    );
+    const { client: c, slept } = client(fetch);
+    expect(await c.manifestDigest('127.0.0.1:5000/app', '1')).toBe(digest);
+    expect(slept).toEqual([7000]);
+  });
+
+  test('a refused connection is retried', async () => {
+    let calls = 0;
+    const fetch: typeof globalThis.fetch = () =>
+      ++calls === 1
+        ? Promise.reject(
+            new TypeError('fetch failed', {
+              cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), {
+                code: 'ECONNREFUSED',
+              }),
+            }),
+          )
+        : Promise.resolve(new Response(null, { headers: { 'Docker-Content-Digest': digest } }));
+    const { client: c } = client(fetch);
+    expect(await c.manifestDigest('127.0.0.1:9/app', '1')).toBe(digest);
+    expect(logged[0]).toBe(
+      'reading the digest of 127.0.0.1:9/app:1: connect ECONNREFUSED 127.0.0.1:9; retry 1/3 in 1 s',
+    );
+  });
+
+  test('always 503: the error has the status, the registry error text and the count', async () => {
+    const { fetch, requests } = fakeFetch(() =>
+      Response.json({ errors: [{ code: 'UNAVAILABLE', message: 'try later' }] }, { status: 503 }),
+    );
+    const { client: c } = client(fetch);
+    await expect(
+      c.putManifest('127.0.0.1:5000/app', 'latest', { mediaType: 'a', body, digest }),
+    ).rejects.toThrow(
+      'tagging 127.0.0.1:5000/app:latest: 127.0.0.1:5000 answered an error (HTTP 503: UNAVAILABLE try later; gave up after 3 retries)',
+    );
+    expect(requests).toHaveLength(4);
+  });
+
+  test('401 and 403 are not retried, and say which registry refused', async () => {
+    for (const status of [401, 403]) {
+      const { fetch, requests } = fakeFetch(
+        () => new Response(null, { status, headers: { 'WWW-Authenticate': 'Basic realm="r"' } }),
+      );
+      const c = new RegistryClient({
+        fetch,
+        retry: retryPolicy(3),
+        credentials: () => ({ username: 'alice', password: 's3cret' }),
+        sleep: () => Promise.reject(new Error('must not sleep')),
+      });
+      await expect(c.manifestDigest('127.0.0.1:5000/app', '1')).rejects.toThrow(
+        `127.0.0.1:5000 refused the credentials for "alice" (HTTP ${status})`,
+      );
+      expect(requests.length).toBeLessThanOrEqual(2);
+    }
+  });
+
+  test('a token service that answers 503 first is retried too', async () => {
+    let tokenCalls = 0;
+    const { fetch } = fakeFetch((url, init) => {
+      if (url.pathname === '/token') {
+        return ++tokenCalls === 1
+          ? new Response(null, { status: 503 })
+          : Response.json({ token: 't' });
+      }
+      return new Headers(init.headers).get('authorization') === 'Bearer t'
+        ? new Response(null, { headers: { 'Docker-Content-Digest': digest } })
+        : new Response(null, {
+            status: 401,
+            headers: { 'WWW-Authenticate': 'Bearer realm="https://r.io/token"' },
+          });
+    });
+    const { client: c } = client(fetch);
+    expect(await c.manifestDigest('r.io/a', '1')).toBe(digest);
+    expect(tokenCalls).toBe(2);
   });
 });

@@ -106,3 +106,66 @@ test.each([
 ])('platformList(%j)', (value, expected) => {
   expect(platformList(value)).toEqual(expected);
 });
+
+describe('registry-auth and retries', () => {
+  const auth = '- registry: quay.io\n  username: bot\n  password: quay-pw-123\n- registry: ghcr.io';
+
+  test('registry-auth is parsed; its passwords are the first thing masked', () => {
+    const writes: string[] = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      writes.push(String(chunk));
+      return true;
+    });
+    setInputs({ images: 'quay.io/a/b', 'registry-auth': auth });
+    const inputs = getInputs();
+    expect(inputs.registryAuth).toEqual([
+      { registry: 'quay.io', username: 'bot', password: 'quay-pw-123' },
+      { registry: 'ghcr.io', username: '', password: '' },
+    ]);
+    expect(writes[0]).toBe('::add-mask::quay-pw-123\n');
+    expect(inputs.retries).toBe(3);
+  });
+
+  test('a malformed registry-auth masks what it can read and names the entry', () => {
+    const writes: string[] = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      writes.push(String(chunk));
+      return true;
+    });
+    setInputs({
+      images: 'a/b',
+      'registry-auth': '- registry: quay.io\n  password: quay-pw-123\n  user: bot',
+    });
+    expect(() => getInputs()).toThrow(
+      'registry-auth: entry 1 has an unknown key "user"; expected registry, username and password',
+    );
+    expect(writes).toContain('::add-mask::quay-pw-123\n');
+  });
+
+  test.each([
+    [{ registry: 'ghcr.io' }, 'registry-auth: cannot be combined with registry;'],
+    [
+      { username: 'u', password: 'p' },
+      'registry-auth: cannot be combined with username, password;',
+    ],
+  ])('mixed with %j: an error', (single, message) => {
+    setInputs({ images: 'a/b', 'registry-auth': auth, ...single });
+    expect(() => getInputs()).toThrow(message);
+  });
+
+  test.each([
+    ['0', 0],
+    ['5', 5],
+    [' 10 ', 10],
+  ])('retries %j is %i', (value, expected) => {
+    setInputs({ images: 'a/b', retries: value });
+    expect(getInputs().retries).toBe(expected);
+  });
+
+  test.each(['-1', '11', 'three', '1.5', ''])('retries %j is refused', (value) => {
+    setInputs({ images: 'a/b', retries: value });
+    expect(() => getInputs()).toThrow(
+      `retries: "${value}" is not a retry count; expected a whole number from 0 (no retries) to 10`,
+    );
+  });
+});

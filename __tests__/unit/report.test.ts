@@ -1,6 +1,11 @@
 import { contextFrom } from '../../src/context.js';
 import type { Plan } from '../../src/plan.js';
-import { digestRecord, summaryMarkdown, type Outcome } from '../../src/report.js';
+import {
+  digestRecord,
+  failedPushMarkdown,
+  summaryMarkdown,
+  type Outcome,
+} from '../../src/report.js';
 
 const plan: Plan = {
   meta: {
@@ -80,4 +85,48 @@ test('digest record carries what consumers verify against', () => {
     source: 'https://github.com/acme/app',
     created: '2024-05-01T12:00:00.000Z',
   });
+});
+
+test('a failed push: per registry and image, what was pushed and what not, then the error', () => {
+  const md = failedPushMarkdown(
+    plan,
+    {
+      digest: '',
+      images: [
+        {
+          image: '127.0.0.1:5000/acme/app',
+          pushed: [],
+          unverified: ['1.2.3'],
+          notPushed: ['latest'],
+        },
+        { image: 'ghcr.io/acme/app', pushed: [], unverified: [], notPushed: ['1.2.3', 'latest'] },
+      ],
+    },
+    'docker buildx build failed (exit code 1; gave up after 3 retries):\nERROR: connection refused',
+  );
+  expect(md).toBe(
+    [
+      '## Image push failed',
+      '',
+      'docker buildx build failed (exit code 1; gave up after 3 retries):',
+      '',
+      '| registry | image | pushed | not pushed |',
+      '| --- | --- | --- | --- |',
+      '| `127.0.0.1:5000` | `127.0.0.1:5000/acme/app` | `1.2.3` (not verified) | `latest` |',
+      '| `ghcr.io` | `ghcr.io/acme/app` | nothing | `1.2.3` `latest` |',
+      '',
+      'Moving tags (`latest`, major, minor, branch) are pushed only after every immutable tag is verified in every registry. A tag marked "not verified" is in the registry, but the push stopped before its digest was checked against the build.',
+      '',
+      '<details><summary>Error</summary>',
+      '',
+      '```text',
+      'ERROR: connection refused',
+      '```',
+      '',
+      '</details>',
+      '',
+      '- version: `1.2.3`',
+      '',
+    ].join('\n'),
+  );
 });

@@ -1,8 +1,11 @@
 import * as core from '@actions/core';
 import * as exec from '@actions/exec';
-import { rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Inputs } from '../inputs.js';
-import { dockerEnv, dropCredHelper } from './config.js';
+import { dockerEnv, dropCredHelper, type Credentials } from './config.js';
+import { parseReference } from './registry.js';
+import { classifyText, NO_RETRY, withRetry, type RetryPolicy } from './retry.js';
 
 export interface Login {
   registry: string;
@@ -16,9 +19,21 @@ export interface Login {
  * to Docker Hub, as docker/login-action does. Pure.
  */
 export function resolveLogins(
-  inputs: Pick<Inputs, 'registry' | 'username' | 'password' | 'githubToken'>,
+  inputs: Pick<Inputs, 'registry' | 'username' | 'password' | 'githubToken'> &
+    Partial<Pick<Inputs, 'registryAuth'>>,
   actor: string,
 ): Login[] {
+  if (inputs.registryAuth && inputs.registryAuth.length > 0) {
+    return inputs.registryAuth.map((entry, index) => {
+      if (entry.registry !== 'ghcr.io' || (entry.username && entry.password)) return entry;
+      const username = entry.username || actor;
+      const password = entry.password || inputs.githubToken;
+      const what = `registry-auth: entry ${index + 1} (ghcr.io)`;
+      if (!username) throw new Error(`${what} has no username and github.actor is not set`);
+      if (!password) throw new Error(`${what} has no password and github-token is empty`);
+      return { registry: 'ghcr.io', username, password };
+    });
+  }
   let registry = normalizeRegistry(inputs.registry);
   if (!registry) {
     if (!inputs.username && !inputs.password) return [];
@@ -50,40 +65,121 @@ export function normalizeRegistry(value: string): string {
     .replace(/\/+$/, '');
 }
 
+export interface LoginOptions {
+  /** Retries of a transient failure (connection refused, 5xx); a refused login is never retried. */
+  retry?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+}
+
 /**
- * Logs in to each registry with `docker login --password-stdin` into the action's own
- * Docker config directory. Errors name the registry and user, never the password.
+ * Logs in to each registry with `docker login --password-stdin`, all at once. Each login writes
+ * to a config of its own (two docker processes writing one config.json would lose a login), in
+ * the action's Docker config directory; what each stored is then merged into that directory's
+ * config.json. Errors name the registry and user, never the password; when several logins
+ * fail, the error has one line each.
  */
-export async function login(logins: Login[], dockerConfig: string): Promise<void> {
-  for (const { registry, username, password } of logins) {
-    // A credential helper configured for this registry would receive the password instead of our file.
+export async function login(
+  logins: Login[],
+  dockerConfig: string,
+  options: LoginOptions = {},
+): Promise<void> {
+  const results = await Promise.allSettled(
+    logins.map((entry) => loginOne(entry, dockerConfig, options)),
+  );
+  const failures: string[] = [];
+  results.forEach((result, index) => {
+    const { registry, username } = logins[index];
+    if (result.status === 'rejected') {
+      failures.push(result.reason instanceof Error ? result.reason.message : String(result.reason));
+      return;
+    }
+    // A credential helper configured for this registry would be asked instead of our file.
     dropCredHelper(dockerConfig, registry);
-    const result = await exec.getExecOutput(
-      'docker',
-      ['login', '--username', username, '--password-stdin', registry],
+    mergeAuths(dockerConfig, result.value);
+    core.info(`logged in to ${registry} as ${username}`);
+  });
+  if (failures.length > 0) throw new Error(failures.join('\n'));
+}
+
+/** One `docker login` into a scratch config under `dockerConfig`; returns the `auths` it stored. */
+async function loginOne(
+  { registry, username, password }: Login,
+  dockerConfig: string,
+  options: LoginOptions,
+): Promise<Record<string, unknown>> {
+  const scratch = mkdtempSync(join(dockerConfig, 'login-'));
+  try {
+    const main = readJson(join(dockerConfig, 'config.json'));
+    // The same docker context as the action's config: the login goes to the same daemon.
+    const config: Record<string, unknown> = { auths: {} };
+    if (typeof main.currentContext === 'string') config.currentContext = main.currentContext;
+    writeFileSync(join(scratch, 'config.json'), JSON.stringify(config), { mode: 0o600 });
+    if (existsSync(join(dockerConfig, 'contexts'))) {
+      symlinkSync(join(dockerConfig, 'contexts'), join(scratch, 'contexts'));
+    }
+    const what = `login to ${registry} as ${username}`;
+    await withRetry(
+      async () => {
+        const result = await exec.getExecOutput(
+          'docker',
+          ['login', '--username', username, '--password-stdin', registry],
+          {
+            env: dockerEnv(scratch),
+            input: Buffer.from(password),
+            silent: true,
+            ignoreReturnCode: true,
+          },
+        );
+        if (result.exitCode === 0) return;
+        const detail = scrub(`${result.stderr}\n${result.stdout}`, password)
+          .split('\n')
+          .map((line) => line.trim())
+          .filter(
+            (line) =>
+              line &&
+              !/credentials are stored unencrypted|credential helper|credential-store/.test(line),
+          )
+          .join('; ');
+        const refused = classifyText(detail).kind === 'auth';
+        const error = new Error(
+          `${what} failed: ${refused ? `${registry} refused the credentials; ` : ''}${detail || `docker login exited with ${result.exitCode}`}`,
+        );
+        throw Object.assign(error, { detail });
+      },
       {
-        env: dockerEnv(dockerConfig),
-        input: Buffer.from(password),
-        silent: true,
-        ignoreReturnCode: true,
+        policy: options.retry ?? NO_RETRY,
+        what,
+        // docker's own words, for the retry line (the message repeats what was being done).
+        classify: (error) => classifyText((error as { detail?: string }).detail ?? String(error)),
+        log: (line) => core.info(line),
+        sleep: options.sleep,
       },
     );
-    if (result.exitCode !== 0) {
-      const detail = scrub(`${result.stderr}\n${result.stdout}`, password)
-        .split('\n')
-        .map((line) => line.trim())
-        .filter(
-          (line) =>
-            line &&
-            !/credentials are stored unencrypted|credential helper|credential-store/.test(line),
-        )
-        .join('; ');
-      throw new Error(
-        `login to ${registry} as ${username} failed: ${detail || `docker login exited with ${result.exitCode}`}`,
-      );
-    }
-    core.info(`logged in to ${registry} as ${username}`);
+    const auths = readJson(join(scratch, 'config.json')).auths;
+    return isRecord(auths) ? auths : {};
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** Adds logins to the `auths` of the action's config.json (the other keys are kept). */
+function mergeAuths(dockerConfig: string, auths: Record<string, unknown>): void {
+  const path = join(dockerConfig, 'config.json');
+  const config = readJson(path);
+  config.auths = { ...(isRecord(config.auths) ? config.auths : {}), ...auths };
+  writeFileSync(path, JSON.stringify(config, null, 2), { mode: 0o600 });
+}
+
+/**
+ * The registries of `images` that the action has no credentials for: pushed to anonymously,
+ * which works only for registries that accept anonymous pushes. Pure but for the lookup.
+ */
+export function anonymousRegistries(
+  images: string[],
+  credentials: (registry: string) => Credentials | undefined,
+): string[] {
+  const registries = [...new Set(images.map((image) => parseReference(image).registry))];
+  return registries.filter((registry) => !credentials(registry));
 }
 
 /**
@@ -122,6 +218,19 @@ export async function logout(dockerConfig: string, registries: string[]): Promis
     );
   }
   return warnings;
+}
+
+function readJson(path: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
+    return isRecord(parsed) ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Removes every occurrence of a secret from a text; docker should never echo it, but this is cheap. */

@@ -1,5 +1,13 @@
 import * as core from '@actions/core';
-import type { Manifest } from './registry.js';
+import type { Credentials } from './config.js';
+import { parseReference, type Manifest } from './registry.js';
+import {
+  classifyBuildError,
+  NO_RETRY,
+  registriesInBuildError,
+  withRetry,
+  type RetryPolicy,
+} from './retry.js';
 
 /** One image's tags, as the tag engine gives them. */
 export interface ImageTags {
@@ -64,11 +72,15 @@ export function buildTags(steps: PushStep[]): string[] {
   return steps.filter((s) => s.kind === 'build').flatMap((s) => s.refs.map(refName));
 }
 
-/** Per image: tags verified in the registry, unverified (may be there), and not pushed. */
+/**
+ * Per image: tags verified in the registry, unverified (written or found, digest not checked),
+ * unknown (the registry could not be read after a failed build) and not pushed.
+ */
 export interface ImagePushResult {
   image: string;
   pushed: string[];
   unverified: string[];
+  unknown?: string[];
   notPushed: string[];
 }
 
@@ -78,13 +90,13 @@ export interface PushReport {
   images: ImagePushResult[];
 }
 
-/** A push that stopped part way; `report` says which tags made it. */
+/** A push that stopped part way; `report` says which tags made it, `reason` why it stopped. */
 export class PushError extends Error {
   constructor(
-    message: string,
+    readonly reason: string,
     readonly report: PushReport,
   ) {
-    super(message);
+    super(`${reason}\n${describePush(report)}`);
     this.name = 'PushError';
   }
 }
@@ -99,14 +111,29 @@ export interface PushRunner {
   };
 }
 
-type Status = 'pending' | 'pushed' | 'verified';
+export interface PushOptions {
+  /**
+   * Retries of a build whose push met a transient registry failure (buildx's error says so); the
+   * rerun comes from the build cache. A failed build step is never retried.
+   */
+  retry?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+  /** The action's credentials per registry, to say why a registry refused the push. */
+  credentials?: (registry: string) => Credentials | undefined;
+}
+
+type Status = 'pending' | 'pushed' | 'verified' | 'unknown';
 
 /**
  * Runs the steps in order and stops at the first failure, throwing a PushError whose message
  * has the cause and, per image, the tags pushed and not pushed. Nothing after a failed step
  * runs, so no moving tag is touched when the build or a verification failed.
  */
-export async function runPushSteps(steps: PushStep[], runner: PushRunner): Promise<PushReport> {
+export async function runPushSteps(
+  steps: PushStep[],
+  runner: PushRunner,
+  options: PushOptions = {},
+): Promise<PushReport> {
   const status = new Map<string, Status>();
   const all = steps.flatMap((s) => (s.kind === 'build' || s.kind === 'copy' ? s.refs : []));
   for (const ref of all) status.set(refName(ref), 'pending');
@@ -119,7 +146,15 @@ export async function runPushSteps(steps: PushStep[], runner: PushRunner): Promi
     for (const step of steps) {
       current = step;
       if (step.kind === 'build') {
-        digest = await runner.build(step.refs.map(refName));
+        const refs = step.refs.map(refName);
+        digest = await withRetry(() => runner.build(refs), {
+          policy: options.retry ?? NO_RETRY,
+          what: 'the push of the build',
+          classify: (error) =>
+            classifyBuildError(error instanceof Error ? error.message : String(error)),
+          log: (line) => core.info(line),
+          sleep: options.sleep,
+        });
         for (const ref of step.refs) status.set(refName(ref), 'pushed');
         if (!digest) {
           // buildx always reports one when it pushes; without it the first tag's digest is the reference.
@@ -159,10 +194,13 @@ export async function runPushSteps(steps: PushStep[], runner: PushRunner): Promi
       }
     }
   } catch (error) {
-    const cause = error instanceof Error ? error.message : String(error);
-    if (current?.kind === 'build' && !digest) await afterFailedBuild(current.refs, status, runner);
-    const result = report();
-    throw new PushError(`${cause}\n${describePush(result)}`, result);
+    let cause = error instanceof Error ? error.message : String(error);
+    if (current?.kind === 'build' && !digest) {
+      const refused = refusedRegistries(cause, current.refs, options.credentials);
+      if (refused) cause = `${refused}\n${cause}`;
+      await afterFailedBuild(current.refs, status, runner);
+    }
+    throw new PushError(cause, report());
   }
   return report();
 }
@@ -176,14 +214,55 @@ async function afterFailedBuild(
   status: Map<string, Status>,
   runner: PushRunner,
 ): Promise<void> {
+  // A registry that cannot be read once (down, refusing) is not asked again for each tag.
+  const unreadable = new Set<string>();
   for (const ref of refs) {
+    const registry = registryOf(ref.image);
+    if (unreadable.has(registry)) {
+      status.set(refName(ref), 'unknown');
+      continue;
+    }
     try {
       if ((await runner.registry.manifestDigest(ref.image, ref.tag)) !== undefined)
         status.set(refName(ref), 'pushed');
     } catch (error) {
-      status.set(refName(ref), 'pushed');
+      unreadable.add(registry);
+      status.set(refName(ref), 'unknown');
       core.debug(`after the failed build, ${refName(ref)} could not be read: ${String(error)}`);
     }
+  }
+}
+
+/**
+ * When buildx's error is an auth failure: one line per registry it names (or, when it names
+ * none, per registry of the push the action has no credentials for) saying whether the action
+ * had credentials for it. '' when the error is not an auth failure. Pure but for the lookup.
+ */
+export function refusedRegistries(
+  buildError: string,
+  refs: TagRef[],
+  credentials: ((registry: string) => Credentials | undefined) | undefined,
+): string {
+  if (classifyBuildError(buildError).kind !== 'auth') return '';
+  const lookup = credentials ?? (() => undefined);
+  const pushed = [...new Set(refs.map((ref) => registryOf(ref.image)))];
+  const named = registriesInBuildError(buildError).filter((r) => pushed.includes(r));
+  const candidates = named.length > 0 ? named : pushed.filter((r) => !lookup(r));
+  return candidates
+    .map((registry) => {
+      const found = lookup(registry);
+      return found
+        ? `${registry} refused the push with the credentials of "${found.username}" (wrong password or token, or no push permission on the repository)`
+        : `no credentials were given for ${registry}; add it to registry-auth`;
+    })
+    .join('\n');
+}
+
+function registryOf(image: string): string {
+  try {
+    return parseReference(image).registry;
+  } catch {
+    return image.split('/')[0];
   }
 }
 
@@ -196,8 +275,10 @@ function pushReport(refs: TagRef[], status: Map<string, Status>, digest: string)
       images.push(entry);
     }
     const state = status.get(refName(ref));
-    const list =
-      state === 'verified' ? entry.pushed : state === 'pushed' ? entry.unverified : entry.notPushed;
+    let list = entry.notPushed;
+    if (state === 'verified') list = entry.pushed;
+    else if (state === 'pushed') list = entry.unverified;
+    else if (state === 'unknown') list = entry.unknown ??= [];
     if (!list.includes(ref.tag)) list.push(ref.tag);
   }
   return { digest, images };
@@ -210,7 +291,10 @@ export function describePush(report: PushReport): string {
       const parts = [
         `pushed ${i.pushed.join(', ') || 'nothing'}`,
         ...(i.unverified.length > 0
-          ? [`unverified (may be in the registry) ${i.unverified.join(', ')}`]
+          ? [`in the registry, not verified ${i.unverified.join(', ')}`]
+          : []),
+        ...(i.unknown?.length
+          ? [`unknown (the registry could not be read) ${i.unknown.join(', ')}`]
           : []),
         ...(i.notPushed.length > 0 ? [`not pushed ${i.notPushed.join(', ')}`] : []),
       ];

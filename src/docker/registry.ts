@@ -1,6 +1,15 @@
 import * as core from '@actions/core';
 import { createHash } from 'node:crypto';
 import type { Credentials } from './config.js';
+import {
+  classifyNetworkError,
+  classifyStatus,
+  NO_RETRY,
+  retryNoteOf,
+  withRetry,
+  type Failure,
+  type RetryPolicy,
+} from './retry.js';
 
 /** Where an image lives: `host[:port]/repository`, as docker resolves a name. */
 export interface ImageReference {
@@ -100,6 +109,19 @@ export interface RegistryClientOptions {
   /** Bound of every request, token requests included. */
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Retries of a request that met a transient failure (connection refused, 5xx, 429); none by default. */
+  retry?: RetryPolicy;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** A transient HTTP answer, thrown inside the retry loop and given back as the answer when retries run out. */
+class RetryableAnswer extends Error {
+  constructor(
+    readonly response: Response,
+    readonly failure: Failure,
+  ) {
+    super(failure.reason);
+  }
 }
 
 type Access = 'pull' | 'push';
@@ -113,12 +135,18 @@ export class RegistryClient {
   private readonly credentials: (registry: string) => Credentials | undefined;
   private readonly timeoutMs: number;
   private readonly fetch: typeof fetch;
+  private readonly retry: RetryPolicy;
+  private readonly sleep?: (ms: number) => Promise<void>;
   private readonly authorization = new Map<string, string>();
+  /** Answers given back after the retries ran out, with what the error should say about them. */
+  private readonly retryNotes = new WeakMap<Response, string>();
 
   constructor(options: RegistryClientOptions = {}) {
     this.credentials = options.credentials ?? (() => undefined);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.fetch = options.fetch ?? globalThis.fetch;
+    this.retry = options.retry ?? NO_RETRY;
+    this.sleep = options.sleep;
   }
 
   /** The digest `image:tag` points to, or undefined when the tag does not exist. */
@@ -250,7 +278,60 @@ export class RegistryClient {
     return `Bearer ${token}`;
   }
 
+  /**
+   * One request, retried on a transient failure as the policy says. When retries run out, a
+   * transient HTTP answer is returned (the caller turns it into an error) and a network error
+   * is thrown.
+   */
   private async send(
+    ref: ImageReference,
+    what: string,
+    url: string,
+    init: RequestInit,
+  ): Promise<Response> {
+    try {
+      return await withRetry(
+        async () => {
+          const response = await this.sendOnce(ref, what, url, init);
+          const failure = classifyStatus(response.status, response.headers.get('retry-after'));
+          if (failure.kind !== 'transient') return response;
+          // Read now: the answer may be returned after the retries, with its error text.
+          const text = await response.text().catch(() => '');
+          const kept = new Response(response.status === 204 ? null : text, {
+            status: response.status,
+            statusText: response.statusText,
+            headers: response.headers,
+          });
+          throw new RetryableAnswer(kept, {
+            ...failure,
+            reason: `${ref.registry} answered ${failure.reason}`,
+          });
+        },
+        {
+          policy: this.retry,
+          what,
+          classify: (error) =>
+            error instanceof RetryableAnswer
+              ? error.failure
+              : ((error as { failure?: Failure }).failure ?? {
+                  kind: 'permanent',
+                  reason: String(error),
+                }),
+          log: (line) => core.info(line),
+          sleep: this.sleep,
+        },
+      );
+    } catch (error) {
+      if (error instanceof RetryableAnswer) {
+        const note = retryNoteOf(error);
+        if (note) this.retryNotes.set(error.response, note);
+        return error.response;
+      }
+      throw error;
+    }
+  }
+
+  private async sendOnce(
     ref: ImageReference,
     what: string,
     url: string,
@@ -264,6 +345,7 @@ export class RegistryClient {
       });
     } catch (error) {
       const host = new URL(url).host;
+      const failure = classifyNetworkError(error);
       // fetch rejects with a DOMException (TimeoutError) on timeout: checked by name, not by class.
       const { name, message, cause } = (error ?? {}) as {
         name?: unknown;
@@ -273,11 +355,15 @@ export class RegistryClient {
       if (name === 'TimeoutError' || name === 'AbortError') {
         const limit =
           this.timeoutMs >= 1000 ? `${this.timeoutMs / 1000} s` : `${this.timeoutMs} ms`;
-        throw new Error(`${what}: ${host} did not answer within ${limit}`);
+        throw Object.assign(new Error(`${what}: ${host} did not answer within ${limit}`), {
+          failure: { ...failure, reason: `${host} did not answer within ${limit}` },
+        });
       }
       const causeMessage = (cause as { message?: unknown } | undefined)?.message;
       const reason = typeof causeMessage === 'string' ? causeMessage : String(message ?? error);
-      throw new Error(`${what}: cannot reach ${ref.scheme}://${host} (${reason})`);
+      throw Object.assign(new Error(`${what}: cannot reach ${ref.scheme}://${host} (${reason})`), {
+        failure,
+      });
     }
   }
 
@@ -289,7 +375,10 @@ export class RegistryClient {
     if (response.status === 401 || response.status === 403) await response.body?.cancel();
     const detail = registryErrors(text);
     const meaning = statusMeaning(ref.registry, response.status, this.credentials(ref.registry));
-    return new Error(`${what}: ${meaning} (HTTP ${response.status}${detail ? `: ${detail}` : ''})`);
+    const note = this.retryNotes.get(response);
+    return new Error(
+      `${what}: ${meaning} (HTTP ${response.status}${detail ? `: ${detail}` : ''}${note ? `; ${note}` : ''})`,
+    );
   }
 }
 
@@ -301,7 +390,7 @@ function statusMeaning(
   if (status === 401 || status === 403) {
     return credentials
       ? `${registry} refused the credentials for "${credentials.username}"`
-      : `${registry} requires a login and the action has none for it (set registry, username and password)`;
+      : `no credentials were given for ${registry}; add it to registry-auth`;
   }
   if (status === 404) return `${registry} has no such manifest or repository`;
   return `${registry} answered an error`;

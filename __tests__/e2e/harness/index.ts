@@ -52,4 +52,5 @@ export {
   type Registry,
   type RegistryOptions,
 } from './registry.js';
+export { startFaultyProxy, type Fault, type FaultyProxy, type ProxiedRequest } from './proxy.js';
 export { readZip } from './zip.js';

@@ -19,6 +19,10 @@ export interface RegistryOptions {
   /** With `password`: htpasswd authentication for this user. Without: an open registry. */
   user?: string;
   password?: string;
+  /** Listen on this port (default: a free one); with `dir`, restarts a killed registry. */
+  port?: number;
+  /** Reuse this registry directory (its storage), from {@link Registry.dir} of a killed one. */
+  dir?: string;
 }
 
 /** A manifest as the registry serves it. */
@@ -35,6 +39,8 @@ export interface Registry {
   port: number;
   user?: string;
   password?: string;
+  /** The directory holding its config and storage. */
+  dir: string;
   /** Docker-Content-Digest of `repo:tag` (or `repo@digest`), `undefined` when there is none. */
   manifestDigest(repo: string, reference: string): Promise<string | undefined>;
   /** The manifest (image manifest or index) of `repo:reference`, `undefined` when there is none. */
@@ -48,6 +54,11 @@ export interface Registry {
   tags(repo: string): Promise<string[]>;
   /** Kills the registry and removes its storage. */
   stop(): Promise<void>;
+  /**
+   * Kills the registry process (SIGKILL, as a crash) and keeps its storage: start it again
+   * with `startRegistry({ ...options, port, dir })` to look at what it holds.
+   */
+  kill(): Promise<void>;
 }
 
 const execFileAsync = promisify(execFile);
@@ -59,8 +70,8 @@ const execFileAsync = promisify(execFile);
  * answers.
  */
 export async function startRegistry(options: RegistryOptions = {}): Promise<Registry> {
-  const dir = await makeTempDir('registry');
-  const port = await freePort();
+  const dir = options.dir ?? (await makeTempDir('registry'));
+  const port = options.port ?? (await freePort());
   const config = [
     'version: 0.1',
     'log: {level: warn, accesslog: {disabled: true}}',
@@ -79,7 +90,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     await writeFile(join(dir, 'htpasswd'), htpasswd.stdout);
     config.push(`auth: {htpasswd: {realm: e2e, path: ${join(dir, 'htpasswd')}}}`);
   }
-  await mkdir(join(dir, 'storage'));
+  await mkdir(join(dir, 'storage'), { recursive: true });
   await writeFile(join(dir, 'config.yml'), config.join('\n') + '\n');
 
   const logFile = join(dir, 'registry.log');
@@ -116,6 +127,12 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
       clearTimeout(killer);
     }
     await removeTempDir(dir);
+  };
+
+  const kill = async (): Promise<void> => {
+    if (exited) return;
+    child.kill('SIGKILL');
+    await exit;
   };
 
   try {
@@ -187,6 +204,7 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
   return {
     url: `127.0.0.1:${port}`,
     port,
+    dir,
     user: options.user,
     password: options.password,
     manifest,
@@ -204,5 +222,6 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
       return [...(body.tags ?? [])].sort();
     },
     stop,
+    kill,
   };
 }

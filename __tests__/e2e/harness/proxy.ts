@@ -1,0 +1,96 @@
+import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A request as the proxy saw it. */
+export interface ProxiedRequest {
+  method: string;
+  path: string;
+  userAgent: string;
+  /** The status the proxy answered itself, or `forwarded`. */
+  answer: number | 'forwarded';
+}
+
+/** Answers some requests with an error instead of forwarding them. */
+export interface Fault {
+  /** Which requests; default every request. */
+  match?: (request: { method: string; path: string; userAgent: string }) => boolean;
+  status: number;
+  /** How many matching requests get the error (default 1). */
+  times?: number;
+  headers?: Record<string, string>;
+}
+
+/** An HTTP proxy on 127.0.0.1 in front of a registry that fails the requests it is told to. */
+export interface FaultyProxy {
+  /** `127.0.0.1:PORT`, the registry part of an image name pushed through the proxy. */
+  url: string;
+  port: number;
+  /** Every request, in order. */
+  requests: ProxiedRequest[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a reverse proxy on a free port of 127.0.0.1 forwarding to `127.0.0.1:targetPort`
+ * (a registry), bodies streamed both ways and the Host header kept (the registry builds its
+ * upload Locations from it, so clients keep talking to the proxy). Requests matching a fault
+ * are answered with its status (and a registry-style JSON error) until it has been used
+ * `times` times; faults are tried in order.
+ */
+export async function startFaultyProxy(targetPort: number, faults: Fault[]): Promise<FaultyProxy> {
+  const left = faults.map((f) => f.times ?? 1);
+  const requests: ProxiedRequest[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    const seen = {
+      method: req.method ?? 'GET',
+      path: req.url ?? '/',
+      userAgent: req.headers['user-agent'] ?? '',
+    };
+    const index = faults.findIndex((f, i) => left[i] > 0 && (f.match?.(seen) ?? true));
+    if (index >= 0) {
+      left[index]--;
+      const fault = faults[index];
+      requests.push({ ...seen, answer: fault.status });
+      req.resume();
+      res.writeHead(fault.status, { 'Content-Type': 'application/json', ...fault.headers });
+      res.end(
+        JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'injected by the e2e proxy' }] }),
+      );
+      return;
+    }
+    requests.push({ ...seen, answer: 'forwarded' });
+    const upstream = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: targetPort,
+        method: req.method,
+        path: req.url,
+        headers: req.headers,
+      },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', (error) => {
+      if (!res.headersSent) res.writeHead(502, { 'Content-Type': 'text/plain' });
+      res.end(`proxy: ${error.message}`);
+    });
+    req.pipe(upstream);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `127.0.0.1:${port}`,
+    port,
+    requests,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
