@@ -18,7 +18,8 @@ export default {
       displayName: 'e2e',
       testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
       globalSetup: '<rootDir>/__tests__/e2e/global-setup.ts',
-      testTimeout: 300000,
     },
   ],
+  // A global option: jest ignores testTimeout inside a project. End-to-end tests build images.
+  testTimeout: 120000,
 };
