@@ -89,6 +89,18 @@ export interface RunOptions {
   entry?: string;
   /** Kill the step after this long; default 240 s. */
   timeoutMs?: number;
+  /**
+   * Called as soon as the step's process is started, with a handle to signal it: what the
+   * runner does when the job is cancelled (it signals the step's process, not its children).
+   */
+  onSpawn?: (step: RunningStep) => void;
+}
+
+/** A step that is running, as {@link RunOptions.onSpawn} gives it. */
+export interface RunningStep {
+  pid: number;
+  /** Sends `signal` (default SIGTERM) to the step's node process only. */
+  kill(signal?: NodeJS.Signals): void;
 }
 
 /** The directories and files of one simulated job. */
@@ -137,8 +149,12 @@ export interface ActionRun {
   stderr: string;
   /** GITHUB_OUTPUT, parsed (`name=value` and `name<<DELIMITER` forms; the last value wins). */
   outputs: Record<string, string>;
+  /** GITHUB_OUTPUT as written. */
+  outputFile: string;
   /** GITHUB_STATE, parsed. */
   state: Record<string, string>;
+  /** GITHUB_STATE as written. */
+  stateFile: string;
   /** GITHUB_ENV, parsed. */
   exportedEnv: Record<string, string>;
   /** GITHUB_ENV as written. */
@@ -270,7 +286,15 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
   applyEnv(env, options.env);
 
   const entry = options.entry ?? action.main;
-  return await runStep('main', entry, env, dirs, options.timeoutMs, options.entry ?? action.post);
+  return await runStep(
+    'main',
+    entry,
+    env,
+    dirs,
+    options.timeoutMs,
+    options.entry ?? action.post,
+    options.onSpawn,
+  );
 }
 
 /** Options of {@link runPost}. */
@@ -332,6 +356,7 @@ async function runStep(
   dirs: RunDirs,
   timeoutMs = 240_000,
   postEntry: string | undefined,
+  onSpawn?: (step: RunningStep) => void,
 ): Promise<ActionRun> {
   const env: Record<string, string> = {
     ...baseEnv,
@@ -347,6 +372,10 @@ async function runStep(
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  if (child.pid !== undefined) {
+    const pid = child.pid;
+    onSpawn?.({ pid, kill: (signal = 'SIGTERM') => void child.kill(signal) });
+  }
   const stdout: Buffer[] = [];
   const stderr: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
@@ -379,7 +408,9 @@ async function runStep(
     stdout: out,
     stderr: Buffer.concat(stderr).toString('utf8'),
     outputs: parseFileCommand(outputFile, 'GITHUB_OUTPUT'),
+    outputFile,
     state: parseFileCommand(stateFile, 'GITHUB_STATE'),
+    stateFile,
     exportedEnv: parseFileCommand(envFile, 'GITHUB_ENV'),
     envFile,
     path: pathFile.split(/\r?\n/).filter((line) => line.trim() !== ''),

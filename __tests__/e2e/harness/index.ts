@@ -12,6 +12,7 @@ export {
   type ActionRun,
   type PostOptions,
   type RunDirs,
+  type RunningStep,
   type RunOptions,
   type StepFiles,
   type WorkflowCommand,
@@ -42,7 +43,7 @@ export {
   type PushOptions,
   type RepositoryOptions,
 } from './events.js';
-export { freePort, waitFor } from './net.js';
+export { freePort, startSilentServer, waitFor, type SilentServer } from './net.js';
 export { makeTempDir, removeTempDir, removeTempDirs, repoRoot } from './paths.js';
 export { commandLines, processListWhile, type ProcessSample } from './processes.js';
 export {
@@ -52,5 +53,13 @@ export {
   type Registry,
   type RegistryOptions,
 } from './registry.js';
-export { startFaultyProxy, type Fault, type FaultyProxy, type ProxiedRequest } from './proxy.js';
+export {
+  startFaultyProxy,
+  type Fault,
+  type FaultyProxy,
+  type FaultyProxyOptions,
+  type IncomingProxyRequest,
+  type ProxiedRequest,
+} from './proxy.js';
+export { assertNoCredentialsLeft, assertNoSecrets, type SecretScanOptions } from './secrets.js';
 export { readZip } from './zip.js';

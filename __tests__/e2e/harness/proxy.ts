@@ -1,4 +1,9 @@
-import { createServer, request as httpRequest, type IncomingMessage } from 'node:http';
+import {
+  createServer,
+  request as httpRequest,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A request as the proxy saw it. */
@@ -6,18 +11,39 @@ export interface ProxiedRequest {
   method: string;
   path: string;
   userAgent: string;
-  /** The status the proxy answered itself, or `forwarded`. */
-  answer: number | 'forwarded';
+  /** The status the proxy answered itself, `hung` (no answer), or `forwarded`. */
+  answer: number | 'hung' | 'forwarded';
 }
 
-/** Answers some requests with an error instead of forwarding them. */
+/** A request as it arrives, before the proxy decides what to do with it. */
+export interface IncomingProxyRequest {
+  method: string;
+  path: string;
+  userAgent: string;
+}
+
+/** Answers some requests with an error (or never) instead of forwarding them. */
 export interface Fault {
   /** Which requests; default every request. */
-  match?: (request: { method: string; path: string; userAgent: string }) => boolean;
+  match?: (request: IncomingProxyRequest) => boolean;
+  /** The HTTP status answered; ignored with `hang`. */
   status: number;
-  /** How many matching requests get the error (default 1). */
+  /** How many matching requests get the error (default 1; `Infinity` for all). */
   times?: number;
   headers?: Record<string, string>;
+  /** The registry error code in the JSON body (default `UNAVAILABLE`; `UNAUTHORIZED` for a 401). */
+  code?: string;
+  /** Never answer: the connection stays open, silent, until the client gives up or the proxy stops. */
+  hang?: boolean;
+}
+
+/** Options of {@link startFaultyProxy}. */
+export interface FaultyProxyOptions {
+  /**
+   * Called with every request before it is answered or forwarded, and waited for: a test can
+   * kill the registry (or stop the proxy) at the moment a given request arrives.
+   */
+  onRequest?: (request: IncomingProxyRequest) => void | Promise<void>;
 }
 
 /** An HTTP proxy on 127.0.0.1 in front of a registry that fails the requests it is told to. */
@@ -37,24 +63,37 @@ export interface FaultyProxy {
  * are answered with its status (and a registry-style JSON error) until it has been used
  * `times` times; faults are tried in order.
  */
-export async function startFaultyProxy(targetPort: number, faults: Fault[]): Promise<FaultyProxy> {
+export async function startFaultyProxy(
+  targetPort: number,
+  faults: Fault[],
+  options: FaultyProxyOptions = {},
+): Promise<FaultyProxy> {
   const left = faults.map((f) => f.times ?? 1);
   const requests: ProxiedRequest[] = [];
-  const server = createServer((req: IncomingMessage, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const seen = {
       method: req.method ?? 'GET',
       path: req.url ?? '/',
       userAgent: req.headers['user-agent'] ?? '',
     };
+    await options.onRequest?.(seen);
+    // The hook may have stopped the proxy (a registry that dies): this request dies with it.
+    if (req.socket.destroyed) return;
     const index = faults.findIndex((f, i) => left[i] > 0 && (f.match?.(seen) ?? true));
     if (index >= 0) {
       left[index]--;
       const fault = faults[index];
-      requests.push({ ...seen, answer: fault.status });
       req.resume();
+      if (fault.hang) {
+        requests.push({ ...seen, answer: 'hung' });
+        return;
+      }
+      requests.push({ ...seen, answer: fault.status });
       res.writeHead(fault.status, { 'Content-Type': 'application/json', ...fault.headers });
       res.end(
-        JSON.stringify({ errors: [{ code: 'UNAVAILABLE', message: 'injected by the e2e proxy' }] }),
+        JSON.stringify({
+          errors: [{ code: fault.code ?? 'UNAVAILABLE', message: 'injected by the e2e proxy' }],
+        }),
       );
       return;
     }
@@ -77,6 +116,12 @@ export async function startFaultyProxy(targetPort: number, faults: Fault[]): Pro
       res.end(`proxy: ${error.message}`);
     });
     req.pipe(upstream);
+  };
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'text/plain' });
+      res.end(`proxy: ${String(error)}`);
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
