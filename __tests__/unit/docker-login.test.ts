@@ -256,6 +256,8 @@ case "$reg" in
   refusing*)
     echo "Error response from daemon: login attempt to http://$reg/v2/ failed with status: 401 Unauthorized (password was $pw)" >&2
     exit 1 ;;
+  hung*)
+    exec sleep 30 ;;
 esac
 sleep 0.3
 printf '{"auths":{"%s":{"auth":"%s"}}}' "$reg" "$(printf '%s:%s' "$user" "$pw" | base64 | tr -d '\n')" > "$DOCKER_CONFIG/config.json"
@@ -334,6 +336,21 @@ describe('login', () => {
     const written = readFileSync(join(config, 'config.json'), 'utf8');
     expect(written).toContain('flaky.io');
     expect(existsSync(join(config, 'config.json'))).toBe(true);
+  });
+
+  test('a login that hangs is killed at the timeout and retried as a transient failure', async () => {
+    const started = Date.now();
+    const error = (await login([{ registry: 'hung.io', username: 'h', password: 'ph' }], config, {
+      ...noSleep,
+      retry: retryPolicy(1),
+      timeoutMs: 300,
+    }).catch((e: unknown) => e)) as Error;
+    expect(error.message).toBe(
+      'login to hung.io as h failed: no answer within 0.3 s (network-timeout; gave up after 1 retry)',
+    );
+    expect(log()).toEqual(['start hung.io', 'start hung.io']);
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(readdirSync(config)).toEqual(['config.json']);
   });
 
   test('several failures: one line each', async () => {

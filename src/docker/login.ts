@@ -1,11 +1,12 @@
 import * as core from '@actions/core';
 import * as exec from '@actions/exec';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Inputs } from '../inputs.js';
 import { dockerEnv, dropCredHelper, type Credentials } from './config.js';
 import { parseReference } from './registry.js';
-import { classifyText, NO_RETRY, withRetry, type RetryPolicy } from './retry.js';
+import { classifyText, NO_RETRY, withRetry, type Failure, type RetryPolicy } from './retry.js';
 
 export interface Login {
   registry: string;
@@ -69,7 +70,11 @@ export interface LoginOptions {
   /** Retries of a transient failure (connection refused, 5xx); a refused login is never retried. */
   retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
+  /** Bound of one `docker login` attempt (the `network-timeout` input); 30 s when not given. */
+  timeoutMs?: number;
 }
+
+const LOGIN_TIMEOUT_MS = 30_000;
 
 /**
  * Logs in to each registry with `docker login --password-stdin`, all at once. Each login writes
@@ -118,18 +123,22 @@ async function loginOne(
       symlinkSync(join(dockerConfig, 'contexts'), join(scratch, 'contexts'));
     }
     const what = `login to ${registry} as ${username}`;
+    const timeoutMs = options.timeoutMs ?? LOGIN_TIMEOUT_MS;
     await withRetry(
       async () => {
-        const result = await exec.getExecOutput(
-          'docker',
+        const result = await runBounded(
           ['login', '--username', username, '--password-stdin', registry],
-          {
-            env: dockerEnv(scratch),
-            input: Buffer.from(password),
-            silent: true,
-            ignoreReturnCode: true,
-          },
+          dockerEnv(scratch),
+          password,
+          timeoutMs,
         );
+        if (result.timedOut) {
+          const detail = `no answer within ${seconds(timeoutMs)} (network-timeout)`;
+          throw Object.assign(new Error(`${what} failed: ${detail}`), {
+            detail,
+            failure: { kind: 'transient', reason: detail },
+          });
+        }
         if (result.exitCode === 0) return;
         const detail = scrub(`${result.stderr}\n${result.stdout}`, password)
           .split('\n')
@@ -150,7 +159,9 @@ async function loginOne(
         policy: options.retry ?? NO_RETRY,
         what,
         // docker's own words, for the retry line (the message repeats what was being done).
-        classify: (error) => classifyText((error as { detail?: string }).detail ?? String(error)),
+        classify: (error) =>
+          (error as { failure?: Failure }).failure ??
+          classifyText((error as { detail?: string }).detail ?? String(error)),
         log: (line) => core.info(line),
         sleep: options.sleep,
       },
@@ -160,6 +171,50 @@ async function loginOne(
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * Runs `docker ARGS` with `input` on its standard input, killed after `timeoutMs`: a registry
+ * that accepts connections and never answers cannot hold the step. Output is not logged.
+ */
+async function runBounded(
+  args: string[],
+  env: Record<string, string>,
+  input: string,
+  timeoutMs: number,
+): Promise<{ exitCode: number | null; stdout: string; stderr: string; timedOut: boolean }> {
+  return await new Promise((resolve, reject) => {
+    const child = spawn('docker', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`cannot run docker: ${error.message}`));
+    });
+    child.on('close', (exitCode) => {
+      clearTimeout(timer);
+      resolve({
+        exitCode,
+        stdout: Buffer.concat(stdout).toString('utf8'),
+        stderr: Buffer.concat(stderr).toString('utf8'),
+        timedOut,
+      });
+    });
+    // docker may exit before reading its input (a bad flag): not an error of ours.
+    child.stdin.on('error', () => undefined);
+    child.stdin.end(input);
+  });
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** Adds logins to the `auths` of the action's config.json (the other keys are kept). */

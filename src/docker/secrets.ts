@@ -27,19 +27,7 @@ export function writeSecretFiles(
     ...secretFiles.map((s) => ({ ...s, input: 'secret-files', fromFile: true })),
   ];
   if (all.length === 0) return [];
-  const seen = new Set<string>();
-  for (const { id, input } of all) {
-    if (!SECRET_ID.test(id)) {
-      throw new Error(
-        `${input}: secret id "${id}" has characters buildx cannot take; expected letters, digits, ".", "_" or "-"`,
-      );
-    }
-    if (seen.has(id))
-      throw new Error(
-        `${input}: secret id "${id}" is given twice (secrets and secret-files share ids)`,
-      );
-    seen.add(id);
-  }
+  checkSecretIds(secrets, secretFiles);
 
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   chmodSync(dir, 0o700);
@@ -65,6 +53,30 @@ export function writeSecretFiles(
     core.debug(`build secret ${id} (from ${input}) written to ${src}`);
     return { id, src };
   });
+}
+
+/**
+ * Fails unless every secret id is one buildx can take and no id is given twice (`secrets` and
+ * `secret-files` share ids). Ids are not secret: they are named in the error. Pure.
+ */
+export function checkSecretIds(secrets: BuildSecret[], secretFiles: BuildSecret[]): void {
+  const seen = new Set<string>();
+  const all = [
+    ...secrets.map(({ id }) => ({ id, input: 'secrets' })),
+    ...secretFiles.map(({ id }) => ({ id, input: 'secret-files' })),
+  ];
+  for (const { id, input } of all) {
+    if (!SECRET_ID.test(id)) {
+      throw new Error(
+        `${input}: secret id "${id}" has characters buildx cannot take; expected letters, digits, ".", "_" or "-"`,
+      );
+    }
+    if (seen.has(id))
+      throw new Error(
+        `${input}: secret id "${id}" is given twice (secrets and secret-files share ids)`,
+      );
+    seen.add(id);
+  }
 }
 
 /** Deletes the secret files; never throws (called from cleanup paths). */
