@@ -51,6 +51,10 @@ export interface Inputs {
   /** `test-timeout` as written, for messages. */
   testTimeout: string;
   testTimeoutMs: number;
+  /** Tag an image already built from the same source fingerprint instead of building. */
+  reuse: boolean;
+  /** Run `test` in a reused image (pulled) before it gets the new tags. */
+  testOnReuse: boolean;
   dryRun: boolean;
   summary: boolean;
   artifactName: string;
@@ -125,6 +129,8 @@ export function getInputs(): Inputs {
     testEnv,
     testTimeout: core.getInput('test-timeout'),
     testTimeoutMs: parseDuration('test-timeout', core.getInput('test-timeout')),
+    reuse: bool('reuse'),
+    testOnReuse: bool('test-on-reuse'),
     dryRun: bool('dry-run'),
     summary: bool('summary'),
     artifactName: core.getInput('artifact-name'),

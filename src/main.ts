@@ -10,17 +10,29 @@ import { ensureBuildx } from './docker/buildx-install.js';
 import { createDockerConfig, credentialsFromConfig } from './docker/config.js';
 import {
   buildAndTest,
+  pullImage,
   pushByDigest,
   pushTestedImage,
+  testReusedImage,
   TestError,
   type BuildOverrides,
   type Tested,
 } from './docker/gate.js';
 import { anonymousRegistries, login, resolveLogins, type Login } from './docker/login.js';
-import { buildTags, pushSteps, PushError, runPushSteps, type PushReport } from './docker/push.js';
+import { promoteStep } from './docker/promote.js';
+import {
+  buildTags,
+  pushSteps,
+  PushError,
+  runPushSteps,
+  type PushReport,
+  type PushStep,
+} from './docker/push.js';
 import { RegistryClient } from './docker/registry.js';
 import { retryPolicy } from './docker/retry.js';
 import { removeSecretFiles, writeSecretFiles } from './docker/secrets.js';
+import { enginePlatform } from './docker/test-run.js';
+import { computeFingerprint, fingerprintTag } from './fingerprint/index.js';
 import { getInputs, type Inputs } from './inputs.js';
 import { Output, State } from './names.js';
 import { makePlan, type Plan } from './plan.js';
@@ -36,6 +48,7 @@ import {
   type Outcome,
 } from './report.js';
 import { resolveNow } from './tags/index.js';
+import { manifestConfig, type TestReport } from './test-gate.js';
 
 /** The main step: inputs, context, plan, then (unless dry-run) login, build, push, verify, report. */
 export async function run(): Promise<void> {
@@ -139,6 +152,10 @@ async function buildPhase(
   const buildOnce = (tags: string[], push: boolean): Promise<BuildResult> =>
     buildWith({ tags, push }, 'Build');
   const gated = Boolean(inputs.test || inputs.testTarget);
+  const retry = retryPolicy(inputs.retries);
+  const credentials = credentialsFromConfig(dockerConfig);
+  const registry = new RegistryClient({ credentials, retry });
+  const fingerprint = await fingerprintPhase(inputs, plan, dockerConfig, registry);
 
   try {
     if (!plan.push) {
@@ -147,13 +164,25 @@ async function buildPhase(
         : undefined;
       const result = tested?.result ?? (await buildOnce(plan.meta.tags, false));
       core.info(`built ${result.imageId}; not pushed: ${plan.pushReason}`);
-      return outcomeOf(result, inputs, false, [], tested);
+      return outcomeOf(result, inputs, false, [], fingerprint, tested);
     }
 
-    const steps = pushSteps(plan.meta.images.map((image) => ({ image, tags: plan.meta.planned })));
-    const retry = retryPolicy(inputs.retries);
-    const credentials = credentialsFromConfig(dockerConfig);
-    const registry = new RegistryClient({ credentials, retry });
+    // With reuse, every image also gets the fingerprint tag, an immutable one.
+    const fpTag = inputs.reuse && fingerprint ? fingerprintTag(fingerprint) : '';
+    const tags = fpTag ? [...plan.meta.planned, { name: fpTag, moving: false }] : plan.meta.planned;
+    const steps = pushSteps(plan.meta.images.map((image) => ({ image, tags })));
+    const found = fpTag ? await findReusable(registry, plan.meta.images[0], fpTag) : undefined;
+    if (found) {
+      return await promotePhase(inputs, plan, steps, {
+        registry,
+        dockerConfig,
+        digest: found,
+        fingerprint,
+        fpTag,
+        retry,
+        credentials,
+      });
+    }
     // With a test gate the image is built and tested first; the push sends that image.
     const tested = gated
       ? await testPhase(inputs, plan, buildTags(steps), buildWith, driver, dockerConfig)
@@ -189,7 +218,7 @@ async function buildPhase(
     if (!result) throw new Error('the push finished without a build');
     const refs = plan.meta.images.map((image) => `${image}@${report.digest}`);
     core.info(`pushed and verified ${report.digest}: ${plan.meta.tags.join(', ')}`);
-    return outcomeOf({ ...result, digest: report.digest }, inputs, true, refs, tested);
+    return outcomeOf({ ...result, digest: report.digest }, inputs, true, refs, fingerprint, tested);
   } finally {
     for (const warning of removeSecretFiles(join(tempDir, 'secrets'))) core.warning(warning);
   }
@@ -228,11 +257,180 @@ async function testPhase(
   }
 }
 
+/**
+ * The source fingerprint, or '' when it cannot be computed (then reuse is off for this run,
+ * with a warning when it was asked for).
+ */
+async function fingerprintPhase(
+  inputs: Inputs,
+  plan: Plan,
+  dockerConfig: string,
+  registry: RegistryClient,
+): Promise<string> {
+  return core.group('Fingerprint', async () => {
+    try {
+      const buildPlatform = await enginePlatform(dockerConfig).catch(
+        () => `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+      );
+      const { hash, details } = await computeFingerprint(
+        { ...inputs, labels: plan.meta.labels, annotations: plan.meta.annotations },
+        { buildPlatform, resolveDigest: (image, tag) => registry.manifestDigest(image, tag) },
+      );
+      for (const line of details) core.info(line);
+      core.info(`fingerprint: ${hash} (tag ${fingerprintTag(hash)})`);
+      return hash;
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (!inputs.reuse) {
+        core.info(`no source fingerprint: ${reason}`);
+        return '';
+      }
+      core.warning(`reuse: no source fingerprint (${reason}); building without reuse`);
+      return '';
+    }
+  });
+}
+
+/**
+ * The digest of `image:fpTag`; undefined when there is none, or when the lookup failed (a
+ * warning says so and the image is built as usual).
+ */
+async function findReusable(
+  registry: RegistryClient,
+  image: string,
+  fpTag: string,
+): Promise<string | undefined> {
+  try {
+    const digest = await registry.manifestDigest(image, fpTag);
+    core.info(
+      digest
+        ? `reuse: ${image}:${fpTag} is ${digest}, built from the same source fingerprint`
+        : `reuse: no ${image}:${fpTag} yet; building`,
+    );
+    return digest;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    core.warning(`reuse: could not look up ${image}:${fpTag} (${reason}); building as usual`);
+    return undefined;
+  }
+}
+
+interface Promotion {
+  registry: RegistryClient;
+  dockerConfig: string;
+  /** The digest of the image found under the fingerprint tag. */
+  digest: string;
+  fingerprint: string;
+  fpTag: string;
+  retry: ReturnType<typeof retryPolicy>;
+  credentials: ReturnType<typeof credentialsFromConfig>;
+}
+
+/**
+ * Reuse: the image found under the fingerprint tag in the first image repository gets every
+ * tag in every image repository, in the push order (immutable tags, verified, then moving
+ * ones), by manifest copy; no build, no pull of its layers. The `test` command runs in it
+ * first (pulled), unless test-on-reuse is false.
+ */
+async function promotePhase(
+  inputs: Inputs,
+  plan: Plan,
+  steps: PushStep[],
+  promotion: Promotion,
+): Promise<Outcome> {
+  const { registry, dockerConfig, digest, fpTag } = promotion;
+  const started = Date.now();
+  const source = plan.meta.images[0];
+  const sourceRef = `${source}@${digest}`;
+  const gated = Boolean(inputs.test || inputs.testTarget);
+  if (gated && !inputs.testOnReuse) {
+    core.info('test-on-reuse is false: the reused image is not tested again');
+  }
+  const testIt = gated && inputs.testOnReuse;
+  // Pulled only to test or load it; a promotion by itself never moves a layer through here.
+  const imageId = testIt || inputs.load ? await pullImage(sourceRef, dockerConfig) : '';
+  let test: TestReport | undefined;
+  if (testIt) {
+    try {
+      test = await testReusedImage(inputs, sourceRef, imageId, {
+        dockerConfig,
+        onContainer: (name) => core.saveState(State.testContainer, name),
+      });
+    } catch (error) {
+      if (error instanceof TestError) {
+        setTestOutputs(error.report);
+        if (inputs.summary) await writeSummary(failedTestMarkdown(plan, error.report));
+      }
+      throw error;
+    } finally {
+      core.saveState(State.testContainer, '');
+    }
+  }
+
+  let report: PushReport;
+  try {
+    report = await core.group(`Promote ${source}:${fpTag}`, () =>
+      runPushSteps(
+        steps,
+        { build: promoteStep(registry, source, digest), registry },
+        { retry: promotion.retry, credentials: promotion.credentials },
+      ),
+    );
+  } catch (error) {
+    if (error instanceof PushError && inputs.summary) {
+      await writeSummary(failedPushMarkdown(plan, error.report, error.reason));
+    }
+    throw error;
+  }
+  const configDigest = imageId || (await configOf(registry, source, digest, dockerConfig));
+  const refs = plan.meta.images.map((image) => `${image}@${report.digest}`);
+  core.info(
+    `promoted ${sourceRef} (fingerprint tag ${fpTag}) without a build: ${plan.meta.tags.join(', ')}`,
+  );
+  return {
+    digest: report.digest,
+    imageId: configDigest,
+    // What buildx would have reported for this image.
+    metadata: JSON.stringify({
+      'containerimage.digest': report.digest,
+      'containerimage.config.digest': configDigest,
+    }),
+    platforms: inputs.platforms,
+    durationMs: Date.now() - started,
+    pushed: true,
+    refs,
+    test,
+    fingerprint: promotion.fingerprint,
+    reused: { tag: fpTag, image: source },
+  };
+}
+
+/** The config digest of `image@digest` (for an index: of the engine's platform); '' if unknown. */
+async function configOf(
+  registry: RegistryClient,
+  image: string,
+  digest: string,
+  dockerConfig: string,
+): Promise<string> {
+  try {
+    const platform = await enginePlatform(dockerConfig);
+    let found = manifestConfig((await registry.getManifest(image, digest)).body, platform);
+    if ('manifest' in found) {
+      found = manifestConfig((await registry.getManifest(image, found.manifest)).body, platform);
+    }
+    return 'config' in found ? found.config : '';
+  } catch (error) {
+    core.debug(`no config digest for ${image}@${digest}: ${String(error)}`);
+    return '';
+  }
+}
+
 function outcomeOf(
   result: BuildResult,
   inputs: Inputs,
   pushed: boolean,
   refs: string[],
+  fingerprint: string,
   tested?: Tested,
 ): Outcome {
   return {
@@ -245,6 +443,7 @@ function outcomeOf(
     pushed,
     refs,
     test: tested?.report,
+    fingerprint,
   };
 }
 

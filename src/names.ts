@@ -11,6 +11,8 @@ export const Output = {
   metadata: 'metadata',
   refs: 'refs',
   pushed: 'pushed',
+  reused: 'reused',
+  fingerprint: 'fingerprint',
   testResult: 'test-result',
   testExitCode: 'test-exit-code',
   testDuration: 'test-duration',

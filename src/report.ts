@@ -29,6 +29,18 @@ export interface Outcome {
   refs: string[];
   /** The test gate; absent: no test ran. */
   test?: TestReport;
+  /** The source fingerprint (sha256 hex); absent or '' when it could not be computed. */
+  fingerprint?: string;
+  /** Set when no build ran: the tags were added to the image of this fingerprint tag. */
+  reused?: Reuse;
+}
+
+/** Where a reused image came from. */
+export interface Reuse {
+  /** The fingerprint tag it was found under (`fp-...`). */
+  tag: string;
+  /** The image repository it was found in. */
+  image: string;
 }
 
 /** The content of `image-digest.json`. */
@@ -41,6 +53,8 @@ export interface DigestRecord {
   revision: string;
   source: string;
   created: string;
+  /** The source fingerprint; '' when none was computed. */
+  fingerprint: string;
 }
 
 /** Sets every output of the step, in one place. */
@@ -61,6 +75,8 @@ export function setOutputs(plan: Plan, inputs: Inputs, outcome: Outcome | undefi
   core.setOutput(Output.metadata, outcome?.metadata ?? '');
   core.setOutput(Output.refs, (outcome?.refs ?? []).join('\n'));
   core.setOutput(Output.pushed, String(outcome?.pushed ?? false));
+  core.setOutput(Output.reused, String(Boolean(outcome?.reused)));
+  core.setOutput(Output.fingerprint, outcome?.fingerprint ?? '');
   setTestOutputs(outcome?.test ?? SKIPPED);
   // artifact-id is set by the upload, after these: a failed upload leaves every other output.
 }
@@ -89,6 +105,7 @@ export function digestRecord(plan: Plan, context: Context, outcome: Outcome): Di
     revision: context.sha,
     source: context.repository.htmlUrl,
     created: labelValue(plan.meta.labels, 'org.opencontainers.image.created'),
+    fingerprint: outcome.fingerprint ?? '',
   };
 }
 
@@ -100,7 +117,8 @@ function code(text: string): string {
 export function summaryMarkdown(plan: Plan, outcome: Outcome | undefined): string {
   const { meta } = plan;
   const out: string[] = [];
-  out.push(outcome ? '## Image built' : '## Image plan (dry run)', '');
+  const title = outcome?.reused ? '## Image promoted' : '## Image built';
+  out.push(outcome ? title : '## Image plan (dry run)', '');
   out.push('| image | tags |', '| --- | --- |');
   for (const image of meta.images) {
     const tags = meta.tagNames.map(code).join(' ') || '(none)';
@@ -113,7 +131,14 @@ export function summaryMarkdown(plan: Plan, outcome: Outcome | undefined): strin
     out.push(
       `- platforms: ${outcome.platforms.length ? outcome.platforms.map(code).join(', ') : 'the runner\u2019s'}`,
     );
-    out.push(`- build time: ${formatDuration(outcome.durationMs)}`);
+    if (outcome.reused) {
+      out.push(
+        `- reused: promoted from ${code(`${outcome.reused.image}:${outcome.reused.tag}`)}, built earlier from the same source fingerprint; no build ran (promotion time: ${formatDuration(outcome.durationMs)})`,
+      );
+    } else {
+      out.push(`- build time: ${formatDuration(outcome.durationMs)}`);
+    }
+    if (outcome.fingerprint) out.push(`- fingerprint: ${code(outcome.fingerprint)}`);
     out.push(`- pushed: ${outcome.pushed ? 'yes' : 'no'} (${plan.pushReason})`);
     if (outcome.pushed && outcome.refs.length > 0) {
       out.push('', 'Pull exactly this image:', '', '```sh');

@@ -84,6 +84,7 @@ test('digest record carries what consumers verify against', () => {
     revision: 'c0ffee',
     source: 'https://github.com/acme/app',
     created: '2024-05-01T12:00:00.000Z',
+    fingerprint: '',
   });
 });
 

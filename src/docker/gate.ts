@@ -108,29 +108,9 @@ export async function buildAndTest(inputs: GateInputs, options: GateOptions): Pr
     });
 
   const run = async (kind: TestRun['kind'], what: string, image: string): Promise<void> => {
-    const title = kind === 'target' ? `Test: stage "${what}"` : `Test: ${what.split('\n')[0]}`;
-    const outcome = await core.group(title, async () => {
-      core.info(`testing image ${image} on ${platform}`);
-      const result = await runTestContainer({
-        image,
-        command: kind === 'command' ? what : undefined,
-        env: inputs.testEnv,
-        timeoutMs: inputs.testTimeoutMs,
-        dockerConfig,
-        onName: options.onContainer,
-      });
-      core.info(
-        result.timedOut
-          ? `stopped after ${inputs.testTimeout}: timed out`
-          : `exit code ${result.exitCode ?? 'none'} after ${(result.durationMs / 1000).toFixed(1)} s`,
-      );
-      return result;
-    });
-    if (outcome.leftOver) core.warning(outcome.leftOver);
-    const { exitCode, durationMs, timedOut } = outcome;
-    const entry: TestRun = { kind, what, image, exitCode, durationMs, timedOut };
+    const entry = await runTest(inputs, options, kind, what, image, platform);
     runs.push(entry);
-    if (timedOut || exitCode !== 0) throw fail(testFailure(entry, inputs.testTimeout));
+    if (entry.timedOut || entry.exitCode !== 0) throw fail(testFailure(entry, inputs.testTimeout));
   };
 
   if (inputs.testTarget) {
@@ -174,6 +154,93 @@ export async function buildAndTest(inputs: GateInputs, options: GateOptions): Pr
     platform,
     report: { result: 'passed', runs, configDigest, failure: '' },
   };
+}
+
+/** One test run in its log group: the `test-target` stage's own CMD, or the `test` command. */
+async function runTest(
+  inputs: GateInputs,
+  options: Pick<GateOptions, 'dockerConfig' | 'onContainer'>,
+  kind: TestRun['kind'],
+  what: string,
+  image: string,
+  platform: string,
+): Promise<TestRun> {
+  const title = kind === 'target' ? `Test: stage "${what}"` : `Test: ${what.split('\n')[0]}`;
+  const outcome = await core.group(title, async () => {
+    core.info(`testing image ${image} on ${platform}`);
+    const result = await runTestContainer({
+      image,
+      command: kind === 'command' ? what : undefined,
+      env: inputs.testEnv,
+      timeoutMs: inputs.testTimeoutMs,
+      dockerConfig: options.dockerConfig,
+      onName: options.onContainer,
+    });
+    core.info(
+      result.timedOut
+        ? `stopped after ${inputs.testTimeout}: timed out`
+        : `exit code ${result.exitCode ?? 'none'} after ${(result.durationMs / 1000).toFixed(1)} s`,
+    );
+    return result;
+  });
+  if (outcome.leftOver) core.warning(outcome.leftOver);
+  const { exitCode, durationMs, timedOut } = outcome;
+  return { kind, what, image, exitCode, durationMs, timedOut };
+}
+
+/**
+ * Pulls a reused image (`image@digest`) into the engine for the `test` command (and `load`).
+ * Returns its image ID (config digest).
+ */
+export async function pullImage(ref: string, dockerConfig: string): Promise<string> {
+  const env = dockerEnv(dockerConfig);
+  return core.group(`Pull ${ref}`, async () => {
+    const pull = await exec.getExecOutput('docker', ['pull', ref], { env, ignoreReturnCode: true });
+    if (pull.exitCode !== 0) {
+      const detail = pull.stderr.trim().split('\n').slice(-5).join('\n');
+      throw new Error(`docker pull ${ref} failed (exit code ${pull.exitCode}): ${detail}`);
+    }
+    const inspect = await exec.getExecOutput(
+      'docker',
+      ['image', 'inspect', '--format', '{{.Id}}', ref],
+      { env, silent: true, ignoreReturnCode: true },
+    );
+    const id = inspect.stdout.trim();
+    if (inspect.exitCode !== 0 || !id) throw new Error(`docker image inspect ${ref} failed`);
+    return id;
+  });
+}
+
+/**
+ * The test gate of a reused image: the `test` command runs in the pulled image (by its
+ * `image@digest` reference, the image the tags will point to). `test-target` is not rebuilt:
+ * it ran when the image was built. Throws a TestError when the test fails.
+ */
+export async function testReusedImage(
+  inputs: GateInputs,
+  ref: string,
+  imageId: string,
+  options: Pick<GateOptions, 'dockerConfig' | 'onContainer'>,
+): Promise<TestReport> {
+  if (inputs.testTarget) {
+    core.info(
+      `test-target "${inputs.testTarget}" is not rebuilt for a reused image: it ran when the image was built`,
+    );
+  }
+  if (!inputs.test) return { result: 'skipped', runs: [], configDigest: imageId, failure: '' };
+  const platform = await enginePlatform(options.dockerConfig);
+  const entry = await runTest(inputs, options, 'command', inputs.test, ref, platform);
+  const runs = [entry];
+  if (entry.timedOut || entry.exitCode !== 0) {
+    const failure = testFailure(entry, inputs.testTimeout);
+    throw new TestError(`${failure}; no tag was added`, {
+      result: 'failed',
+      runs,
+      configDigest: imageId,
+      failure,
+    });
+  }
+  return { result: 'passed', runs, configDigest: imageId, failure: '' };
 }
 
 /**

@@ -197,26 +197,107 @@ export class RegistryClient {
     return digest;
   }
 
+  /** True when `image` has the blob `digest` (a layer or config). */
+  async blobExists(image: string, digest: string): Promise<boolean> {
+    const ref = parseReference(image);
+    const what = `looking for the blob ${digest} in ${image}`;
+    const response = await this.request(ref, what, 'HEAD', `blobs/${digest}`, 'pull');
+    await response.body?.cancel();
+    if (response.status === 404) return false;
+    if (!response.ok) throw await this.failure(ref, what, response);
+    return true;
+  }
+
+  /** The blob `digest` of `image`, checked against the digest. */
+  async getBlob(image: string, digest: string): Promise<Buffer> {
+    const ref = parseReference(image);
+    const what = `reading the blob ${digest} of ${image}`;
+    const response = await this.request(ref, what, 'GET', `blobs/${digest}`, 'pull');
+    if (!response.ok) throw await this.failure(ref, what, response);
+    const body = Buffer.from(await response.arrayBuffer());
+    if (digest.startsWith('sha256:') && sha256(body) !== digest) {
+      throw new Error(
+        `${what}: ${ref.registry} answered with content whose digest is ${sha256(body)}`,
+      );
+    }
+    return body;
+  }
+
+  /**
+   * Mounts the blob `digest` of the repository `fromImage` into `image` (one registry, no copy
+   * of the bytes). Returns true when mounted; false when the registry declined (it then opened
+   * an upload, which this cancels by leaving it unused) and the blob must be uploaded.
+   */
+  async mountBlob(image: string, digest: string, fromImage: string): Promise<boolean> {
+    const ref = parseReference(image);
+    const from = parseReference(fromImage);
+    const what = `mounting the blob ${digest} from ${fromImage} into ${image}`;
+    const query = `mount=${encodeURIComponent(digest)}&from=${encodeURIComponent(from.repository)}`;
+    const response = await this.request(ref, what, 'POST', `blobs/uploads/?${query}`, 'push', {
+      body: Buffer.alloc(0),
+      contentType: 'application/octet-stream',
+    });
+    await response.body?.cancel();
+    if (response.status === 201) return true;
+    if (response.status === 202) return false;
+    throw await this.failure(ref, what, response);
+  }
+
+  /** Uploads `content` as the blob `digest` of `image` in one request (a monolithic upload). */
+  async putBlob(image: string, digest: string, content: Buffer): Promise<void> {
+    const ref = parseReference(image);
+    const what = `uploading the blob ${digest} to ${image}`;
+    const start = await this.request(ref, what, 'POST', 'blobs/uploads/', 'push', {
+      body: Buffer.alloc(0),
+      contentType: 'application/octet-stream',
+    });
+    await start.body?.cancel();
+    const location = start.headers.get('location');
+    if (start.status !== 202 || !location) {
+      if (start.ok) throw new Error(`${what}: ${ref.registry} opened no upload (no Location)`);
+      throw await this.failure(ref, what, start);
+    }
+    const url = new URL(location, `${ref.scheme}://${ref.apiHost}/`);
+    url.searchParams.set('digest', digest);
+    const put = await this.request(ref, what, 'PUT', url.toString(), 'push', {
+      body: content,
+      contentType: 'application/octet-stream',
+    });
+    await put.body?.cancel();
+    if (put.status !== 201 && !put.ok) throw await this.failure(ref, what, put);
+  }
+
+  /**
+   * One request to `path` below `/v2/<repository>/` (or to an absolute URL the registry gave,
+   * such as an upload location), authenticated as the registry asks.
+   */
   private async request(
     ref: ImageReference,
     what: string,
     method: string,
     path: string,
     access: Access,
-    manifest?: Manifest,
+    upload?: Manifest | { body: Buffer; contentType: string },
   ): Promise<Response> {
-    const url = `${ref.scheme}://${ref.apiHost}/v2/${ref.repository}/${path}`;
+    const url = /^https?:\/\//.test(path)
+      ? path
+      : `${ref.scheme}://${ref.apiHost}/v2/${ref.repository}/${path}`;
     const key = `${ref.apiHost}/${ref.repository}:${access}`;
+    const contentType = upload
+      ? 'mediaType' in upload
+        ? upload.mediaType
+        : upload.contentType
+      : undefined;
     const send = (authorization: string | undefined): Promise<Response> =>
       this.send(ref, what, url, {
         method,
         headers: {
-          ...(manifest
-            ? { 'Content-Type': manifest.mediaType }
+          ...(contentType
+            ? { 'Content-Type': contentType }
             : { Accept: MANIFEST_TYPES.join(', ') }),
           ...(authorization ? { Authorization: authorization } : {}),
         },
-        ...(manifest ? { body: new Uint8Array(manifest.body) } : {}),
+        ...(upload ? { body: new Uint8Array(upload.body) } : {}),
       });
 
     let response = await send(this.authorization.get(key));
