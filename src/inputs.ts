@@ -1,5 +1,11 @@
 import * as core from '@actions/core';
-import { checkNotMixed, parseRegistryAuth, type RegistryAuth } from './registry-auth.js';
+import {
+  checkNotMixed,
+  isRegistryHost,
+  normalizeAuthRegistry,
+  parseRegistryAuth,
+  type RegistryAuth,
+} from './registry-auth.js';
 import { parseDuration, parseTestEnv, type TestEnvVar } from './test-gate.js';
 
 export type PushMode = 'auto' | 'true' | 'false';
@@ -63,6 +69,10 @@ export interface Inputs {
   githubToken: string;
   /** Retries of a transient registry failure (login, push, registry API). */
   retries: number;
+  /** `network-timeout` as written, for messages. */
+  networkTimeout: string;
+  /** Bound of each network operation of the action's own (a login attempt, a registry request, the artifact upload). */
+  networkTimeoutMs: number;
 }
 
 /** Reads and validates the inputs; secrets are masked before anything else reads them. */
@@ -83,6 +93,11 @@ export function getInputs(): Inputs {
   }
 
   const registry = core.getInput('registry');
+  if (registry && !isRegistryHost(normalizeAuthRegistry(registry))) {
+    throw new Error(
+      `registry: "${registry}" is not a registry host; expected a host such as ghcr.io, docker.io or host:port, without a path`,
+    );
+  }
   const username = core.getInput('username');
   checkNotMixed(registryAuth, { registry, username, password });
 
@@ -138,6 +153,8 @@ export function getInputs(): Inputs {
     buildxMirror: core.getInput('buildx-mirror'),
     githubToken,
     retries: retryCount(core.getInput('retries')),
+    networkTimeout: core.getInput('network-timeout'),
+    networkTimeoutMs: parseDuration('network-timeout', core.getInput('network-timeout')),
   };
 }
 
@@ -228,5 +245,11 @@ function bool(name: string): boolean {
 
 function separator(name: string): string {
   // Separators are taken as written: trimming would turn "\n" or " " into nothing.
-  return core.getInput(name, { trimWhitespace: false });
+  const value = core.getInput(name, { trimWhitespace: false });
+  if (value === '') {
+    throw new Error(
+      `${name}: empty, which would run the values together; expected a separator such as a newline (the default), "," or " "`,
+    );
+  }
+  return value;
 }

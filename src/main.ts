@@ -8,6 +8,7 @@ import { builderDriver } from './docker/builder.js';
 import { buildArgWarnings, buildxArgs } from './docker/buildx-args.js';
 import { ensureBuildx } from './docker/buildx-install.js';
 import { createDockerConfig, credentialsFromConfig } from './docker/config.js';
+import { checkBuildSources } from './docker/preflight.js';
 import {
   buildAndTest,
   pullImage,
@@ -63,8 +64,11 @@ export async function run(): Promise<void> {
   }
 
   // Resolved before anything is created, so a missing credential fails with nothing to clean up.
-  const logins =
-    plan.push || !context.pullRequest?.fromFork ? resolveLogins(inputs, context.actor) : [];
+  const fork = !plan.push && context.pullRequest?.fromFork;
+  const logins = fork ? [] : resolveLogins(inputs, context.actor);
+  if (fork)
+    core.info(`no registry login: ${plan.pushReason}, and a fork's code gets no credentials`);
+  checkBuildSources(inputs);
   for (const warning of buildArgWarnings(inputs.buildArgs)) core.warning(warning);
 
   const tempRoot = process.env.RUNNER_TEMP || tmpdir();
@@ -113,7 +117,10 @@ async function loginPhase(
   if (logins.length > 0) {
     // Saved before logging in: a login that half-succeeded is still logged out by the post step.
     core.saveState(State.registries, JSON.stringify(logins.map((l) => l.registry)));
-    await login(logins, dockerConfig, { retry: retryPolicy(inputs.retries) });
+    await login(logins, dockerConfig, {
+      retry: retryPolicy(inputs.retries),
+      timeoutMs: inputs.networkTimeoutMs,
+    });
   }
   if (!plan.push) return;
   for (const registry of anonymousRegistries(plan.meta.images, credentialsFromConfig(dockerConfig)))
@@ -154,7 +161,7 @@ async function buildPhase(
   const gated = Boolean(inputs.test || inputs.testTarget);
   const retry = retryPolicy(inputs.retries);
   const credentials = credentialsFromConfig(dockerConfig);
-  const registry = new RegistryClient({ credentials, retry });
+  const registry = new RegistryClient({ credentials, retry, timeoutMs: inputs.networkTimeoutMs });
   const fingerprint = await fingerprintPhase(inputs, plan, dockerConfig, registry);
 
   try {

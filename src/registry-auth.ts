@@ -77,7 +77,7 @@ export function parseRegistryAuth(text: string, mask: (secret: string) => void):
         `${entry} has no registry; expected a registry host such as ghcr.io, docker.io or host:port`,
       );
     }
-    if (!/^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9a-fA-F:]+\](:\d+)?$/.test(registry)) {
+    if (!isRegistryHost(registry)) {
       throw new Error(
         `${entry}: registry "${registry}" is not a registry host; expected a host such as ghcr.io, docker.io or host:port, without a path`,
       );
@@ -125,6 +125,11 @@ export function checkNotMixed(
   throw new Error(
     `registry-auth: cannot be combined with ${set.join(', ')}; move that login into registry-auth as one more entry, or use registry, username and password alone`,
   );
+}
+
+/** A registry host as logins take it: `ghcr.io`, `host:port`, `[::1]:5000`, no path. Pure. */
+export function isRegistryHost(host: string): boolean {
+  return /^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9a-fA-F:]+\](:\d+)?$/.test(host);
 }
 
 /** `https://ghcr.io/` -> `ghcr.io`; Docker Hub's other names -> `docker.io`. Pure. */

@@ -343,7 +343,7 @@ describe('RegistryClient', () => {
       );
     await expect(
       new RegistryClient({ fetch: slow, timeoutMs: 50 }).manifestDigest('127.0.0.1:9/app', '1'),
-    ).rejects.toThrow('127.0.0.1:9 did not answer within 50 ms');
+    ).rejects.toThrow('127.0.0.1:9 did not answer within 50 ms (network-timeout)');
   });
 });
 

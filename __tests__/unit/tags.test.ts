@@ -609,6 +609,18 @@ describe('sanitising and the 128-character limit', () => {
     );
   });
 
+  test("a flavor prefix that makes a rule's tag too long is an error naming flavor and the rule", () => {
+    const prefix = 'p'.repeat(125);
+    expect(() =>
+      meta(ctx('push', 'refs/tags/v1.2.3'), {
+        tags: ['type=semver,pattern={{version}}'],
+        flavor: [`prefix=${prefix}`],
+      }),
+    ).toThrow(
+      `flavor: the tag "${prefix}1.2.3" (rule "type=semver,pattern={{version}}" with the flavor's prefix and suffix) is 130 characters long, over Docker's limit of 128 characters for a tag; expected a value, prefix and suffix of at most 128 characters together`,
+    );
+  });
+
   test('a flavor suffix that makes latest too long is an error naming flavor', () => {
     const suffix = 's'.repeat(123);
     expect(() =>

@@ -434,8 +434,7 @@ export class RegistryClient {
         cause?: unknown;
       };
       if (name === 'TimeoutError' || name === 'AbortError') {
-        const limit =
-          this.timeoutMs >= 1000 ? `${this.timeoutMs / 1000} s` : `${this.timeoutMs} ms`;
+        const limit = `${this.timeoutMs >= 1000 ? `${this.timeoutMs / 1000} s` : `${this.timeoutMs} ms`} (network-timeout)`;
         throw Object.assign(new Error(`${what}: ${host} did not answer within ${limit}`), {
           failure: { ...failure, reason: `${host} did not answer within ${limit}` },
         });

@@ -81,7 +81,15 @@ export function planTags(
       rule.attrs.prefix === undefined ? flavorPrefix : segment(rule.attrs.prefix, scope, where);
     const suffix =
       rule.attrs.suffix === undefined ? flavorSuffix : segment(rule.attrs.suffix, scope, where);
-    const name = fit([prefix, { text: outcome.value, derived: outcome.derived }, suffix], where);
+    // A tag made too long by the flavor's prefix or suffix is the flavor's error.
+    const byFlavor =
+      (rule.attrs.prefix === undefined && flavor.prefix !== '') ||
+      (rule.attrs.suffix === undefined && flavor.suffix !== '');
+    const name = fit(
+      [prefix, { text: outcome.value, derived: outcome.derived }, suffix],
+      byFlavor ? { input: 'flavor', line: '' } : where,
+      byFlavor ? ` (rule "${rule.line}" with the flavor's prefix and suffix)` : '',
+    );
     if (name === '') continue;
     tags.push({ name, moving: outcome.moving });
     if (latest === undefined) {
@@ -107,12 +115,12 @@ function segment(template: string, scope: Scope, where: Where): Segment {
   return { text: render(template, scope, where), derived: hasExpressions(template) };
 }
 
-function fit(segments: Segment[], where: Where): string {
+function fit(segments: Segment[], where: Where, from = ''): string {
   const result = fitTag(segments);
   if ('overflow' in result) {
     throw inputError(
       where,
-      `the tag "${result.overflow}" is ${result.overflow.length} characters long, over Docker's limit of ${MAX_TAG_LENGTH} characters for a tag`,
+      `the tag "${result.overflow}"${from} is ${result.overflow.length} characters long, over Docker's limit of ${MAX_TAG_LENGTH} characters for a tag`,
       `a value, prefix and suffix of at most ${MAX_TAG_LENGTH} characters together`,
     );
   }
