@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  assertNoSecrets,
   busyboxDockerfile,
   docker,
   makeContext,
@@ -315,5 +316,27 @@ describe('processListWhile', () => {
     expect(sampled.result).toBe(0);
     expect(sampled.samples).toBeGreaterThan(1);
     expect(sampled.commandLines.some((line) => line.includes(marker))).toBe(true);
+  });
+});
+
+describe('assertNoSecrets', () => {
+  test('finds a secret in an output, names the place and the label, never the value; ignores ::add-mask::', async () => {
+    const token = 'ghs_scanMeIfYouCan_0123456789';
+    const run = await runAction({ actionDir: fixture, token, inputs: { images: 'x' } });
+    expect(run.exitCode).toBe(0);
+    // The fixture writes its INPUT_* variables, the token among them, to an output.
+    expect(() => assertNoSecrets([run], { 'the token': token })).toThrow(
+      /^secrets leaked:\n- the token in run 1 \(main\) GITHUB_OUTPUT: \.\.\..*<the token>/,
+    );
+    expect(() => assertNoSecrets([run], { 'the token': token })).not.toThrow(new RegExp(token));
+    // `hunter2` is masked, and is in no other place.
+    expect(() => assertNoSecrets([run], { mask: 'hunter2' })).toThrow('shorter than 8');
+    expect(run.masks).toEqual(['hunter2']);
+    expect(() =>
+      assertNoSecrets([run], { other: 'not-there-at-all' }, { commandLines: [] }),
+    ).toThrow('commandLines is empty');
+    expect(() =>
+      assertNoSecrets([run], { other: 'not-there-at-all' }, { commandLines: ['docker x'] }),
+    ).not.toThrow();
   });
 });

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import * as exec from '@actions/exec';
 import { readFileSync } from 'node:fs';
+import { engineUnreachable } from './builder.js';
 import { dockerEnv } from './config.js';
 
 export interface BuildOptions {
@@ -46,6 +47,9 @@ export async function build(args: string[], options: BuildOptions): Promise<Buil
   });
   const durationMs = Date.now() - start;
   if (exitCode !== 0) {
+    // Not the build's fault: the engine is away, and the error says where the action looked.
+    const unreachable = engineUnreachable(tail.join('\n'), process.env.DOCKER_HOST);
+    if (unreachable) throw new Error(unreachable);
     const lines = errorLines(tail);
     throw new Error(
       `docker buildx build failed (exit code ${exitCode})${lines.length > 0 ? `:\n${lines.join('\n')}` : ''}`,
