@@ -1,12 +1,20 @@
 // The digest artifact outside GitHub: without ACTIONS_RUNTIME_TOKEN the step
 // says so once and goes on; the digest is still in the outputs and summary.
-import { makeContext, pullRequestEvent, removeTempDirs, runAction } from './harness/index.js';
+import {
+  assertNoSecrets,
+  makeContext,
+  pullRequestEvent,
+  removeTempDirs,
+  runAction,
+} from './harness/index.js';
 
 afterAll(removeTempDirs);
 
 test('no ACTIONS_RUNTIME_TOKEN: one warning, the step succeeds, the digest is in outputs and summary', async () => {
   const context = await makeContext({ 'note.txt': 'artifact test\n' });
+  const token = 'ghs_e2eArtifactTokenNotPrinted01';
   const run = await runAction({
+    token,
     event: pullRequestEvent(7),
     inputs: { images: '127.0.0.1:9/acme/app', context: context.dir },
     env: { ACTIONS_RUNTIME_TOKEN: undefined, ACTIONS_RESULTS_URL: undefined },
@@ -20,4 +28,5 @@ test('no ACTIONS_RUNTIME_TOKEN: one warning, the step succeeds, the digest is in
   expect(run.outputs.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
   expect(run.outputs['artifact-id']).toBeUndefined();
   expect(run.summary).toContain(run.outputs.digest);
+  assertNoSecrets([run], { token });
 });

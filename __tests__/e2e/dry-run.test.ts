@@ -1,13 +1,36 @@
 // The bundled action in dry-run mode, started as the runner starts it: the plan
 // reaches GITHUB_OUTPUT and the job summary; nothing logs in, builds or pushes.
-import { pullRequestEvent, pushEvent, removeTempDirs, runAction } from './harness/index.js';
+import {
+  assertNoSecrets,
+  pullRequestEvent,
+  pushEvent,
+  removeTempDirs,
+  runAction,
+  type ActionRun,
+  type RunOptions,
+} from './harness/index.js';
 
 afterAll(removeTempDirs);
+
+const token = 'ghs_e2eDryRunTokenNotPrinted0123';
+const password = 'dry-run-pw-Hc81-not-printed';
+const runs: ActionRun[] = [];
+
+/** A dry run with a token and a password set: a plan must print neither. */
+async function plan(options: RunOptions): Promise<ActionRun> {
+  const run = await runAction({
+    token,
+    ...options,
+    inputs: { registry: 'ghcr.io', username: 'mona', password, ...options.inputs },
+  });
+  runs.push(run);
+  return run;
+}
 
 const sha = '860c1904a1ce19322e91ac35af1ab07466440c37';
 
 test('tag push v2.1.1 plans 2.1.1, 2.1, 2, latest and sha-<7>', async () => {
-  const run = await runAction({
+  const run = await plan({
     event: pushEvent('refs/tags/v2.1.1', { sha }),
     inputs: { images: 'ghcr.io/acme/app', 'dry-run': true },
   });
@@ -41,7 +64,7 @@ test('tag push v2.1.1 plans 2.1.1, 2.1, 2, latest and sha-<7>', async () => {
 });
 
 test('pull request: planned pr-N tag, would not push', async () => {
-  const run = await runAction({
+  const run = await plan({
     event: pullRequestEvent(42),
     inputs: { images: 'ghcr.io/acme/app', 'dry-run': true },
   });
@@ -54,7 +77,7 @@ test('pull request: planned pr-N tag, would not push', async () => {
 });
 
 test('a bad rule fails the step with one error line naming the input and the value', async () => {
-  const run = await runAction({
+  const run = await plan({
     event: pushEvent('refs/tags/v2.1.1'),
     inputs: {
       images: 'ghcr.io/acme/app',
@@ -71,7 +94,7 @@ test('a bad rule fails the step with one error line naming the input and the val
 });
 
 test('tag-pattern picks the version out of a monorepo tag', async () => {
-  const run = await runAction({
+  const run = await plan({
     event: pushEvent('refs/tags/app-v1.4.0'),
     inputs: {
       images: 'ghcr.io/acme/app',
@@ -82,4 +105,9 @@ test('tag-pattern picks the version out of a monorepo tag', async () => {
   expect(run.exitCode).toBe(0);
   expect(run.outputs['tag-names'].split('\n').slice(0, 3)).toEqual(['1.4.0', '1.4', '1']);
   expect(run.outputs['tag-names'].split('\n')).toContain('latest');
+});
+
+test('no token or password in any log, output, summary or file of a dry run', () => {
+  expect(runs.length).toBe(4);
+  assertNoSecrets(runs, { token, password });
 });
