@@ -36,7 +36,7 @@ import { enginePlatform } from './docker/test-run.js';
 import { computeFingerprint, fingerprintTag } from './fingerprint/index.js';
 import { getInputs, type Inputs } from './inputs.js';
 import { Output, State } from './names.js';
-import { makePlan, type Plan } from './plan.js';
+import { forkSecretsWarning, makePlan, type Plan } from './plan.js';
 import {
   digestRecord,
   failedPushMarkdown,
@@ -68,6 +68,8 @@ export async function run(): Promise<void> {
   const logins = fork ? [] : resolveLogins(inputs, context.actor);
   if (fork)
     core.info(`no registry login: ${plan.pushReason}, and a fork's code gets no credentials`);
+  const forkSecrets = forkSecretsWarning(inputs, context);
+  if (forkSecrets) core.warning(forkSecrets);
   checkBuildSources(inputs);
   for (const warning of buildArgWarnings(inputs.buildArgs)) core.warning(warning);
 

@@ -54,3 +54,24 @@ export function makePlan(inputs: Inputs, context: Context, now: Date): Plan {
   }
   return { meta, push, pushReason: reason };
 }
+
+/**
+ * The warning for a pull request from a fork that is given secret values (`secrets`,
+ * `secret-files`, `test-env`): no login is made and nothing is pushed, but the fork's Dockerfile
+ * and test read what they are given. On `pull_request` GitHub gives a fork empty secrets, so
+ * empty values do not count; on `pull_request_target` it gives the repository's. Pure.
+ */
+export function forkSecretsWarning(
+  inputs: Pick<Inputs, 'secrets' | 'secretFiles' | 'testEnv'>,
+  context: Context,
+): string | undefined {
+  const pr = context.pullRequest;
+  if (!pr?.fromFork || !context.eventName.startsWith('pull_request')) return undefined;
+  const given = [
+    inputs.secrets.some((s) => s.value !== '') ? 'secrets' : '',
+    inputs.secretFiles.length > 0 ? 'secret-files' : '',
+    inputs.testEnv.some((v) => v.value !== '') ? 'test-env' : '',
+  ].filter(Boolean);
+  if (given.length === 0) return undefined;
+  return `${given.join(', ')}: pull request #${pr.number} comes from a fork, and its Dockerfile and test can read these values; on ${context.eventName} events from forks, pass none`;
+}

@@ -353,6 +353,7 @@ beforeAll(async () => {
           push: true,
           context: await context('fork'),
           'build-args': 'API_TOKEN=not-a-real-token',
+          'test-env': 'FORK_TEST_SETTING=given-to-the-fork',
         },
       });
       return { step: result, proxy };
@@ -530,6 +531,9 @@ test('a pull request from a fork with push: true: built, no login, nothing pushe
   const warnings = s.main.commands.filter((c) => c.command === 'warning').map((c) => c.message);
   expect(warnings).toContain(
     "build-args: API_TOKEN looks like a credential; build arguments are stored in the image's history and visible to anyone who pulls it. Pass it with secrets (API_TOKEN=...) and read it in the Dockerfile with RUN --mount=type=secret,id=API_TOKEN",
+  );
+  expect(warnings).toContain(
+    'test-env: pull request #9 comes from a fork, and its Dockerfile and test can read these values; on pull_request events from forks, pass none',
   );
   assertNoCredentialsLeft(s.main);
 });

@@ -1,6 +1,6 @@
 import { contextFrom, type Context } from '../../src/context.js';
 import type { PushMode } from '../../src/inputs.js';
-import { pushDecision } from '../../src/plan.js';
+import { forkSecretsWarning, pushDecision } from '../../src/plan.js';
 
 const now = new Date('2024-05-01T12:00:00Z');
 
@@ -43,4 +43,33 @@ test('the reason says why a fork pull request is not pushed', () => {
 
 test('the reason for auto on a pull request says how to push', () => {
   expect(pushDecision('auto', context('pull_request')).reason).toMatch(/set push: true to push/);
+});
+
+describe('forkSecretsWarning', () => {
+  const none = { secrets: [], secretFiles: [], testEnv: [] };
+  const given = {
+    secrets: [{ id: 'npm', value: 'tok' }],
+    secretFiles: [{ id: 'pem', value: 'key.pem' }],
+    testEnv: [{ name: 'API', value: 'k' }],
+  };
+
+  test('secret values given to a fork pull request: a warning naming the inputs', () => {
+    expect(forkSecretsWarning(given, context('pull_request_target', true))).toBe(
+      'secrets, secret-files, test-env: pull request #5 comes from a fork, and its Dockerfile and test can read these values; on pull_request_target events from forks, pass none',
+    );
+  });
+
+  test.each([
+    ['no secret given', none, context('pull_request_target', true)],
+    // On pull_request, GitHub gives a fork's run empty secrets.
+    [
+      'empty values',
+      { ...none, secrets: [{ id: 'npm', value: '' }], testEnv: [{ name: 'A', value: '' }] },
+      context('pull_request', true),
+    ],
+    ['not a fork', given, context('pull_request', false)],
+    ['not a pull request', given, context('push')],
+  ])('no warning: %s', (_name, inputs, ctx) => {
+    expect(forkSecretsWarning(inputs, ctx)).toBeUndefined();
+  });
 });
