@@ -1,3 +1,5 @@
+import { availableParallelism } from 'node:os';
+
 // jest runs in ESM mode (node --experimental-vm-modules): the @actions/* packages are ESM-only.
 const tsJest = [
   'ts-jest',
@@ -22,4 +24,7 @@ export default {
   ],
   // A global option: jest ignores testTimeout inside a project. End-to-end tests build images.
   testTimeout: 120000,
+  // The end-to-end files mostly wait on the engine and registries: two at a time even on a
+  // 2-core machine, where jest's default (cores - 1) would run them one after the other.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
 };
