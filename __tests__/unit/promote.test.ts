@@ -203,7 +203,7 @@ describe('RegistryClient blob calls', () => {
   });
 
   test('putBlob: opens an upload, PUTs to its Location with the digest', async () => {
-    const { fetch, requests } = fakeFetch((url, init) =>
+    const { fetch, requests } = fakeFetch((_url, init) =>
       init.method === 'POST'
         ? new Response(null, {
             status: 202,
