@@ -174,13 +174,16 @@ function isRecord(value) {
 /* unused harmony export normalizeRegistry */
 /* harmony import */ var _actions_core__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(96310);
 /* harmony import */ var _actions_exec__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(15796);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(73024);
-/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(76760);
-/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_3__);
-/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(55121);
-/* harmony import */ var _registry_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(77068);
-/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(98157);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(31421);
+/* harmony import */ var node_child_process__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_child_process__WEBPACK_IMPORTED_MODULE_2__);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(73024);
+/* harmony import */ var node_fs__WEBPACK_IMPORTED_MODULE_3___default = /*#__PURE__*/__webpack_require__.n(node_fs__WEBPACK_IMPORTED_MODULE_3__);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4__ = __webpack_require__(76760);
+/* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_4___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_4__);
+/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_5__ = __webpack_require__(55121);
+/* harmony import */ var _registry_js__WEBPACK_IMPORTED_MODULE_6__ = __webpack_require__(77068);
+/* harmony import */ var _retry_js__WEBPACK_IMPORTED_MODULE_7__ = __webpack_require__(98157);
+
 
 
 
@@ -234,6 +237,7 @@ function normalizeRegistry(value) {
         .replace(/^https?:\/\//, '')
         .replace(/\/+$/, '');
 }
+const LOGIN_TIMEOUT_MS = 30_000;
 /**
  * Logs in to each registry with `docker login --password-stdin`, all at once. Each login writes
  * to a config of its own (two docker processes writing one config.json would lose a login), in
@@ -251,7 +255,7 @@ async function login(logins, dockerConfig, options = {}) {
             return;
         }
         // A credential helper configured for this registry would be asked instead of our file.
-        (0,_config_js__WEBPACK_IMPORTED_MODULE_4__/* .dropCredHelper */ .OA)(dockerConfig, registry);
+        (0,_config_js__WEBPACK_IMPORTED_MODULE_5__/* .dropCredHelper */ .OA)(dockerConfig, registry);
         mergeAuths(dockerConfig, result.value);
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(`logged in to ${registry} as ${username}`);
     });
@@ -260,25 +264,28 @@ async function login(logins, dockerConfig, options = {}) {
 }
 /** One `docker login` into a scratch config under `dockerConfig`; returns the `auths` it stored. */
 async function loginOne({ registry, username, password }, dockerConfig, options) {
-    const scratch = (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dockerConfig, 'login-'));
+    const scratch = (0,node_fs__WEBPACK_IMPORTED_MODULE_3__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_4__.join)(dockerConfig, 'login-'));
     try {
-        const main = readJson((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dockerConfig, 'config.json'));
+        const main = readJson((0,node_path__WEBPACK_IMPORTED_MODULE_4__.join)(dockerConfig, 'config.json'));
         // The same docker context as the action's config: the login goes to the same daemon.
         const config = { auths: {} };
         if (typeof main.currentContext === 'string')
             config.currentContext = main.currentContext;
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.writeFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(scratch, 'config.json'), JSON.stringify(config), { mode: 0o600 });
-        if ((0,node_fs__WEBPACK_IMPORTED_MODULE_2__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dockerConfig, 'contexts'))) {
-            (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.symlinkSync)((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dockerConfig, 'contexts'), (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(scratch, 'contexts'));
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_3__.writeFileSync)((0,node_path__WEBPACK_IMPORTED_MODULE_4__.join)(scratch, 'config.json'), JSON.stringify(config), { mode: 0o600 });
+        if ((0,node_fs__WEBPACK_IMPORTED_MODULE_3__.existsSync)((0,node_path__WEBPACK_IMPORTED_MODULE_4__.join)(dockerConfig, 'contexts'))) {
+            (0,node_fs__WEBPACK_IMPORTED_MODULE_3__.symlinkSync)((0,node_path__WEBPACK_IMPORTED_MODULE_4__.join)(dockerConfig, 'contexts'), (0,node_path__WEBPACK_IMPORTED_MODULE_4__.join)(scratch, 'contexts'));
         }
         const what = `login to ${registry} as ${username}`;
-        await (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .withRetry */ .bD)(async () => {
-            const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H('docker', ['login', '--username', username, '--password-stdin', registry], {
-                env: (0,_config_js__WEBPACK_IMPORTED_MODULE_4__/* .dockerEnv */ .gT)(scratch),
-                input: Buffer.from(password),
-                silent: true,
-                ignoreReturnCode: true,
-            });
+        const timeoutMs = options.timeoutMs ?? LOGIN_TIMEOUT_MS;
+        await (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .withRetry */ .bD)(async () => {
+            const result = await runBounded(['login', '--username', username, '--password-stdin', registry], (0,_config_js__WEBPACK_IMPORTED_MODULE_5__/* .dockerEnv */ .gT)(scratch), password, timeoutMs);
+            if (result.timedOut) {
+                const detail = `no answer within ${seconds(timeoutMs)} (network-timeout)`;
+                throw Object.assign(new Error(`${what} failed: ${detail}`), {
+                    detail,
+                    failure: { kind: 'transient', reason: detail },
+                });
+            }
             if (result.exitCode === 0)
                 return;
             const detail = scrub(`${result.stderr}\n${result.stdout}`, password)
@@ -287,37 +294,75 @@ async function loginOne({ registry, username, password }, dockerConfig, options)
                 .filter((line) => line &&
                 !/credentials are stored unencrypted|credential helper|credential-store/.test(line))
                 .join('; ');
-            const refused = (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .classifyText */ .oF)(detail).kind === 'auth';
+            const refused = (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .classifyText */ .oF)(detail).kind === 'auth';
             const error = new Error(`${what} failed: ${refused ? `${registry} refused the credentials; ` : ''}${detail || `docker login exited with ${result.exitCode}`}`);
             throw Object.assign(error, { detail });
         }, {
-            policy: options.retry ?? _retry_js__WEBPACK_IMPORTED_MODULE_6__/* .NO_RETRY */ .PE,
+            policy: options.retry ?? _retry_js__WEBPACK_IMPORTED_MODULE_7__/* .NO_RETRY */ .PE,
             what,
             // docker's own words, for the retry line (the message repeats what was being done).
-            classify: (error) => (0,_retry_js__WEBPACK_IMPORTED_MODULE_6__/* .classifyText */ .oF)(error.detail ?? String(error)),
+            classify: (error) => error.failure ??
+                (0,_retry_js__WEBPACK_IMPORTED_MODULE_7__/* .classifyText */ .oF)(error.detail ?? String(error)),
             log: (line) => _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .info */ .pq(line),
             sleep: options.sleep,
         });
-        const auths = readJson((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(scratch, 'config.json')).auths;
+        const auths = readJson((0,node_path__WEBPACK_IMPORTED_MODULE_4__.join)(scratch, 'config.json')).auths;
         return isRecord(auths) ? auths : {};
     }
     finally {
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.rmSync)(scratch, { recursive: true, force: true });
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_3__.rmSync)(scratch, { recursive: true, force: true });
     }
+}
+/**
+ * Runs `docker ARGS` with `input` on its standard input, killed after `timeoutMs`: a registry
+ * that accepts connections and never answers cannot hold the step. Output is not logged.
+ */
+async function runBounded(args, env, input, timeoutMs) {
+    return await new Promise((resolve, reject) => {
+        const child = (0,node_child_process__WEBPACK_IMPORTED_MODULE_2__.spawn)('docker', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+        const stdout = [];
+        const stderr = [];
+        let timedOut = false;
+        const timer = setTimeout(() => {
+            timedOut = true;
+            child.kill('SIGKILL');
+        }, timeoutMs);
+        child.stdout.on('data', (chunk) => stdout.push(chunk));
+        child.stderr.on('data', (chunk) => stderr.push(chunk));
+        child.on('error', (error) => {
+            clearTimeout(timer);
+            reject(new Error(`cannot run docker: ${error.message}`));
+        });
+        child.on('close', (exitCode) => {
+            clearTimeout(timer);
+            resolve({
+                exitCode,
+                stdout: Buffer.concat(stdout).toString('utf8'),
+                stderr: Buffer.concat(stderr).toString('utf8'),
+                timedOut,
+            });
+        });
+        // docker may exit before reading its input (a bad flag): not an error of ours.
+        child.stdin.on('error', () => undefined);
+        child.stdin.end(input);
+    });
+}
+function seconds(ms) {
+    return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 /** Adds logins to the `auths` of the action's config.json (the other keys are kept). */
 function mergeAuths(dockerConfig, auths) {
-    const path = (0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dockerConfig, 'config.json');
+    const path = (0,node_path__WEBPACK_IMPORTED_MODULE_4__.join)(dockerConfig, 'config.json');
     const config = readJson(path);
     config.auths = { ...(isRecord(config.auths) ? config.auths : {}), ...auths };
-    (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.writeFileSync)(path, JSON.stringify(config, null, 2), { mode: 0o600 });
+    (0,node_fs__WEBPACK_IMPORTED_MODULE_3__.writeFileSync)(path, JSON.stringify(config, null, 2), { mode: 0o600 });
 }
 /**
  * The registries of `images` that the action has no credentials for: pushed to anonymously,
  * which works only for registries that accept anonymous pushes. Pure but for the lookup.
  */
 function anonymousRegistries(images, credentials) {
-    const registries = [...new Set(images.map((image) => (0,_registry_js__WEBPACK_IMPORTED_MODULE_5__/* .parseReference */ .F2)(image).registry))];
+    const registries = [...new Set(images.map((image) => (0,_registry_js__WEBPACK_IMPORTED_MODULE_6__/* .parseReference */ .F2)(image).registry))];
     return registries.filter((registry) => !credentials(registry));
 }
 /**
@@ -331,7 +376,7 @@ async function logout(dockerConfig, registries) {
     for (const registry of registries) {
         try {
             const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H('docker', ['logout', registry], {
-                env: (0,_config_js__WEBPACK_IMPORTED_MODULE_4__/* .dockerEnv */ .gT)(dockerConfig),
+                env: (0,_config_js__WEBPACK_IMPORTED_MODULE_5__/* .dockerEnv */ .gT)(dockerConfig),
                 silent: true,
                 ignoreReturnCode: true,
             });
@@ -348,7 +393,7 @@ async function logout(dockerConfig, registries) {
     }
     try {
         // rmSync removes the links to the user's plugin and builder directories, not their targets.
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_2__.rmSync)(dockerConfig, { recursive: true, force: true });
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_3__.rmSync)(dockerConfig, { recursive: true, force: true });
     }
     catch (error) {
         warnings.push(`could not remove ${dockerConfig}: ${error instanceof Error ? error.message : String(error)}`);
@@ -357,7 +402,7 @@ async function logout(dockerConfig, registries) {
 }
 function readJson(path) {
     try {
-        const parsed = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_2__.readFileSync)(path, 'utf8'));
+        const parsed = JSON.parse((0,node_fs__WEBPACK_IMPORTED_MODULE_3__.readFileSync)(path, 'utf8'));
         return isRecord(parsed) ? parsed : {};
     }
     catch {
@@ -732,7 +777,7 @@ class RegistryClient {
             // fetch rejects with a DOMException (TimeoutError) on timeout: checked by name, not by class.
             const { name, message, cause } = (error ?? {});
             if (name === 'TimeoutError' || name === 'AbortError') {
-                const limit = this.timeoutMs >= 1000 ? `${this.timeoutMs / 1000} s` : `${this.timeoutMs} ms`;
+                const limit = `${this.timeoutMs >= 1000 ? `${this.timeoutMs / 1000} s` : `${this.timeoutMs} ms`} (network-timeout)`;
                 throw Object.assign(new Error(`${what}: ${host} did not answer within ${limit}`), {
                     failure: { ...failure, reason: `${host} did not answer within ${limit}` },
                 });
