@@ -3601,7 +3601,12 @@ async function buildPhase(inputs, plan, tempDir, dockerConfig, driver) {
     const retry = (0,docker_retry/* retryPolicy */.Jb)(inputs.retries);
     const credentials = (0,config/* credentialsFromConfig */.Zn)(dockerConfig);
     const registry = new docker_registry/* RegistryClient */.bP({ credentials, retry, timeoutMs: inputs.networkTimeoutMs });
-    const fingerprint = await fingerprintPhase(inputs, plan, dockerConfig, registry);
+    // Needed before the build only to look for an image to reuse; otherwise it is computed beside
+    // the build (base image lookups are network round trips) and logged after it.
+    const reuse = inputs.reuse && plan.push;
+    const fingerprinting = sourceFingerprint(inputs, plan, dockerConfig, registry);
+    const fingerprint = reuse ? reportFingerprint(await fingerprinting, true) : '';
+    const withFingerprint = async (outcome) => reuse ? outcome : { ...outcome, fingerprint: reportFingerprint(await fingerprinting, false) };
     try {
         if (!plan.push) {
             const tested = gated
@@ -3609,7 +3614,7 @@ async function buildPhase(inputs, plan, tempDir, dockerConfig, driver) {
                 : undefined;
             const result = tested?.result ?? (await buildOnce(plan.meta.tags, false));
             core/* info */.pq(`built ${result.imageId}; not pushed: ${plan.pushReason}`);
-            return outcomeOf(result, inputs, false, [], fingerprint, tested);
+            return await withFingerprint(outcomeOf(result, inputs, false, [], fingerprint, tested));
         }
         // With reuse, every image also gets the fingerprint tag, an immutable one.
         const fpTag = inputs.reuse && fingerprint ? fingerprintTag(fingerprint) : '';
@@ -3660,7 +3665,7 @@ async function buildPhase(inputs, plan, tempDir, dockerConfig, driver) {
             throw new Error('the push finished without a build');
         const refs = plan.meta.images.map((image) => `${image}@${report.digest}`);
         core/* info */.pq(`pushed and verified ${report.digest}: ${plan.meta.tags.join(', ')}`);
-        return outcomeOf({ ...result, digest: report.digest }, inputs, true, refs, fingerprint, tested);
+        return await withFingerprint(outcomeOf({ ...result, digest: report.digest }, inputs, true, refs, fingerprint, tested));
     }
     finally {
         for (const warning of removeSecretFiles((0,external_node_path_.join)(tempDir, 'secrets')))
@@ -3695,30 +3700,35 @@ async function testPhase(inputs, plan, tags, build, driver, dockerConfig) {
         core/* saveState */.LZ(names/* State */.U.testContainer, '');
     }
 }
+/** Computes the source fingerprint. Never throws: a failure is returned, to be reported. */
+async function sourceFingerprint(inputs, plan, dockerConfig, registry) {
+    try {
+        const buildPlatform = await (0,test_run/* enginePlatform */.qY)(dockerConfig).catch(() => `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`);
+        const { hash, details } = await computeFingerprint({ ...inputs, labels: plan.meta.labels, annotations: plan.meta.annotations }, { buildPlatform, resolveDigest: (image, tag) => registry.manifestDigest(image, tag) });
+        return { hash, details, failure: '' };
+    }
+    catch (error) {
+        const failure = error instanceof Error ? error.message : String(error);
+        return { hash: '', details: [], failure };
+    }
+}
 /**
- * The source fingerprint, or '' when it cannot be computed (then reuse is off for this run,
- * with a warning when it was asked for).
+ * Logs the fingerprint and what went into it; returns it. Without one, reuse is off for this
+ * run, with a warning when it was asked for.
  */
-async function fingerprintPhase(inputs, plan, dockerConfig, registry) {
-    return core/* group */.Os('Fingerprint', async () => {
-        try {
-            const buildPlatform = await (0,test_run/* enginePlatform */.qY)(dockerConfig).catch(() => `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`);
-            const { hash, details } = await computeFingerprint({ ...inputs, labels: plan.meta.labels, annotations: plan.meta.annotations }, { buildPlatform, resolveDigest: (image, tag) => registry.manifestDigest(image, tag) });
-            for (const line of details)
-                core/* info */.pq(line);
-            core/* info */.pq(`fingerprint: ${hash} (tag ${fingerprintTag(hash)})`);
-            return hash;
-        }
-        catch (error) {
-            const reason = error instanceof Error ? error.message : String(error);
-            if (!inputs.reuse) {
-                core/* info */.pq(`no source fingerprint: ${reason}`);
-                return '';
-            }
-            core/* warning */.$e(`reuse: no source fingerprint (${reason}); building without reuse`);
-            return '';
-        }
-    });
+function reportFingerprint(result, reuse) {
+    core/* startGroup */.Oh('Fingerprint');
+    for (const line of result.details)
+        core/* info */.pq(line);
+    if (result.hash)
+        core/* info */.pq(`fingerprint: ${result.hash} (tag ${fingerprintTag(result.hash)})`);
+    else if (!reuse)
+        core/* info */.pq(`no source fingerprint: ${result.failure}`);
+    core/* endGroup */.N4();
+    if (!result.hash && reuse) {
+        core/* warning */.$e(`reuse: no source fingerprint (${result.failure}); building without reuse`);
+    }
+    return result.hash;
 }
 /**
  * The digest of `image:fpTag`; undefined when there is none, or when the lookup failed (a

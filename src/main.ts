@@ -164,7 +164,13 @@ async function buildPhase(
   const retry = retryPolicy(inputs.retries);
   const credentials = credentialsFromConfig(dockerConfig);
   const registry = new RegistryClient({ credentials, retry, timeoutMs: inputs.networkTimeoutMs });
-  const fingerprint = await fingerprintPhase(inputs, plan, dockerConfig, registry);
+  // Needed before the build only to look for an image to reuse; otherwise it is computed beside
+  // the build (base image lookups are network round trips) and logged after it.
+  const reuse = inputs.reuse && plan.push;
+  const fingerprinting = sourceFingerprint(inputs, plan, dockerConfig, registry);
+  const fingerprint = reuse ? reportFingerprint(await fingerprinting, true) : '';
+  const withFingerprint = async (outcome: Outcome): Promise<Outcome> =>
+    reuse ? outcome : { ...outcome, fingerprint: reportFingerprint(await fingerprinting, false) };
 
   try {
     if (!plan.push) {
@@ -173,7 +179,7 @@ async function buildPhase(
         : undefined;
       const result = tested?.result ?? (await buildOnce(plan.meta.tags, false));
       core.info(`built ${result.imageId}; not pushed: ${plan.pushReason}`);
-      return outcomeOf(result, inputs, false, [], fingerprint, tested);
+      return await withFingerprint(outcomeOf(result, inputs, false, [], fingerprint, tested));
     }
 
     // With reuse, every image also gets the fingerprint tag, an immutable one.
@@ -227,7 +233,9 @@ async function buildPhase(
     if (!result) throw new Error('the push finished without a build');
     const refs = plan.meta.images.map((image) => `${image}@${report.digest}`);
     core.info(`pushed and verified ${report.digest}: ${plan.meta.tags.join(', ')}`);
-    return outcomeOf({ ...result, digest: report.digest }, inputs, true, refs, fingerprint, tested);
+    return await withFingerprint(
+      outcomeOf({ ...result, digest: report.digest }, inputs, true, refs, fingerprint, tested),
+    );
   } finally {
     for (const warning of removeSecretFiles(join(tempDir, 'secrets'))) core.warning(warning);
   }
@@ -266,38 +274,51 @@ async function testPhase(
   }
 }
 
-/**
- * The source fingerprint, or '' when it cannot be computed (then reuse is off for this run,
- * with a warning when it was asked for).
- */
-async function fingerprintPhase(
+interface FingerprintResult {
+  /** sha256 hex; '' when it could not be computed. */
+  hash: string;
+  /** What went into it, for the log. */
+  details: string[];
+  /** Why there is none. */
+  failure: string;
+}
+
+/** Computes the source fingerprint. Never throws: a failure is returned, to be reported. */
+async function sourceFingerprint(
   inputs: Inputs,
   plan: Plan,
   dockerConfig: string,
   registry: RegistryClient,
-): Promise<string> {
-  return core.group('Fingerprint', async () => {
-    try {
-      const buildPlatform = await enginePlatform(dockerConfig).catch(
-        () => `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`,
-      );
-      const { hash, details } = await computeFingerprint(
-        { ...inputs, labels: plan.meta.labels, annotations: plan.meta.annotations },
-        { buildPlatform, resolveDigest: (image, tag) => registry.manifestDigest(image, tag) },
-      );
-      for (const line of details) core.info(line);
-      core.info(`fingerprint: ${hash} (tag ${fingerprintTag(hash)})`);
-      return hash;
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      if (!inputs.reuse) {
-        core.info(`no source fingerprint: ${reason}`);
-        return '';
-      }
-      core.warning(`reuse: no source fingerprint (${reason}); building without reuse`);
-      return '';
-    }
-  });
+): Promise<FingerprintResult> {
+  try {
+    const buildPlatform = await enginePlatform(dockerConfig).catch(
+      () => `linux/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+    );
+    const { hash, details } = await computeFingerprint(
+      { ...inputs, labels: plan.meta.labels, annotations: plan.meta.annotations },
+      { buildPlatform, resolveDigest: (image, tag) => registry.manifestDigest(image, tag) },
+    );
+    return { hash, details, failure: '' };
+  } catch (error) {
+    const failure = error instanceof Error ? error.message : String(error);
+    return { hash: '', details: [], failure };
+  }
+}
+
+/**
+ * Logs the fingerprint and what went into it; returns it. Without one, reuse is off for this
+ * run, with a warning when it was asked for.
+ */
+function reportFingerprint(result: FingerprintResult, reuse: boolean): string {
+  core.startGroup('Fingerprint');
+  for (const line of result.details) core.info(line);
+  if (result.hash) core.info(`fingerprint: ${result.hash} (tag ${fingerprintTag(result.hash)})`);
+  else if (!reuse) core.info(`no source fingerprint: ${result.failure}`);
+  core.endGroup();
+  if (!result.hash && reuse) {
+    core.warning(`reuse: no source fingerprint (${result.failure}); building without reuse`);
+  }
+  return result.hash;
 }
 
 /**

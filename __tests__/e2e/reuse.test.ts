@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import {
   docker,
   makeContext,
+  pullRequestEvent,
   pushEvent,
   removeTempDirs,
   runAction,
@@ -174,6 +175,19 @@ test('test-on-reuse: false promotes without pulling or testing', async () => {
   expect(groups(main).filter((g) => g.startsWith('Pull'))).toEqual([]);
   expect(await registryA.manifestDigest(repo, '1.4.1')).toBe(builtDigest);
   process.stdout.write(`reuse: promotion without a test ${main.durationMs} ms\n`);
+});
+
+test('a pull request with reuse: true builds (nothing is pushed, so nothing is reused) and outputs the same fingerprint', async () => {
+  const before = await registryA.tags(repo);
+  const main = await step({ event: pullRequestEvent(7, { headSha: shaMain }) });
+  expect(errors(main)).toEqual([]);
+  expect(main.exitCode).toBe(0);
+  expect(main.outputs.pushed).toBe('false');
+  expect(main.outputs.reused).toBe('false');
+  expect(main.outputs.fingerprint).toBe(fingerprint);
+  // Computed beside the build, reported after it.
+  expect(groups(main).indexOf('Fingerprint')).toBeGreaterThan(groups(main).indexOf('Build'));
+  expect(await registryA.tags(repo)).toEqual(before);
 });
 
 test('a change in a file .dockerignore excludes: reused', async () => {
