@@ -167,7 +167,12 @@ async function buildPhase(
   // Needed before the build only to look for an image to reuse; otherwise it is computed beside
   // the build (base image lookups are network round trips) and logged after it.
   const reuse = inputs.reuse && plan.push;
-  const fingerprinting = sourceFingerprint(inputs, plan, dockerConfig, registry);
+  // Beside the build, the lookups are not retried and wait 10 s at most: a slow base registry
+  // must not hold up a finished build, nor the end of a failed one.
+  const lookups = reuse
+    ? registry
+    : new RegistryClient({ credentials, timeoutMs: Math.min(inputs.networkTimeoutMs, 10_000) });
+  const fingerprinting = sourceFingerprint(inputs, plan, dockerConfig, lookups);
   const fingerprint = reuse ? reportFingerprint(await fingerprinting, true) : '';
   const withFingerprint = async (outcome: Outcome): Promise<Outcome> =>
     reuse ? outcome : { ...outcome, fingerprint: reportFingerprint(await fingerprinting, false) };
