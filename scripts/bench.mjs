@@ -130,7 +130,6 @@ async function check(result, what) {
     log(
       `error: ${what} exited with ${result.code}:\n${result.output.split('\n').slice(-30).join('\n')}`,
     );
-    await cleanup();
     process.exit(1);
   }
   return result;
@@ -157,16 +156,20 @@ function parseFileCommand(text) {
   return out;
 }
 
+// Synchronous, and run on every way out (an error, process.exit, Ctrl-C, a closed pipe):
+// no registry or temp dir is left behind.
 const cleanups = [];
-async function cleanup() {
+function cleanup() {
   while (cleanups.length > 0) {
     try {
-      await cleanups.pop()();
+      cleanups.pop()();
     } catch (error) {
       log(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
     }
   }
 }
+process.on('exit', cleanup);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => process.exit(130));
 
 /** docker-registry with htpasswd auth on a free 127.0.0.1 port, storage in `dir`; as the e2e harness starts it. */
 async function startRegistry(dir, user, password) {
@@ -190,18 +193,8 @@ async function startRegistry(dir, user, password) {
   });
   closeSync(logFd);
   let exited = false;
-  const exit = new Promise((resolve) =>
-    child.on('exit', () => {
-      exited = true;
-      resolve();
-    }),
-  );
-  cleanups.push(async () => {
-    if (!exited) {
-      child.kill('SIGTERM');
-      await exit;
-    }
-  });
+  child.on('exit', () => (exited = true));
+  cleanups.push(() => exited || child.kill('SIGKILL'));
   for (let i = 0; i < 100 && !exited; i++) {
     const status = await globalThis
       .fetch(`http://127.0.0.1:${port}/v2/`)
@@ -589,8 +582,4 @@ async function main() {
   process.stdout.write(out.join('\n') + '\n');
 }
 
-try {
-  await main();
-} finally {
-  await cleanup();
-}
+await main();

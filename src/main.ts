@@ -6,7 +6,6 @@ import { getContext, type Context } from './context.js';
 import { build, type BuildResult } from './docker/build.js';
 import { builderDriver } from './docker/builder.js';
 import { buildArgWarnings, buildxArgs } from './docker/buildx-args.js';
-import { ensureBuildx } from './docker/buildx-install.js';
 import { createDockerConfig, credentialsFromConfig } from './docker/config.js';
 import { checkBuildSources } from './docker/preflight.js';
 import {
@@ -79,20 +78,32 @@ export async function run(): Promise<void> {
   const dockerConfig = createDockerConfig({ tempRoot });
   core.saveState(State.dockerConfig, dockerConfig);
 
-  const driver = await core.group('Set up buildx', async () => {
-    await ensureBuildx({
-      version: inputs.buildxVersion,
-      mirror: inputs.buildxMirror,
-      dockerConfig,
+  if (inputs.buildxVersion) {
+    await core.group('Set up buildx', async () => {
+      const { ensureBuildx } = await import('./docker/buildx-install.js');
+      await ensureBuildx({
+        version: inputs.buildxVersion,
+        mirror: inputs.buildxMirror,
+        dockerConfig,
+      });
     });
-    return builderDriver(dockerConfig, inputs.builder);
-  });
-  if (logins.length > 0 || plan.push) {
-    await core.group('Log in', () => loginPhase(logins, dockerConfig, inputs, plan));
   }
+  // Each probe is a process on every run: `docker buildx version` runs above only when a release
+  // is asked for (a missing buildx shows in the build's own error), and the builder's driver is
+  // read only when it matters (--load, the test gate) or a named builder is to be checked before
+  // anything is pushed. That probe runs beside the logins.
+  const gated = Boolean(inputs.test || inputs.testTarget);
+  const [driver] = await Promise.all([
+    inputs.load || gated || inputs.builder
+      ? builderDriver(dockerConfig, inputs.builder)
+      : Promise.resolve(''),
+    logins.length > 0 || plan.push
+      ? core.group('Log in', () => loginPhase(logins, dockerConfig, inputs, plan))
+      : undefined,
+  ]);
 
   const outcome = await buildPhase(inputs, plan, tempDir, dockerConfig, driver);
-  await reportPhase(inputs, context, plan, outcome, tempDir);
+  await reportPhase(inputs, context, plan, outcome);
 }
 
 function planPhase(inputs: Inputs, context: Context): Plan {
@@ -487,7 +498,6 @@ async function reportPhase(
   context: Context,
   plan: Plan,
   outcome: Outcome,
-  tempDir: string,
 ): Promise<void> {
   core.info(`digest: ${outcome.digest || '(none)'}`);
   // Outputs and summary first: when the upload fails, later steps still see what was pushed.
@@ -497,7 +507,7 @@ async function reportPhase(
   const record = digestRecord(plan, context, outcome);
   const id = await core.group('Upload digest artifact', async () => {
     try {
-      return await uploadDigestArtifact(inputs.artifactName, record, tempDir);
+      return await uploadDigestArtifact(inputs.artifactName, record, inputs.networkTimeoutMs);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(

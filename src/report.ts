@@ -1,6 +1,4 @@
 import * as core from '@actions/core';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Context } from './context.js';
 import type { Inputs } from './inputs.js';
 import { Output } from './names.js';
@@ -225,7 +223,8 @@ export async function writeSummary(markdown: string): Promise<void> {
 export async function uploadDigestArtifact(
   name: string,
   record: DigestRecord,
-  tempRoot: string,
+  /** Bound of each request of the upload (`network-timeout`). */
+  timeoutMs?: number,
 ): Promise<string> {
   if (!process.env.ACTIONS_RUNTIME_TOKEN) {
     core.warning(
@@ -233,16 +232,18 @@ export async function uploadDigestArtifact(
     );
     return '';
   }
-  const dir = mkdtempSync(join(tempRoot, 'digest-'));
-  try {
-    const files = [join(dir, 'image-digest.json'), join(dir, 'digest.txt')];
-    writeFileSync(files[0], JSON.stringify(record, null, 2) + '\n');
-    writeFileSync(files[1], record.digest + '\n');
-    // Loaded here only: dry runs and builds without an artifact never pay for the client.
-    const { DefaultArtifactClient } = await import('@actions/artifact');
-    const { id } = await new DefaultArtifactClient().uploadArtifact(name, files, dir);
-    return id === undefined ? '' : String(id);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  // Loaded here only: dry runs and builds without an artifact never load the client.
+  const { uploadArtifact } = await import('./artifact/upload.js');
+  const artifact = await uploadArtifact(
+    name,
+    [
+      { name: 'image-digest.json', data: Buffer.from(JSON.stringify(record, null, 2) + '\n') },
+      { name: 'digest.txt', data: Buffer.from(record.digest + '\n') },
+    ],
+    { timeoutMs },
+  );
+  core.info(
+    `uploaded artifact "${name}" (${artifact.size} bytes, ${artifact.digest}): ID ${artifact.id}`,
+  );
+  return artifact.id;
 }

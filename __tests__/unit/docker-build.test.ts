@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { errorLines, parseMetadata } from '../../src/docker/build.js';
+import { errorLines, isMissingBuildx, parseMetadata } from '../../src/docker/build.js';
 import { parseBuilderDriver } from '../../src/docker/builder.js';
 import { removeSecretFiles, writeSecretFiles } from '../../src/docker/secrets.js';
 
@@ -142,4 +142,14 @@ describe('writeSecretFiles', () => {
     expect(message).toContain('bad id');
     expect(message).not.toContain('hunter2');
   });
+});
+
+// buildx is not probed before the build; docker's own words for a missing plugin are recognised.
+test.each([
+  ["docker: 'buildx' is not a docker command.", true], // docker 20.10 to 24
+  ['docker: unknown command: docker buildx', true], // docker 25 and later
+  ['docker: unknown command: docker buildxx', false],
+  ['ERROR: failed to solve: process "/bin/sh -c make" did not complete successfully', false],
+])('isMissingBuildx(%j) is %s', (line, expected) => {
+  expect(isMissingBuildx(line)).toBe(expected);
 });

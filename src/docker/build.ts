@@ -47,6 +47,11 @@ export async function build(args: string[], options: BuildOptions): Promise<Buil
   });
   const durationMs = Date.now() - start;
   if (exitCode !== 0) {
+    // buildx is not probed before the build (a process on every run): a missing plugin shows here.
+    if (tail.some(isMissingBuildx)) {
+      const { requireBuildx } = await import('./buildx-install.js');
+      requireBuildx(undefined, undefined); // throws what to do
+    }
     // Not the build's fault: the engine is away, and the error says where the action looked.
     const unreachable = engineUnreachable(tail.join('\n'), process.env.DOCKER_HOST);
     if (unreachable) throw new Error(unreachable);
@@ -61,6 +66,11 @@ export async function build(args: string[], options: BuildOptions): Promise<Buil
   const imageId = readOptional(options.iidFile).trim() || parsed.configDigest;
   core.debug(`build metadata: ${metadata}`);
   return { digest: parsed.digest, imageId, metadata, durationMs };
+}
+
+/** Whether a line of docker's output says that it has no buildx plugin (docker 20 to 28). Pure. */
+export function isMissingBuildx(line: string): boolean {
+  return /'buildx' is not a docker command|unknown command: docker buildx\b/.test(line);
 }
 
 /** The digests in buildx's metadata file (`containerimage.digest`, `containerimage.config.digest`). Pure. */

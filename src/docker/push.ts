@@ -165,32 +165,47 @@ export async function runPushSteps(
           core.debug(`buildx reported no digest; using ${digest} of ${refName(first)}`);
         }
       } else if (step.kind === 'verify') {
+        // The tags of a step are independent: they are read at once, reported in order.
+        const found = await Promise.allSettled(
+          step.refs.map((ref) => runner.registry.manifestDigest(ref.image, ref.tag)),
+        );
         const problems: string[] = [];
-        for (const ref of step.refs) {
-          const found = await runner.registry.manifestDigest(ref.image, ref.tag);
-          if (found === digest) {
+        step.refs.forEach((ref, i) => {
+          const result = found[i];
+          if (result.status === 'fulfilled' && result.value === digest) {
             status.set(refName(ref), 'verified');
             core.info(`verified ${refName(ref)}@${digest}`);
-          } else {
+          } else if (result.status === 'fulfilled') {
             problems.push(
-              found
-                ? `${refName(ref)} points to ${found}, not to the built ${digest}`
+              result.value
+                ? `${refName(ref)} points to ${result.value}, not to the built ${digest}`
                 : `${refName(ref)} is missing`,
             );
           }
-        }
+        });
+        throwFirstRejection(found);
         if (problems.length > 0) throw new Error(`verification failed: ${problems.join('; ')}`);
       } else {
-        for (const ref of step.refs) {
-          let manifest = manifests.get(ref.image);
-          if (!manifest) {
-            manifest = await runner.registry.getManifest(ref.image, digest);
-            manifests.set(ref.image, manifest);
-          }
-          await runner.registry.putManifest(ref.image, ref.tag, manifest);
+        // Every tag of a copy step is a moving one, so their order does not matter: each
+        // image's manifest is read once, then its tags are written at once.
+        const unread = [...new Set(step.refs.map((ref) => ref.image))].filter(
+          (image) => !manifests.has(image),
+        );
+        const read = await Promise.all(
+          unread.map((image) => runner.registry.getManifest(image, digest)),
+        );
+        unread.forEach((image, i) => manifests.set(image, read[i]));
+        const tagged = await Promise.allSettled(
+          step.refs.map((ref) =>
+            runner.registry.putManifest(ref.image, ref.tag, manifests.get(ref.image) as Manifest),
+          ),
+        );
+        step.refs.forEach((ref, i) => {
+          if (tagged[i].status !== 'fulfilled') return;
           status.set(refName(ref), 'pushed');
           core.info(`tagged ${refName(ref)}`);
-        }
+        });
+        throwFirstRejection(tagged);
       }
     }
   } catch (error) {
@@ -203,6 +218,10 @@ export async function runPushSteps(
     throw new PushError(cause, report());
   }
   return report();
+}
+
+function throwFirstRejection(results: PromiseSettledResult<unknown>[]): void {
+  for (const result of results) if (result.status === 'rejected') throw result.reason;
 }
 
 /**

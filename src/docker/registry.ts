@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { createHash } from 'node:crypto';
+import { nodeFetch } from '../http.js';
 import type { Credentials } from './config.js';
 import {
   classifyNetworkError,
@@ -144,7 +145,7 @@ export class RegistryClient {
   constructor(options: RegistryClientOptions = {}) {
     this.credentials = options.credentials ?? (() => undefined);
     this.timeoutMs = options.timeoutMs ?? 30_000;
-    this.fetch = options.fetch ?? globalThis.fetch;
+    this.fetch = options.fetch ?? nodeFetch;
     this.retry = options.retry ?? NO_RETRY;
     this.sleep = options.sleep;
   }

@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import {
+  createServer,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import { readZip } from './zip.js';
 
 /** A workflow artifact the server received and finalized. */
@@ -25,6 +30,10 @@ export interface ArtifactRequest {
   /** Twirp method name (`CreateArtifact`) or `block`, `blocklist`, `blob`. */
   kind: string;
   status: number;
+  /** The request's query parameters, headers and body, to compare clients on the wire. */
+  query: Record<string, string>;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
 }
 
 /** Options of {@link startArtifactServer}. */
@@ -86,8 +95,9 @@ export async function startArtifactServer(
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const body = await readBody(request);
     const url = new URL(request.url ?? '/', base);
+    const wire = { query: Object.fromEntries(url.searchParams), headers: request.headers, body };
     const reply = (kind: string, status: number, payload: unknown, headers = {}): void => {
-      requests.push({ method: request.method ?? '', kind, status });
+      requests.push({ method: request.method ?? '', kind, status, ...wire });
       const text = payload === undefined ? '' : JSON.stringify(payload);
       response.writeHead(status, {
         'Content-Type': 'application/json',
@@ -206,7 +216,7 @@ export async function startArtifactServer(
       return reply('unknown', 404, { code: 'not_found', msg: `${request.method} ${url.pathname}` });
     }
     if (request.method === 'GET') {
-      requests.push({ method: 'GET', kind: 'blob', status: 200 });
+      requests.push({ method: 'GET', kind: 'blob', status: 200, ...wire });
       response.writeHead(200, { 'Content-Type': 'application/octet-stream' });
       response.end(pending.blob);
       return;
