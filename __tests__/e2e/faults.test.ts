@@ -17,6 +17,7 @@ import {
   removeTempDirs,
   runAction,
   runPost,
+  startArtifactServer,
   startFaultyProxy,
   startRegistry,
   startSilentServer,
@@ -150,6 +151,7 @@ let terminated: Promise<Settled<{ step: Step; signalled: boolean }>>;
 let hungRegistry: Promise<Settled<{ step: Step; server: SilentServer }>>;
 let hungCheck: Promise<Settled<{ step: Step; proxy: FaultyProxy }>>;
 let fork: Promise<Settled<{ step: Step; proxy: FaultyProxy }>>;
+let hungArtifacts: Promise<Settled<{ step: Step; server: SilentServer }>>;
 
 beforeAll(async () => {
   registry = await startRegistry({ user, password });
@@ -339,6 +341,27 @@ beforeAll(async () => {
         inputs: { 'network-timeout': '2s', retries: 1, context: await context('check') },
       });
       return { step: result, proxy };
+    })(),
+  );
+
+  hungArtifacts = settle(
+    (async () => {
+      const server = await startSilentServer();
+      silent.push(server);
+      // A real token (the stand-in makes one), and a results service that never answers.
+      const service = await startArtifactServer();
+      await service.stop();
+      const result = await step({
+        event: pushEvent('refs/tags/v3.0.0', { sha: '30'.repeat(20) }),
+        inputs: {
+          images: `${registry.url}/acme/artifact`,
+          'artifact-name': 'image-digest',
+          'network-timeout': '2s',
+          context: await context('artifact'),
+        },
+        env: { ...service.env, ACTIONS_RESULTS_URL: `http://${server.url}/` },
+      });
+      return { step: result, server };
     })(),
   );
 
@@ -538,6 +561,24 @@ test('a pull request from a fork with push: true: built, no login, nothing pushe
   assertNoCredentialsLeft(s.main);
 });
 
+test('an artifact service that never answers: the step fails within network-timeout, after the push, with the digest in the outputs', async () => {
+  const { step: s, server } = await result(hungArtifacts);
+  expect(server.connections()).toBeGreaterThan(0);
+  expect(s.main.exitCode).toBe(1);
+  const [message, ...more] = errors(s.main);
+  expect(more).toEqual([]);
+  expect(message).toMatch(
+    new RegExp(
+      `^artifact-name: could not upload "image-digest" \\(.*${server.url}.*no answer within 2 s.*\\); the image is pushed and its digest is in the outputs`,
+    ),
+  );
+  const digest = s.main.outputs.digest;
+  expect(digest).toMatch(/^sha256:/);
+  expect(await registry.manifestDigest('acme/artifact', 'latest')).toBe(digest);
+  expect(s.main.durationMs).toBeLessThan(60_000);
+  assertNoCredentialsLeft(s.main);
+});
+
 test('no password, token or build secret in any log, file, artifact or command line of any scenario', async () => {
   await Promise.all([
     registryDown,
@@ -549,6 +590,7 @@ test('no password, token or build secret in any log, file, artifact or command l
     terminated,
     hungRegistry,
     hungCheck,
+    hungArtifacts,
     fork,
   ]);
   finish();
