@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { invalidNameCharacters } from './artifact/name.js';
 import {
   checkNotMixed,
   isRegistryHost,
@@ -148,7 +149,7 @@ export function getInputs(): Inputs {
     testOnReuse: bool('test-on-reuse'),
     dryRun: bool('dry-run'),
     summary: bool('summary'),
-    artifactName: core.getInput('artifact-name'),
+    artifactName: artifactName(core.getInput('artifact-name')),
     buildxVersion: buildxVersion(core.getInput('buildx-version')),
     buildxMirror: core.getInput('buildx-mirror'),
     githubToken,
@@ -223,6 +224,15 @@ export function buildxVersion(value: string): string {
   if (version === '' || version === 'latest' || /^\d+\.\d+\.\d+$/.test(version)) return version;
   throw new Error(
     `buildx-version: "${value}" is not a buildx release; expected a version such as 0.19.3, or latest`,
+  );
+}
+
+/** An artifact name the results service takes ('' for no artifact); checked before anything runs. */
+export function artifactName(value: string): string {
+  const invalid = invalidNameCharacters(value);
+  if (invalid.length === 0) return value;
+  throw new Error(
+    `artifact-name: "${value}" has ${invalid.map((c) => JSON.stringify(c)).join(', ')}, which an artifact name cannot hold; expected a name without " : < > | * ? \\ / or line breaks (image-digest-linux-amd64, for example), or empty for no artifact`,
   );
 }
 

@@ -421,6 +421,11 @@ const cases: Case[] = [
     { 'buildx-version': 'v1.x' },
     'buildx-version: "v1.x" is not a buildx release; expected a version such as 0.19.3, or latest',
   ],
+  ...['image/digest', 'digest:v1'].map((value): Case => [
+    'artifact-name',
+    { 'artifact-name': value },
+    `artifact-name: "${value}" has ${JSON.stringify(value.replace(/[\w-]/g, ''))}, which an artifact name cannot hold; expected a name without " : < > | * ? \\ / or line breaks (image-digest-linux-amd64, for example), or empty for no artifact`,
+  ]),
   [
     'context',
     { context: './nope' },

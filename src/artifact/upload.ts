@@ -2,6 +2,7 @@ import * as core from '@actions/core';
 import { createHash, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { nodeFetch } from '../http.js';
+import { INVALID_NAME_CHARACTERS, invalidNameCharacters } from './name.js';
 import { zipArchive, type ZipEntry } from './zip.js';
 
 // The upload protocol of @actions/artifact v6 (actions/upload-artifact@v4 and later), spoken
@@ -15,7 +16,6 @@ const ARTIFACT_VERSION = 7;
 /** The Azure Blob Storage REST API version @azure/storage-blob 12.34 sends. */
 const BLOB_API_VERSION = '2026-10-06';
 const USER_AGENT = 'build-tag-push';
-const INVALID_NAME_CHARACTERS = ['"', ':', '<', '>', '|', '*', '?', '\r', '\n', '\\', '/'];
 
 export interface UploadOptions {
   /** ACTIONS_RUNTIME_TOKEN and ACTIONS_RESULTS_URL, as the runner sets them. */
@@ -37,10 +37,7 @@ export interface UploadedArtifact {
   digest: string;
 }
 
-/** The characters of an artifact name the service refuses; [] when the name is fine. Pure. */
-export function invalidNameCharacters(name: string): string[] {
-  return INVALID_NAME_CHARACTERS.filter((c) => name.includes(c));
-}
+export { invalidNameCharacters } from './name.js';
 
 /**
  * The workflow run and job IDs in the `scp` claim of ACTIONS_RUNTIME_TOKEN
