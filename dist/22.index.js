@@ -21,6 +21,8 @@ var external_node_crypto_ = __webpack_require__(7598);
 var promises_ = __webpack_require__(8500);
 // EXTERNAL MODULE: ./src/http.ts
 var http = __webpack_require__(6803);
+// EXTERNAL MODULE: ./src/artifact/name.ts
+var artifact_name = __webpack_require__(8111);
 // EXTERNAL MODULE: external "node:zlib"
 var external_node_zlib_ = __webpack_require__(8522);
 ;// CONCATENATED MODULE: ./src/artifact/zip.ts
@@ -100,6 +102,7 @@ function dosDateTime(at) {
 
 
 
+
 // The upload protocol of @actions/artifact v6 (actions/upload-artifact@v4 and later), spoken
 // directly: that client bundles Azure's storage SDK and an archiver, 4 MB of the 5 MB this
 // action's bundle had, to send four small requests. __tests__/e2e/artifact-upload.test.ts
@@ -110,11 +113,7 @@ const ARTIFACT_VERSION = 7;
 /** The Azure Blob Storage REST API version @azure/storage-blob 12.34 sends. */
 const BLOB_API_VERSION = '2026-10-06';
 const USER_AGENT = 'build-tag-push';
-const INVALID_NAME_CHARACTERS = ['"', ':', '<', '>', '|', '*', '?', '\r', '\n', '\\', '/'];
-/** The characters of an artifact name the service refuses; [] when the name is fine. Pure. */
-function invalidNameCharacters(name) {
-    return INVALID_NAME_CHARACTERS.filter((c) => name.includes(c));
-}
+
 /**
  * The workflow run and job IDs in the `scp` claim of ACTIONS_RUNTIME_TOKEN
  * (`Actions.Results:<run>:<job>`). The token's signature is the service's business. Pure.
@@ -156,9 +155,9 @@ async function uploadArtifact(name, files, options = {}) {
         throw new Error('ACTIONS_RUNTIME_TOKEN is not set');
     if (!resultsUrl || !URL.canParse(resultsUrl))
         throw new Error(`ACTIONS_RESULTS_URL is ${resultsUrl ? `"${resultsUrl}", not a URL` : 'not set'}`);
-    const invalid = invalidNameCharacters(name);
+    const invalid = (0,artifact_name/* invalidNameCharacters */.t)(name);
     if (invalid.length > 0) {
-        throw new Error(`"${name}" is not an artifact name: it has ${invalid.map((c) => JSON.stringify(c)).join(', ')}; these cannot be in one: ${INVALID_NAME_CHARACTERS.map((c) => JSON.stringify(c)).join(' ')}`);
+        throw new Error(`"${name}" is not an artifact name: it has ${invalid.map((c) => JSON.stringify(c)).join(', ')}; these cannot be in one: ${artifact_name/* INVALID_NAME_CHARACTERS */.p.map((c) => JSON.stringify(c)).join(' ')}`);
     }
     const client = new Client(token, new URL(resultsUrl).origin, options);
     const ids = backendIds(token);

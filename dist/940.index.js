@@ -2,6 +2,25 @@ export const id = 940;
 export const ids = [940];
 export const modules = {
 
+/***/ 8111:
+/***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
+
+/* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   p: () => (/* binding */ INVALID_NAME_CHARACTERS),
+/* harmony export */   t: () => (/* binding */ invalidNameCharacters)
+/* harmony export */ });
+// Artifact names, checked where the inputs are read (a bad name fails before anything is built)
+// and again by the upload.
+/** The characters the results service refuses in an artifact name. */
+const INVALID_NAME_CHARACTERS = ['"', ':', '<', '>', '|', '*', '?', '\r', '\n', '\\', '/'];
+/** The characters of an artifact name the service refuses; [] when the name is fine. Pure. */
+function invalidNameCharacters(name) {
+    return INVALID_NAME_CHARACTERS.filter((c) => name.includes(c));
+}
+
+
+/***/ }),
+
 /***/ 8940:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
@@ -1576,6 +1595,8 @@ async function baseDigest(ref, options) {
     return found;
 }
 
+// EXTERNAL MODULE: ./src/artifact/name.ts
+var artifact_name = __webpack_require__(8111);
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __webpack_require__(8815);
 ;// CONCATENATED MODULE: ./src/registry-auth.ts
@@ -1730,6 +1751,7 @@ function scalarText(value) {
 
 
 
+
 /** Reads and validates the inputs; secrets are masked before anything else reads them. */
 function getInputs() {
     // registry-auth masks its passwords as it parses, before it validates anything.
@@ -1797,7 +1819,7 @@ function getInputs() {
         testOnReuse: bool('test-on-reuse'),
         dryRun: bool('dry-run'),
         summary: bool('summary'),
-        artifactName: core/* getInput */.V4('artifact-name'),
+        artifactName: artifactName(core/* getInput */.V4('artifact-name')),
         buildxVersion: buildxVersion(core/* getInput */.V4('buildx-version')),
         buildxMirror: core/* getInput */.V4('buildx-mirror'),
         githubToken,
@@ -1861,6 +1883,13 @@ function buildxVersion(value) {
     if (version === '' || version === 'latest' || /^\d+\.\d+\.\d+$/.test(version))
         return version;
     throw new Error(`buildx-version: "${value}" is not a buildx release; expected a version such as 0.19.3, or latest`);
+}
+/** An artifact name the results service takes ('' for no artifact); checked before anything runs. */
+function artifactName(value) {
+    const invalid = (0,artifact_name/* invalidNameCharacters */.t)(value);
+    if (invalid.length === 0)
+        return value;
+    throw new Error(`artifact-name: "${value}" has ${invalid.map((c) => JSON.stringify(c)).join(', ')}, which an artifact name cannot hold; expected a name without " : < > | * ? \\ / or line breaks (image-digest-linux-amd64, for example), or empty for no artifact`);
 }
 function retryCount(value) {
     const text = value.trim();
