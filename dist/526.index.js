@@ -524,6 +524,8 @@ class RegistryClient {
     retry;
     sleep;
     authorization = new Map();
+    /** Hosts that asked for Basic auth: it does not depend on the repository or the access. */
+    basicHosts = new Set();
     /** Answers given back after the retries ran out, with what the error should say about them. */
     retryNotes = new WeakMap();
     constructor(options = {}) {
@@ -676,7 +678,10 @@ class RegistryClient {
             },
             ...(upload ? { body: new Uint8Array(upload.body) } : {}),
         });
-        let response = await send(this.authorization.get(key));
+        // A host that took Basic credentials gets them at once: no 401 round trip per repository.
+        const known = this.authorization.get(key) ??
+            (this.basicHosts.has(ref.apiHost) ? this.basic(ref.registry) : undefined);
+        let response = await send(known);
         if (response.status !== 401)
             return response;
         await response.body?.cancel();
@@ -685,15 +690,22 @@ class RegistryClient {
         if (!authorization)
             return response;
         this.authorization.set(key, authorization);
+        if (challenge?.scheme === 'basic')
+            this.basicHosts.add(ref.apiHost);
         response = await send(authorization);
         return response;
+    }
+    /** The Basic Authorization header of the registry's credentials; undefined without any. */
+    basic(registry) {
+        const credentials = this.credentials(registry);
+        return credentials
+            ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+            : undefined;
     }
     /** The Authorization header that answers a challenge, or undefined when there is nothing to try. */
     async authorize(ref, what, challenge, access) {
         const credentials = this.credentials(ref.registry);
-        const basic = credentials
-            ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
-            : undefined;
+        const basic = this.basic(ref.registry);
         if (challenge?.scheme !== 'bearer')
             return basic;
         const realm = challenge.params.realm;

@@ -937,7 +937,7 @@ async function runPushSteps(steps, runner, options = {}) {
     const report = () => pushReport(all, status, digest);
     let current;
     try {
-        for (const step of steps) {
+        for (const [index, step] of steps.entries()) {
             current = step;
             if (step.kind === 'build') {
                 const refs = step.refs.map(refName);
@@ -960,6 +960,11 @@ async function runPushSteps(steps, runner, options = {}) {
                 }
             }
             else if (step.kind === 'verify') {
+                // The manifest a following copy step needs is read now, beside this verification: a
+                // read of the built digest, which moves no tag.
+                const next = steps[index + 1];
+                if (next?.kind === 'copy')
+                    readManifests(next.refs, digest, runner, manifests);
                 // The tags of a step are independent: they are read at once, reported in order.
                 const found = await Promise.allSettled(step.refs.map((ref) => runner.registry.manifestDigest(ref.image, ref.tag)));
                 const problems = [];
@@ -982,10 +987,11 @@ async function runPushSteps(steps, runner, options = {}) {
             else {
                 // Every tag of a copy step is a moving one, so their order does not matter: each
                 // image's manifest is read once, then its tags are written at once.
-                const unread = [...new Set(step.refs.map((ref) => ref.image))].filter((image) => !manifests.has(image));
-                const read = await Promise.all(unread.map((image) => runner.registry.getManifest(image, digest)));
-                unread.forEach((image, i) => manifests.set(image, read[i]));
-                const tagged = await Promise.allSettled(step.refs.map((ref) => runner.registry.putManifest(ref.image, ref.tag, manifests.get(ref.image))));
+                readManifests(step.refs, digest, runner, manifests);
+                const read = new Map();
+                for (const [image, manifest] of manifests)
+                    read.set(image, await manifest);
+                const tagged = await Promise.allSettled(step.refs.map((ref) => runner.registry.putManifest(ref.image, ref.tag, read.get(ref.image))));
                 step.refs.forEach((ref, i) => {
                     if (tagged[i].status !== 'fulfilled')
                         return;
@@ -1007,6 +1013,17 @@ async function runPushSteps(steps, runner, options = {}) {
         throw new PushError(cause, report());
     }
     return report();
+}
+/** Starts reading the built manifest of each image of `refs` not read yet (once per image). */
+function readManifests(refs, digest, runner, manifests) {
+    for (const { image } of refs) {
+        if (manifests.has(image))
+            continue;
+        const manifest = runner.registry.getManifest(image, digest);
+        // Awaited by the copy step; a failure before then is not an unhandled rejection.
+        manifest.catch(() => undefined);
+        manifests.set(image, manifest);
+    }
 }
 function throwFirstRejection(results) {
     for (const result of results)

@@ -259,6 +259,35 @@ describe('RegistryClient', () => {
     expect(error.message).not.toContain('s3cret');
   });
 
+  test('a host that asked for Basic gets it at once for other repositories and for a push', async () => {
+    const { fetch, requests } = fakeFetch((_, init) =>
+      new Headers(init.headers).get('authorization') === basic
+        ? new Response(null, { status: 201, headers: { 'Docker-Content-Digest': digest } })
+        : new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="r"' } }),
+    );
+    const client = new RegistryClient({
+      fetch,
+      credentials: () => ({ username: 'alice', password: 's3cret' }),
+    });
+    await client.manifestDigest('127.0.0.1:5000/a', '1');
+    await client.manifestDigest('127.0.0.1:5000/b', '1');
+    await client.putManifest('127.0.0.1:5000/b', '2', {
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      body,
+      digest,
+    });
+    await client.manifestDigest('127.0.0.1:5001/a', '1');
+    expect(requests).toEqual([
+      'HEAD http://127.0.0.1:5000/v2/a/manifests/1',
+      `HEAD http://127.0.0.1:5000/v2/a/manifests/1 [${basic}]`,
+      `HEAD http://127.0.0.1:5000/v2/b/manifests/1 [${basic}]`,
+      `PUT http://127.0.0.1:5000/v2/b/manifests/2 [${basic}]`,
+      // Another host: its own challenge first.
+      'HEAD http://127.0.0.1:5001/v2/a/manifests/1',
+      `HEAD http://127.0.0.1:5001/v2/a/manifests/1 [${basic}]`,
+    ]);
+  });
+
   test('no credentials for a registry that wants them', async () => {
     const { fetch } = fakeFetch(
       () => new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="r"' } }),

@@ -138,12 +138,12 @@ export async function runPushSteps(
   const all = steps.flatMap((s) => (s.kind === 'build' || s.kind === 'copy' ? s.refs : []));
   for (const ref of all) status.set(refName(ref), 'pending');
   let digest = '';
-  const manifests = new Map<string, Manifest>();
+  const manifests = new Map<string, Promise<Manifest>>();
 
   const report = (): PushReport => pushReport(all, status, digest);
   let current: PushStep | undefined;
   try {
-    for (const step of steps) {
+    for (const [index, step] of steps.entries()) {
       current = step;
       if (step.kind === 'build') {
         const refs = step.refs.map(refName);
@@ -165,6 +165,10 @@ export async function runPushSteps(
           core.debug(`buildx reported no digest; using ${digest} of ${refName(first)}`);
         }
       } else if (step.kind === 'verify') {
+        // The manifest a following copy step needs is read now, beside this verification: a
+        // read of the built digest, which moves no tag.
+        const next = steps[index + 1];
+        if (next?.kind === 'copy') readManifests(next.refs, digest, runner, manifests);
         // The tags of a step are independent: they are read at once, reported in order.
         const found = await Promise.allSettled(
           step.refs.map((ref) => runner.registry.manifestDigest(ref.image, ref.tag)),
@@ -188,16 +192,12 @@ export async function runPushSteps(
       } else {
         // Every tag of a copy step is a moving one, so their order does not matter: each
         // image's manifest is read once, then its tags are written at once.
-        const unread = [...new Set(step.refs.map((ref) => ref.image))].filter(
-          (image) => !manifests.has(image),
-        );
-        const read = await Promise.all(
-          unread.map((image) => runner.registry.getManifest(image, digest)),
-        );
-        unread.forEach((image, i) => manifests.set(image, read[i]));
+        readManifests(step.refs, digest, runner, manifests);
+        const read = new Map<string, Manifest>();
+        for (const [image, manifest] of manifests) read.set(image, await manifest);
         const tagged = await Promise.allSettled(
           step.refs.map((ref) =>
-            runner.registry.putManifest(ref.image, ref.tag, manifests.get(ref.image) as Manifest),
+            runner.registry.putManifest(ref.image, ref.tag, read.get(ref.image) as Manifest),
           ),
         );
         step.refs.forEach((ref, i) => {
@@ -218,6 +218,22 @@ export async function runPushSteps(
     throw new PushError(cause, report());
   }
   return report();
+}
+
+/** Starts reading the built manifest of each image of `refs` not read yet (once per image). */
+function readManifests(
+  refs: TagRef[],
+  digest: string,
+  runner: PushRunner,
+  manifests: Map<string, Promise<Manifest>>,
+): void {
+  for (const { image } of refs) {
+    if (manifests.has(image)) continue;
+    const manifest = runner.registry.getManifest(image, digest);
+    // Awaited by the copy step; a failure before then is not an unhandled rejection.
+    manifest.catch(() => undefined);
+    manifests.set(image, manifest);
+  }
 }
 
 function throwFirstRejection(results: PromiseSettledResult<unknown>[]): void {

@@ -139,6 +139,8 @@ export class RegistryClient {
   private readonly retry: RetryPolicy;
   private readonly sleep?: (ms: number) => Promise<void>;
   private readonly authorization = new Map<string, string>();
+  /** Hosts that asked for Basic auth: it does not depend on the repository or the access. */
+  private readonly basicHosts = new Set<string>();
   /** Answers given back after the retries ran out, with what the error should say about them. */
   private readonly retryNotes = new WeakMap<Response, string>();
 
@@ -301,15 +303,28 @@ export class RegistryClient {
         ...(upload ? { body: new Uint8Array(upload.body) } : {}),
       });
 
-    let response = await send(this.authorization.get(key));
+    // A host that took Basic credentials gets them at once: no 401 round trip per repository.
+    const known =
+      this.authorization.get(key) ??
+      (this.basicHosts.has(ref.apiHost) ? this.basic(ref.registry) : undefined);
+    let response = await send(known);
     if (response.status !== 401) return response;
     await response.body?.cancel();
     const challenge = parseWwwAuthenticate(response.headers.get('www-authenticate'));
     const authorization = await this.authorize(ref, what, challenge, access);
     if (!authorization) return response;
     this.authorization.set(key, authorization);
+    if (challenge?.scheme === 'basic') this.basicHosts.add(ref.apiHost);
     response = await send(authorization);
     return response;
+  }
+
+  /** The Basic Authorization header of the registry's credentials; undefined without any. */
+  private basic(registry: string): string | undefined {
+    const credentials = this.credentials(registry);
+    return credentials
+      ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
+      : undefined;
   }
 
   /** The Authorization header that answers a challenge, or undefined when there is nothing to try. */
@@ -320,9 +335,7 @@ export class RegistryClient {
     access: Access,
   ): Promise<string | undefined> {
     const credentials = this.credentials(ref.registry);
-    const basic = credentials
-      ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
-      : undefined;
+    const basic = this.basic(ref.registry);
     if (challenge?.scheme !== 'bearer') return basic;
 
     const realm = challenge.params.realm;
