@@ -90,7 +90,13 @@ function errors(run: ActionRun): string[] {
   return run.commands.filter((c) => c.command === 'error').map((c) => c.message);
 }
 
-async function testContainers(): Promise<string[]> {
+/**
+ * The test containers of this run that still exist. Other test files share the engine and run
+ * their own test containers at the same time, so only names this run logged count.
+ */
+async function testContainers(run: ActionRun): Promise<string[]> {
+  // The run logs each container's name with its docker run command.
+  expect(run.stdout).toMatch(/--name build-tag-push-test-[0-9a-f]{12}/);
   const { stdout } = await docker([
     'ps',
     '--all',
@@ -99,7 +105,7 @@ async function testContainers(): Promise<string[]> {
     '--format',
     '{{.Names}}',
   ]);
-  return stdout.split('\n').filter(Boolean);
+  return stdout.split('\n').filter((name) => name !== '' && run.stdout.includes(name));
 }
 
 /** The content of `path` in the image layers of `repo:tag`, read from the registry's blobs. */
@@ -186,7 +192,7 @@ test('a passing test-target and test: the tested image is pushed under every tag
   expect(main.summary).toContain('| stage `test` (its CMD) | 0 |');
   expect(main.summary).toContain(`- tested image config: \`${config}\``);
   expect(main.masks).toContain(testSecret);
-  expect(await testContainers()).toEqual([]);
+  expect(await testContainers(main)).toEqual([]);
 });
 
 test('a failing test (exit 3) fails the step with the exit code and pushes nothing', async () => {
@@ -207,7 +213,7 @@ test('a failing test (exit 3) fails the step with the exit code and pushes nothi
   expect(main.outputs['test-exit-code']).toBe('3');
   expect(main.summary).toContain('## Image test failed');
   expect(main.summary).toContain('| `printf checking; exit 3` | 3 |');
-  expect(await testContainers()).toEqual([]);
+  expect(await testContainers(main)).toEqual([]);
 });
 
 test.each([
@@ -246,7 +252,7 @@ test('a test that hangs is stopped at test-timeout, its container removed, nothi
   expect(main.outputs['test-result']).toBe('failed');
   expect(main.outputs['test-exit-code']).toBe('');
   expect(main.summary).toContain('| timed out |');
-  expect(await testContainers()).toEqual([]);
+  expect(await testContainers(main)).toEqual([]);
 });
 
 test('an image without sh: exit code 127 and the rule in the error', async () => {
