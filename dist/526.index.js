@@ -6,6 +6,7 @@ export const modules = {
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
+/* harmony export */   Cd: () => (/* binding */ keepsLoginElsewhere),
 /* harmony export */   OA: () => (/* binding */ dropCredHelper),
 /* harmony export */   Zn: () => (/* binding */ credentialsFromConfig),
 /* harmony export */   gT: () => (/* binding */ dockerEnv),
@@ -90,6 +91,18 @@ function dropCredHelper(dockerConfig, registry) {
         return;
     delete config.credHelpers[registry];
     (0,node_fs__WEBPACK_IMPORTED_MODULE_1__.writeFileSync)(path, JSON.stringify(config, null, 2), { mode: 0o600 });
+}
+/**
+ * Whether docker keeps the login of a registry outside the config file of `dockerConfig`: in a
+ * credential store (`credsStore`) or a registry's credential helper. Only then does a
+ * `docker logout` erase something that removing the directory does not.
+ */
+function keepsLoginElsewhere(dockerConfig, registry) {
+    const config = readUserConfig((0,node_path__WEBPACK_IMPORTED_MODULE_3__.join)(dockerConfig, 'config.json'));
+    const helpers = isRecord(config.credHelpers) ? config.credHelpers : {};
+    return ((typeof config.credsStore === 'string' && config.credsStore !== '') ||
+        authKey(registry) in helpers ||
+        registry in helpers);
 }
 /** The key docker uses in config.json `auths` for a registry host. */
 function authKey(registry) {
@@ -373,7 +386,14 @@ async function logout(dockerConfig, registries) {
     const warnings = [];
     if (!dockerConfig)
         return warnings;
+    // A login in the config file goes with the directory, removed below; `docker logout` (a
+    // process each) is needed only where a credential store or helper keeps it.
+    const elsewhere = registries.filter((registry) => (0,_config_js__WEBPACK_IMPORTED_MODULE_5__/* .keepsLoginElsewhere */ .Cd)(dockerConfig, registry));
     for (const registry of registries) {
+        if (!elsewhere.includes(registry)) {
+            _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`${registry}: the login is in ${dockerConfig}/config.json, removed with it`);
+            continue;
+        }
         try {
             const result = await _actions_exec__WEBPACK_IMPORTED_MODULE_1__/* .getExecOutput */ .H('docker', ['logout', registry], {
                 env: (0,_config_js__WEBPACK_IMPORTED_MODULE_5__/* .dockerEnv */ .gT)(dockerConfig),
@@ -534,6 +554,42 @@ class RegistryClient {
         this.fetch = options.fetch ?? _http_js__WEBPACK_IMPORTED_MODULE_2__/* .nodeFetch */ .v;
         this.retry = options.retry ?? _retry_js__WEBPACK_IMPORTED_MODULE_3__/* .NO_RETRY */ .PE;
         this.sleep = options.sleep;
+    }
+    /**
+     * Learns ahead of the requests, for instance while the build runs, how the registry of each
+     * image authenticates: a host that asks for Basic gets the credentials at once, and a Bearer
+     * token with the push scope is fetched for the repository. One try each, given up when
+     * `signal` aborts (the build is over). Never fails: a request then meets its challenge itself.
+     */
+    async warmUp(images, signal) {
+        await Promise.allSettled([...new Set(images)].map(async (image) => {
+            const ref = parseReference(image);
+            const push = `${ref.apiHost}/${ref.repository}:push`;
+            if (this.authorization.has(push) || this.basicHosts.has(ref.apiHost))
+                return;
+            const what = `asking ${ref.registry} how it authenticates`;
+            const ping = await this.sendOnce(ref, what, `${ref.scheme}://${ref.apiHost}/v2/`, { method: 'GET' }, signal);
+            await ping.body?.cancel();
+            if (ping.status !== 401)
+                return;
+            const challenge = parseWwwAuthenticate(ping.headers.get('www-authenticate'));
+            if (challenge?.scheme === 'basic') {
+                if (this.basic(ref.registry))
+                    this.basicHosts.add(ref.apiHost);
+                return;
+            }
+            const authorization = await this.authorize(ref, what, challenge, 'push', signal);
+            if (!authorization || signal.aborted)
+                return;
+            // A token for pull and push serves the reads too.
+            this.authorization.set(push, authorization);
+            this.authorization.set(`${ref.apiHost}/${ref.repository}:pull`, authorization);
+        })).then((results) => {
+            for (const result of results) {
+                if (result.status === 'rejected')
+                    _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`registry warm-up: ${String(result.reason)}`);
+            }
+        });
     }
     /** The digest `image:tag` points to, or undefined when the tag does not exist. */
     async manifestDigest(image, tag) {
@@ -703,7 +759,9 @@ class RegistryClient {
             : undefined;
     }
     /** The Authorization header that answers a challenge, or undefined when there is nothing to try. */
-    async authorize(ref, what, challenge, access) {
+    async authorize(ref, what, challenge, access, 
+    /** For the warm-up: one try, abandoned when this signal aborts. */
+    signal) {
         const credentials = this.credentials(ref.registry);
         const basic = this.basic(ref.registry);
         if (challenge?.scheme !== 'bearer')
@@ -716,10 +774,10 @@ class RegistryClient {
             tokenUrl.searchParams.set('service', challenge.params.service);
         tokenUrl.searchParams.set('scope', `repository:${ref.repository}:${access === 'push' ? 'pull,push' : 'pull'}`);
         _actions_core__WEBPACK_IMPORTED_MODULE_0__/* .debug */ .Yz(`registry token: ${tokenUrl.origin}${tokenUrl.pathname} for ${tokenUrl.searchParams.get('scope')}`);
-        const response = await this.send(ref, what, tokenUrl.toString(), {
-            method: 'GET',
-            headers: basic ? { Authorization: basic } : {},
-        });
+        const init = { method: 'GET', headers: basic ? { Authorization: basic } : {} };
+        const response = signal
+            ? await this.sendOnce(ref, what, tokenUrl.toString(), init, signal)
+            : await this.send(ref, what, tokenUrl.toString(), init);
         if (!response.ok) {
             await response.body?.cancel();
             throw new Error(`${what}: ${statusMeaning(ref.registry, response.status, credentials)} (token request to ${tokenUrl.host}, HTTP ${response.status})`);
@@ -777,12 +835,13 @@ class RegistryClient {
             throw error;
         }
     }
-    async sendOnce(ref, what, url, init) {
+    async sendOnce(ref, what, url, init, signal) {
+        const timeout = AbortSignal.timeout(this.timeoutMs);
         try {
             return await this.fetch(url, {
                 ...init,
                 redirect: 'follow',
-                signal: AbortSignal.timeout(this.timeoutMs),
+                signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
             });
         }
         catch (error) {

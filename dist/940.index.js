@@ -3315,7 +3315,13 @@ async function buildPhase(inputs, plan, tempDir, dockerConfig, driver) {
     const fingerprinting = sourceFingerprint(inputs, plan, dockerConfig, lookups);
     const fingerprint = reuse ? reportFingerprint(await fingerprinting, true) : '';
     const withFingerprint = async (outcome) => reuse ? outcome : { ...outcome, fingerprint: reportFingerprint(await fingerprinting, false) };
+    // Beside the build: how each registry authenticates (a token for the push), so the checks
+    // after the build start authenticated. Given up at the end of this phase: a registry that does
+    // not answer must not keep a failed step waiting.
+    const warmUp = new AbortController();
     try {
+        if (plan.push)
+            void registry.warmUp(plan.meta.images, warmUp.signal);
         if (!plan.push) {
             const tested = gated
                 ? await testPhase(inputs, plan, plan.meta.tags, buildWith, driver, dockerConfig)
@@ -3376,6 +3382,7 @@ async function buildPhase(inputs, plan, tempDir, dockerConfig, driver) {
         return await withFingerprint(outcomeOf({ ...result, digest: report.digest }, inputs, true, refs, fingerprint, tested));
     }
     finally {
+        warmUp.abort();
         for (const warning of removeSecretFiles((0,external_node_path_.join)(tempDir, 'secrets')))
             core/* warning */.$e(warning);
     }

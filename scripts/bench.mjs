@@ -427,7 +427,7 @@ async function main() {
     const metadata = join(job.dirs.temp, 'bare-metadata.json');
     const env = job.env;
     const started = process.hrtime.bigint();
-    await check(
+    const login = await check(
       await run('docker', ['login', '--username', user, '--password-stdin', registry], {
         env,
         input: password,
@@ -439,15 +439,19 @@ async function main() {
     for (const annotation of annotations) args.push('--annotation', annotation);
     for (const tag of tags) args.push('--tag', tag);
     args.push('--push', '--metadata-file', metadata, context);
-    await check(await run('docker', args, { env, cwd: job.dirs.workspace }), 'docker buildx build');
-    await check(await run('docker', ['logout', registry], { env }), 'docker logout');
+    const build = await check(
+      await run('docker', args, { env, cwd: job.dirs.workspace }),
+      'docker buildx build',
+    );
+    const logout = await check(await run('docker', ['logout', registry], { env }), 'docker logout');
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const parts = `login ${login.ms.toFixed(0)}, build ${build.ms.toFixed(0)}, logout ${logout.ms.toFixed(0)}`;
     const digest = JSON.parse(readFileSync(metadata, 'utf8'))['containerimage.digest'];
     need(
       typeof digest === 'string' && digest.startsWith('sha256:'),
       'bare build: no digest in the metadata file',
     );
-    return { ms, tags };
+    return { ms, tags, parts };
   };
 
   // (b) The bundled action, main then post, as the runner starts them.
@@ -498,7 +502,7 @@ async function main() {
     }
     pairs.push({ a: a.ms, b: b.ms, main: b.main, post: b.post });
     log(
-      `run ${i + 1}/${runs}: bare ${a.ms.toFixed(0)} ms, action ${b.ms.toFixed(0)} ms (main ${b.main.toFixed(0)}, post ${b.post.toFixed(0)}), ratio ${(b.ms / a.ms).toFixed(3)}`,
+      `run ${i + 1}/${runs}: bare ${a.ms.toFixed(0)} ms (${a.parts}), action ${b.ms.toFixed(0)} ms (main ${b.main.toFixed(0)}, post ${b.post.toFixed(0)}), ratio ${(b.ms / a.ms).toFixed(3)}`,
     );
   }
 

@@ -188,7 +188,12 @@ async function buildPhase(
   const withFingerprint = async (outcome: Outcome): Promise<Outcome> =>
     reuse ? outcome : { ...outcome, fingerprint: reportFingerprint(await fingerprinting, false) };
 
+  // Beside the build: how each registry authenticates (a token for the push), so the checks
+  // after the build start authenticated. Given up at the end of this phase: a registry that does
+  // not answer must not keep a failed step waiting.
+  const warmUp = new AbortController();
   try {
+    if (plan.push) void registry.warmUp(plan.meta.images, warmUp.signal);
     if (!plan.push) {
       const tested = gated
         ? await testPhase(inputs, plan, plan.meta.tags, buildWith, driver, dockerConfig)
@@ -253,6 +258,7 @@ async function buildPhase(
       outcomeOf({ ...result, digest: report.digest }, inputs, true, refs, fingerprint, tested),
     );
   } finally {
+    warmUp.abort();
     for (const warning of removeSecretFiles(join(tempDir, 'secrets'))) core.warning(warning);
   }
 }

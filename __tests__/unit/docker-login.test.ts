@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import {
   authKey,
   createDockerConfig,
+  keepsLoginElsewhere,
   dockerEnv,
   credentialsFromConfig,
   dropCredHelper,
@@ -367,4 +368,22 @@ describe('login', () => {
       'login to refusing-2.io as b failed:',
     ]);
   });
+});
+
+// The post step runs `docker logout` only where it erases something the directory does not hold.
+test.each([
+  [{ auths: { '127.0.0.1:5000': { auth: 'YTpi' } } }, '127.0.0.1:5000', false],
+  [{ auths: {}, credsStore: 'desktop' }, '127.0.0.1:5000', true],
+  [{ auths: {}, credsStore: '' }, '127.0.0.1:5000', false],
+  [{ auths: {}, credHelpers: { 'ghcr.io': 'gh' } }, 'ghcr.io', true],
+  [{ auths: {}, credHelpers: { 'ghcr.io': 'gh' } }, '127.0.0.1:5000', false],
+  [{ auths: {}, credHelpers: { 'https://index.docker.io/v1/': 'x' } }, 'docker.io', true],
+])('keepsLoginElsewhere(%j, %s) is %s', (config, registry, expected) => {
+  const dir = mkdtempSync(join(tmpdir(), 'btp-unit-'));
+  try {
+    writeFileSync(join(dir, 'config.json'), JSON.stringify(config));
+    expect(keepsLoginElsewhere(dir, registry)).toBe(expected);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -288,6 +288,70 @@ describe('RegistryClient', () => {
     ]);
   });
 
+  test('warm-up: a push-scoped token fetched ahead; the requests after it start authenticated', async () => {
+    const { fetch, requests } = fakeFetch((url, init) => {
+      if (url.pathname === '/token') return Response.json({ token: 'early' });
+      if (new Headers(init.headers).get('authorization') !== 'Bearer early') {
+        return new Response(null, {
+          status: 401,
+          headers: { 'WWW-Authenticate': 'Bearer realm="https://ghcr.io/token",service="ghcr.io"' },
+        });
+      }
+      return new Response(null, { status: 201, headers: { 'Docker-Content-Digest': digest } });
+    });
+    const client = new RegistryClient({
+      fetch,
+      credentials: () => ({ username: 'alice', password: 's3cret' }),
+    });
+    await client.warmUp(['ghcr.io/acme/app', 'ghcr.io/acme/app'], new AbortController().signal);
+    await client.manifestDigest('ghcr.io/acme/app', '1.0');
+    await client.putManifest('ghcr.io/acme/app', 'latest', {
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      body,
+      digest,
+    });
+    expect(requests).toEqual([
+      'GET https://ghcr.io/v2/',
+      `GET https://ghcr.io/token?service=ghcr.io&scope=repository%3Aacme%2Fapp%3Apull%2Cpush [${basic}]`,
+      'HEAD https://ghcr.io/v2/acme/app/manifests/1.0 [Bearer early]',
+      'PUT https://ghcr.io/v2/acme/app/manifests/latest [Bearer early]',
+    ]);
+  });
+
+  test('warm-up: Basic learnt from the ping; nothing learnt, and no failure, when it is given up', async () => {
+    const challenge = (): Response =>
+      new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="r"' } });
+    const { fetch, requests } = fakeFetch((_, init) =>
+      new Headers(init.headers).get('authorization') === basic
+        ? new Response(null, { status: 200, headers: { 'Docker-Content-Digest': digest } })
+        : challenge(),
+    );
+    const credentials = (): { username: string; password: string } => ({
+      username: 'alice',
+      password: 's3cret',
+    });
+    const client = new RegistryClient({ fetch, credentials });
+    await client.warmUp(['127.0.0.1:5000/app'], new AbortController().signal);
+    await client.manifestDigest('127.0.0.1:5000/app', '1');
+    expect(requests).toEqual([
+      'GET http://127.0.0.1:5000/v2/',
+      `HEAD http://127.0.0.1:5000/v2/app/manifests/1 [${basic}]`,
+    ]);
+
+    let asked = 0;
+    const refusing: typeof fetch = (_, init) => {
+      asked++;
+      return init?.signal?.aborted
+        ? Promise.reject(new DOMException('gone', 'AbortError'))
+        : Promise.resolve(challenge());
+    };
+    const late = new RegistryClient({ fetch: refusing, credentials });
+    await expect(late.warmUp(['127.0.0.1:5000/app'], AbortSignal.abort())).resolves.toBeUndefined();
+    await late.manifestDigest('127.0.0.1:5000/app', '1').catch(() => undefined);
+    // The ping was given up: the request meets the challenge itself (unanswered here).
+    expect(asked).toBe(3);
+  });
+
   test('no credentials for a registry that wants them', async () => {
     const { fetch } = fakeFetch(
       () => new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="r"' } }),

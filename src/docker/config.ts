@@ -22,6 +22,7 @@ const LINKED = ['buildx', 'contexts'];
 /** Keys of the user's config.json carried over; `credsStore` is not, so logins land in our file. */
 interface UserConfig {
   auths?: Record<string, unknown>;
+  credsStore?: unknown;
   credHelpers?: Record<string, unknown>;
   proxies?: unknown;
   currentContext?: unknown;
@@ -96,6 +97,21 @@ export function dropCredHelper(dockerConfig: string, registry: string): void {
   if (!isRecord(config.credHelpers) || !(registry in config.credHelpers)) return;
   delete config.credHelpers[registry];
   writeFileSync(path, JSON.stringify(config, null, 2), { mode: 0o600 });
+}
+
+/**
+ * Whether docker keeps the login of a registry outside the config file of `dockerConfig`: in a
+ * credential store (`credsStore`) or a registry's credential helper. Only then does a
+ * `docker logout` erase something that removing the directory does not.
+ */
+export function keepsLoginElsewhere(dockerConfig: string, registry: string): boolean {
+  const config = readUserConfig(join(dockerConfig, 'config.json'));
+  const helpers = isRecord(config.credHelpers) ? config.credHelpers : {};
+  return (
+    (typeof config.credsStore === 'string' && config.credsStore !== '') ||
+    authKey(registry) in helpers ||
+    registry in helpers
+  );
 }
 
 export interface Credentials {

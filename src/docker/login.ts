@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Inputs } from '../inputs.js';
-import { dockerEnv, dropCredHelper, type Credentials } from './config.js';
+import { dockerEnv, dropCredHelper, keepsLoginElsewhere, type Credentials } from './config.js';
 import { parseReference } from './registry.js';
 import { classifyText, NO_RETRY, withRetry, type Failure, type RetryPolicy } from './retry.js';
 
@@ -244,7 +244,14 @@ export function anonymousRegistries(
 export async function logout(dockerConfig: string, registries: string[]): Promise<string[]> {
   const warnings: string[] = [];
   if (!dockerConfig) return warnings;
+  // A login in the config file goes with the directory, removed below; `docker logout` (a
+  // process each) is needed only where a credential store or helper keeps it.
+  const elsewhere = registries.filter((registry) => keepsLoginElsewhere(dockerConfig, registry));
   for (const registry of registries) {
+    if (!elsewhere.includes(registry)) {
+      core.debug(`${registry}: the login is in ${dockerConfig}/config.json, removed with it`);
+      continue;
+    }
     try {
       const result = await exec.getExecOutput('docker', ['logout', registry], {
         env: dockerEnv(dockerConfig),

@@ -152,6 +152,46 @@ export class RegistryClient {
     this.sleep = options.sleep;
   }
 
+  /**
+   * Learns ahead of the requests, for instance while the build runs, how the registry of each
+   * image authenticates: a host that asks for Basic gets the credentials at once, and a Bearer
+   * token with the push scope is fetched for the repository. One try each, given up when
+   * `signal` aborts (the build is over). Never fails: a request then meets its challenge itself.
+   */
+  async warmUp(images: string[], signal: AbortSignal): Promise<void> {
+    await Promise.allSettled(
+      [...new Set(images)].map(async (image) => {
+        const ref = parseReference(image);
+        const push = `${ref.apiHost}/${ref.repository}:push`;
+        if (this.authorization.has(push) || this.basicHosts.has(ref.apiHost)) return;
+        const what = `asking ${ref.registry} how it authenticates`;
+        const ping = await this.sendOnce(
+          ref,
+          what,
+          `${ref.scheme}://${ref.apiHost}/v2/`,
+          { method: 'GET' },
+          signal,
+        );
+        await ping.body?.cancel();
+        if (ping.status !== 401) return;
+        const challenge = parseWwwAuthenticate(ping.headers.get('www-authenticate'));
+        if (challenge?.scheme === 'basic') {
+          if (this.basic(ref.registry)) this.basicHosts.add(ref.apiHost);
+          return;
+        }
+        const authorization = await this.authorize(ref, what, challenge, 'push', signal);
+        if (!authorization || signal.aborted) return;
+        // A token for pull and push serves the reads too.
+        this.authorization.set(push, authorization);
+        this.authorization.set(`${ref.apiHost}/${ref.repository}:pull`, authorization);
+      }),
+    ).then((results) => {
+      for (const result of results) {
+        if (result.status === 'rejected') core.debug(`registry warm-up: ${String(result.reason)}`);
+      }
+    });
+  }
+
   /** The digest `image:tag` points to, or undefined when the tag does not exist. */
   async manifestDigest(image: string, tag: string): Promise<string | undefined> {
     const ref = parseReference(image);
@@ -333,6 +373,8 @@ export class RegistryClient {
     what: string,
     challenge: Challenge | undefined,
     access: Access,
+    /** For the warm-up: one try, abandoned when this signal aborts. */
+    signal?: AbortSignal,
   ): Promise<string | undefined> {
     const credentials = this.credentials(ref.registry);
     const basic = this.basic(ref.registry);
@@ -350,10 +392,10 @@ export class RegistryClient {
     core.debug(
       `registry token: ${tokenUrl.origin}${tokenUrl.pathname} for ${tokenUrl.searchParams.get('scope')}`,
     );
-    const response = await this.send(ref, what, tokenUrl.toString(), {
-      method: 'GET',
-      headers: basic ? { Authorization: basic } : {},
-    });
+    const init = { method: 'GET', headers: basic ? { Authorization: basic } : {} };
+    const response = signal
+      ? await this.sendOnce(ref, what, tokenUrl.toString(), init, signal)
+      : await this.send(ref, what, tokenUrl.toString(), init);
     if (!response.ok) {
       await response.body?.cancel();
       throw new Error(
@@ -431,12 +473,14 @@ export class RegistryClient {
     what: string,
     url: string,
     init: RequestInit,
+    signal?: AbortSignal,
   ): Promise<Response> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
     try {
       return await this.fetch(url, {
         ...init,
         redirect: 'follow',
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: signal ? AbortSignal.any([timeout, signal]) : timeout,
       });
     } catch (error) {
       const host = new URL(url).host;
