@@ -587,3 +587,5 @@ async function main() {
 }
 
 await main();
+// The registry child keeps the event loop alive: cleaned up here, not only at exit.
+cleanup();
