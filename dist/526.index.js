@@ -1346,18 +1346,11 @@ function quote(arg) {
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   v: () => (/* binding */ nodeFetch)
 /* harmony export */ });
-/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7067);
-/* harmony import */ var node_http__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_http__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1__ = __webpack_require__(4708);
-/* harmony import */ var node_https__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_https__WEBPACK_IMPORTED_MODULE_1__);
-
-
-// Node's fetch loads the undici bundled in Node at its first call: about 25 ms of the step's
-// time and 25 MB of its peak memory, for the handful of small requests this action makes (the
-// registry checks, the artifact upload). This is fetch for those requests, on node:http, which
-// @actions/core loads anyway. It answers what the callers use: status, statusText, ok, url,
-// redirected, headers (get, has, iteration), text(), json(), arrayBuffer(), bytes() and
-// body.cancel(). Bodies are strings or bytes; redirects are followed as fetch follows them.
+let loaded;
+async function transports() {
+    loaded ??= { 'http:': await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 7067, 23)), 'https:': await Promise.resolve(/* import() */).then(__webpack_require__.t.bind(__webpack_require__, 4708, 23)) };
+    return loaded;
+}
 const MAX_REDIRECTS = 20;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** Response headers as fetch gives them: case-insensitive, repeated ones joined with `, `. */
@@ -1488,11 +1481,11 @@ function bodyBytes(body) {
         return Buffer.from(body);
     throw new TypeError('nodeFetch: the body must be a string or bytes');
 }
-function send(url, method, headers, body, signal) {
+function send(modules, url, method, headers, body, signal) {
     return new Promise((resolve, reject) => {
         if (signal?.aborted)
             return reject(aborted(signal));
-        const transport = url.protocol === 'https:' ? node_https__WEBPACK_IMPORTED_MODULE_1__ : url.protocol === 'http:' ? node_http__WEBPACK_IMPORTED_MODULE_0__ : null;
+        const transport = url.protocol === 'https:' || url.protocol === 'http:' ? modules[url.protocol] : null;
         if (!transport) {
             return reject(new TypeError('fetch failed', {
                 cause: new Error(`${url.protocol} URLs are not supported`),
@@ -1531,6 +1524,7 @@ function send(url, method, headers, body, signal) {
  * the signal's reason (a TimeoutError for AbortSignal.timeout).
  */
 const nodeFetch = (async (input, init = {}) => {
+    const modules = await transports();
     if (typeof input !== 'string' && !(input instanceof URL)) {
         throw new TypeError('nodeFetch: the input must be a URL or a string');
     }
@@ -1548,7 +1542,7 @@ const nodeFetch = (async (input, init = {}) => {
             headers['content-length'] = '0';
         else
             delete headers['content-length'];
-        const message = await send(url, method, headers, body, signal);
+        const message = await send(modules, url, method, headers, body, signal);
         const location = message.headers.location;
         if (redirect === 'manual' || !REDIRECTS.has(message.statusCode ?? 0) || !location) {
             const noBody = method === 'HEAD' || [204, 304].includes(message.statusCode ?? 0);

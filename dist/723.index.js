@@ -19,7 +19,7 @@ var lib_core = __webpack_require__(6058);
 // EXTERNAL MODULE: ./node_modules/@actions/exec/lib/exec.js + 3 modules
 var lib_exec = __webpack_require__(5781);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/lib/index.js + 2 modules
-var lib = __webpack_require__(2666);
+var lib = __webpack_require__(2453);
 // EXTERNAL MODULE: ./node_modules/@actions/io/lib/io.js
 var lib_io = __webpack_require__(8701);
 // EXTERNAL MODULE: external "crypto"

@@ -1,14 +1,19 @@
-// npm run bundle [-- -o DIR]: bundles src/index.ts with ncc into dist/ (or DIR), as
-// `ncc build src/index.ts -o dist --minify --target es2023 --license licenses.txt` does,
-// with one difference: undici is left out.
-//
-// @actions/core imports @actions/http-client (for its OIDC token client), which imports
-// undici at its top level for one class, ProxyAgent, used only by getAgentDispatcher().
-// Nothing this action runs calls it (its HTTP goes through Node's fetch, and through
-// http-client's request methods, which use node:http and tunnel), but bundled, undici is
-// 0.4 MB that every step parses and runs at start: about 30 ms and 13 MB per process
-// (actions/toolkit#1621, #1697). The bundle gets a ProxyAgent that fails loudly instead.
-// ncc's CLI cannot map a module to another, hence this script and its API.
+// npm run bundle [-- -o DIR]: bundles the action with ncc into dist/ (or DIR), as
+// `ncc build ENTRY --minify --target es2023 --license licenses.txt` does, in two bundles:
+//   dist/index.js        src/index.ts, the main step (action.yml runs.main)
+//   dist/post/index.js   src/post-entry.ts, the post step (runs.post): the cleanup alone
+// and with modules left out that nothing the action runs calls (ncc's CLI cannot map a module
+// to another, hence this script and its API):
+// - undici, in the main bundle: @actions/core imports @actions/http-client (for its OIDC token client),
+//   which imports undici at its top level for one class, ProxyAgent, used by
+//   getAgentDispatcher() only. Nothing here calls it (the action's HTTP goes through
+//   src/http.ts, and buildx downloads through http-client's request methods, which use
+//   node:http and tunnel), but bundled, undici is 0.4 MB that each step parses and runs at
+//   start: about 30 ms and 13 MB per process (actions/toolkit#1621, #1697).
+// - @actions/http-client itself, in the post bundle: there it is only @actions/core's OIDC
+//   client, which the cleanup never uses; left out (undici with it), the post step loads no
+//   HTTP or TLS module.
+// What is left out is replaced by a module whose classes fail loudly if ever constructed.
 import ncc from '@vercel/ncc';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -16,12 +21,36 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-const undiciStub =
-  'data:text/javascript,export class ProxyAgent { constructor() { throw new Error(' +
-  JSON.stringify(
-    'undici is not in the build-tag-push bundle (scripts/bundle.mjs): @actions/http-client getAgentDispatcher() is not supported',
-  ) +
-  '); } }';
+/** A module (as a data: URL, so the bundle needs no file beside it) whose classes throw. */
+function absent(what, classes) {
+  const message = JSON.stringify(
+    `${what} is not in the build-tag-push bundle (scripts/bundle.mjs) and cannot be used`,
+  );
+  const body = classes.map(
+    (name) => `export class ${name} { constructor() { throw new Error(${message}); } }`,
+  );
+  return `data:text/javascript,${body.join(' ')}`;
+}
+
+const undici = absent('undici (@actions/http-client getAgentDispatcher)', ['ProxyAgent']);
+const httpClient = absent('@actions/http-client', ['HttpClient', 'HttpClientError']);
+const httpAuth = absent('@actions/http-client', [
+  'BasicCredentialHandler',
+  'BearerCredentialHandler',
+  'PersonalAccessTokenCredentialHandler',
+]);
+
+const bundles = [
+  { entry: 'src/index.ts', dir: '.', externals: { undici } },
+  {
+    entry: 'src/post-entry.ts',
+    dir: 'post',
+    externals: {
+      '@actions/http-client': httpClient,
+      '@actions/http-client/lib/auth': httpAuth,
+    },
+  },
+];
 
 function outDir(argv) {
   let dir = join(root, 'dist');
@@ -42,19 +71,28 @@ function scripts(dir) {
 }
 
 const out = outDir(process.argv.slice(2));
-const { code, assets } = await ncc(join(root, 'src', 'index.ts'), {
-  minify: true,
-  target: 'es2023',
-  license: 'licenses.txt',
-  quiet: true,
-  externals: { undici: undiciStub },
-});
-if (!code.includes(undiciStub)) throw new Error('bundle: the undici stand-in is not in the bundle');
+const built = [];
+for (const { entry, dir, externals } of bundles) {
+  const { code, assets } = await ncc(join(root, entry), {
+    minify: true,
+    target: 'es2023',
+    license: 'licenses.txt',
+    quiet: true,
+    externals,
+  });
+  for (const stub of Object.values(externals)) {
+    if (!code.includes(stub)) throw new Error(`bundle: ${entry}: a stand-in is not in the bundle`);
+  }
+  built.push({ dir: join(out, dir), code, assets });
+}
 
 mkdirSync(out, { recursive: true });
 for (const file of scripts(out)) rmSync(file);
-writeFileSync(join(out, 'index.js'), code);
-for (const [name, asset] of Object.entries(assets)) {
-  mkdirSync(dirname(join(out, name)), { recursive: true });
-  writeFileSync(join(out, name), asset.source, { mode: asset.permissions });
+for (const { dir, code, assets } of built) {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'index.js'), code);
+  for (const [name, asset] of Object.entries(assets)) {
+    mkdirSync(dirname(join(dir, name)), { recursive: true });
+    writeFileSync(join(dir, name), asset.source, { mode: asset.permissions });
+  }
 }

@@ -2,7 +2,7 @@
 # The real Docker engine, buildx and registry that the end-to-end tests, CI and
 # the example use, on a Debian 12 machine as root (see shared/ENGINE.md).
 #
-#   scripts/engine.sh install                    dockerd, buildx, registry, htpasswd, busybox-static
+#   scripts/engine.sh install                    dockerd, buildx, registry, htpasswd, busybox-static, time
 #   scripts/engine.sh node24                     Node 24 in .tools; prints its bin dir on stdout
 #   scripts/engine.sh start                      dockerd in the background (no-op when one answers)
 #   scripts/engine.sh stop                       stops the dockerd that `start` started
@@ -67,13 +67,15 @@ cmd_install() {
   # The test images are FROM scratch: they need the static busybox, not the dynamic one.
   dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q 'ok installed' ||
     missing+=(busybox-static)
+  # GNU time: npm run bench reads the peak memory of the action's node process with it.
+  [[ -x /usr/bin/time ]] || missing+=(time)
   if ((${#missing[@]})); then
     apt_update
     log "apt-get install ${missing[*]}"
     # With the recommended packages, as verified in ENGINE.md.
     "${APT[@]}" install -y -qq "${missing[@]}" >&2
   else
-    log "docker.io, docker-registry, apache2-utils, cgroupfs-mount, busybox-static: already installed"
+    log "docker.io, docker-registry, apache2-utils, cgroupfs-mount, busybox-static, time: already installed"
   fi
 
   if docker buildx version >/dev/null 2>&1; then

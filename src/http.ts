@@ -1,12 +1,22 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
 
 // Node's fetch loads the undici bundled in Node at its first call: about 25 ms of the step's
 // time and 25 MB of its peak memory, for the handful of small requests this action makes (the
-// registry checks, the artifact upload). This is fetch for those requests, on node:http, which
-// @actions/core loads anyway. It answers what the callers use: status, statusText, ok, url,
-// redirected, headers (get, has, iteration), text(), json(), arrayBuffer(), bytes() and
-// body.cancel(). Bodies are strings or bytes; redirects are followed as fetch follows them.
+// registry checks, the artifact upload). This is fetch for those requests, on node:http, loaded
+// at the first request (the post step sends none). It answers what the callers use: status,
+// statusText, ok, url, redirected, headers (get, has, iteration), text(), json(), arrayBuffer(),
+// bytes() and body.cancel(). Bodies are strings or bytes; redirects are followed as fetch does.
+
+interface Transports {
+  'http:': typeof import('node:http');
+  'https:': typeof import('node:https');
+}
+let loaded: Transports | undefined;
+
+async function transports(): Promise<Transports> {
+  loaded ??= { 'http:': await import('node:http'), 'https:': await import('node:https') };
+  return loaded;
+}
 
 const MAX_REDIRECTS = 20;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
@@ -149,6 +159,7 @@ function bodyBytes(body: unknown): Buffer | undefined {
 }
 
 function send(
+  modules: Transports,
   url: URL,
   method: string,
   headers: Record<string, string>,
@@ -157,7 +168,8 @@ function send(
 ): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) return reject(aborted(signal));
-    const transport = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : null;
+    const transport =
+      url.protocol === 'https:' || url.protocol === 'http:' ? modules[url.protocol] : null;
     if (!transport) {
       return reject(
         new TypeError('fetch failed', {
@@ -197,6 +209,7 @@ function send(
  * the signal's reason (a TimeoutError for AbortSignal.timeout).
  */
 export const nodeFetch = (async (input: string | URL, init: RequestInit = {}) => {
+  const modules = await transports();
   if (typeof input !== 'string' && !(input instanceof URL)) {
     throw new TypeError('nodeFetch: the input must be a URL or a string');
   }
@@ -212,7 +225,7 @@ export const nodeFetch = (async (input: string | URL, init: RequestInit = {}) =>
     if (body) headers['content-length'] = String(body.length);
     else if (['POST', 'PUT', 'PATCH'].includes(method)) headers['content-length'] = '0';
     else delete headers['content-length'];
-    const message = await send(url, method, headers, body, signal);
+    const message = await send(modules, url, method, headers, body, signal);
     const location = message.headers.location;
     if (redirect === 'manual' || !REDIRECTS.has(message.statusCode ?? 0) || !location) {
       const noBody = method === 'HEAD' || [204, 304].includes(message.statusCode ?? 0);

@@ -1,8 +1,9 @@
 import * as core from '@actions/core';
 import { State } from './names.js';
 
-// The runner starts this file twice: as the main step, then as the post step
-// with the state the main step saved. The post step never fails the job.
+// The main step. Started again with the state the main step saved, it is the post step;
+// action.yml runs dist/post/index.js for that instead (src/post-entry.ts, a bundle without the
+// main step's code). The post step never fails the job.
 async function entry(): Promise<void> {
   if (core.getState(State.isPost) === 'true') {
     try {

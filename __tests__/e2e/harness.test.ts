@@ -146,7 +146,7 @@ describe('runAction and runPost', () => {
     const action = await readActionDefinition();
     expect(action.using).toBe('node24');
     expect(action.main).toBe(join(repoRoot, 'dist', 'index.js'));
-    expect(action.post).toBe(join(repoRoot, 'dist', 'index.js'));
+    expect(action.post).toBe(join(repoRoot, 'dist', 'post', 'index.js'));
     expect(Object.keys(action.inputs)).toEqual(
       expect.arrayContaining(['images', 'dry-run', 'push']),
     );

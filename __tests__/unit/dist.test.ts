@@ -3,6 +3,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+
+interface ActionYml {
+  runs: { main: string; post: string };
+}
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -25,6 +30,10 @@ test('dist/ is the bundle of src/ (run npm run bundle)', () => {
       .map((f) => relative(join(root, 'dist'), f))
       .sort();
     expect(committed).toEqual(fresh);
+    // What action.yml runs is in the bundle: the main step and the post step's own bundle.
+    const runs = (parse(readFileSync(join(root, 'action.yml'), 'utf8')) as ActionYml).runs;
+    expect([runs.main, runs.post]).toEqual(['dist/index.js', 'dist/post/index.js']);
+    expect(fresh).toEqual(expect.arrayContaining(['index.js', join('post', 'index.js')]));
     for (const name of fresh) {
       expect({
         name,
