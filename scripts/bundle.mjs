@@ -2,19 +2,14 @@
 // `ncc build ENTRY --minify --target es2023 --license licenses.txt` does, in two bundles:
 //   dist/index.js        src/index.ts, the main step (action.yml runs.main)
 //   dist/post/index.js   src/post-entry.ts, the post step (runs.post): the cleanup alone
-// and with modules left out that nothing the action runs calls (ncc's CLI cannot map a module
-// to another, hence this script and its API):
-// - undici, in the main bundle: @actions/core imports @actions/http-client (for its OIDC token client),
-//   which imports undici at its top level for one class, ProxyAgent, used by
-//   getAgentDispatcher() only. Nothing here calls it (the action's HTTP goes through
-//   src/http.ts, and buildx downloads through http-client's request methods, which use
-//   node:http and tunnel), but bundled, undici is 0.4 MB that each step parses and runs at
-//   start: about 30 ms and 13 MB per process (actions/toolkit#1621, #1697).
+// with the chunks minified too, and in the post bundle a module left out that the cleanup never
+// calls (ncc's CLI cannot map a module to another, hence this script and its API):
 // - @actions/http-client itself, in the post bundle: there it is only @actions/core's OIDC
 //   client, which the cleanup never uses; left out (undici with it), the post step loads no
 //   HTTP or TLS module.
 // What is left out is replaced by a module whose classes fail loudly if ever constructed.
 import ncc from '@vercel/ncc';
+import { minify } from 'terser';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,7 +27,6 @@ function absent(what, classes) {
   return `data:text/javascript,${body.join(' ')}`;
 }
 
-const undici = absent('undici (@actions/http-client getAgentDispatcher)', ['ProxyAgent']);
 const httpClient = absent('@actions/http-client', ['HttpClient', 'HttpClientError']);
 const httpAuth = absent('@actions/http-client', [
   'BasicCredentialHandler',
@@ -41,7 +35,8 @@ const httpAuth = absent('@actions/http-client', [
 ]);
 
 const bundles = [
-  { entry: 'src/index.ts', dir: '.', externals: { undici } },
+  // The main bundle keeps undici: @actions/artifact's HTTP client loads it with require().
+  { entry: 'src/index.ts', dir: '.', externals: {} },
   {
     entry: 'src/post-entry.ts',
     dir: 'post',
@@ -93,6 +88,11 @@ for (const { dir, code, assets } of built) {
   writeFileSync(join(dir, 'index.js'), code);
   for (const [name, asset] of Object.entries(assets)) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), asset.source, { mode: asset.permissions });
+    // ncc minifies the entry file only; the chunks it splits off for dynamic imports (the
+    // artifact client, the docker modules) come out as written.
+    const source = name.endsWith('.js')
+      ? (await minify(String(asset.source), { module: true, compress: true, mangle: true })).code
+      : asset.source;
+    writeFileSync(join(dir, name), source, { mode: asset.permissions });
   }
 }

@@ -21,6 +21,9 @@ async function entry(): Promise<void> {
   } catch (error) {
     core.setFailed(error instanceof Error ? error.message : String(error));
   }
+  // The step ends here: a request given up on (an artifact service that never answered) must
+  // not keep the process, and so the job, waiting. stdout and files are written synchronously.
+  process.exit();
 }
 
 await entry();

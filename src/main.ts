@@ -103,7 +103,7 @@ export async function run(): Promise<void> {
   ]);
 
   const outcome = await buildPhase(inputs, plan, tempDir, dockerConfig, driver);
-  await reportPhase(inputs, context, plan, outcome);
+  await reportPhase(inputs, context, plan, outcome, tempDir);
 }
 
 function planPhase(inputs: Inputs, context: Context): Plan {
@@ -504,6 +504,7 @@ async function reportPhase(
   context: Context,
   plan: Plan,
   outcome: Outcome,
+  tempDir: string,
 ): Promise<void> {
   core.info(`digest: ${outcome.digest || '(none)'}`);
   // Outputs and summary first: when the upload fails, later steps still see what was pushed.
@@ -513,7 +514,12 @@ async function reportPhase(
   const record = digestRecord(plan, context, outcome);
   const id = await core.group('Upload digest artifact', async () => {
     try {
-      return await uploadDigestArtifact(inputs.artifactName, record, inputs.networkTimeoutMs);
+      return await uploadDigestArtifact(
+        inputs.artifactName,
+        record,
+        tempDir,
+        inputs.networkTimeoutMs,
+      );
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(

@@ -1,4 +1,6 @@
 import * as core from '@actions/core';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Context } from './context.js';
 import type { Inputs } from './inputs.js';
 import { Output } from './names.js';
@@ -216,15 +218,15 @@ export async function writeSummary(markdown: string): Promise<void> {
 }
 
 /**
- * Uploads `image-digest.json` and `digest.txt` as a workflow artifact and
- * returns its ID. Outside GitHub (no ACTIONS_RUNTIME_TOKEN) it warns once and
- * returns ''.
+ * Uploads `image-digest.json` and `digest.txt` as a workflow artifact with @actions/artifact and
+ * returns its ID. Outside GitHub (no ACTIONS_RUNTIME_TOKEN) it warns once and returns ''.
  */
 export async function uploadDigestArtifact(
   name: string,
   record: DigestRecord,
-  /** Bound of each request of the upload (`network-timeout`). */
-  timeoutMs?: number,
+  tempRoot: string,
+  /** Bound of the whole upload (`network-timeout`); the client itself waits for ever. */
+  timeoutMs: number,
 ): Promise<string> {
   if (!process.env.ACTIONS_RUNTIME_TOKEN) {
     core.warning(
@@ -232,18 +234,31 @@ export async function uploadDigestArtifact(
     );
     return '';
   }
-  // Loaded here only: dry runs and builds without an artifact never load the client.
-  const { uploadArtifact } = await import('./artifact/upload.js');
-  const artifact = await uploadArtifact(
-    name,
-    [
-      { name: 'image-digest.json', data: Buffer.from(JSON.stringify(record, null, 2) + '\n') },
-      { name: 'digest.txt', data: Buffer.from(record.digest + '\n') },
-    ],
-    { timeoutMs },
-  );
-  core.info(
-    `uploaded artifact "${name}" (${artifact.size} bytes, ${artifact.digest}): ID ${artifact.id}`,
-  );
-  return artifact.id;
+  const dir = mkdtempSync(join(tempRoot, 'digest-'));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const files = [join(dir, 'image-digest.json'), join(dir, 'digest.txt')];
+    writeFileSync(files[0], JSON.stringify(record, null, 2) + '\n');
+    writeFileSync(files[1], record.digest + '\n');
+    // Loaded here only: dry runs and builds without an artifact never load the client.
+    const { DefaultArtifactClient } = await import('@actions/artifact');
+    const upload = new DefaultArtifactClient().uploadArtifact(name, files, dir);
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `the artifact service at ${process.env.ACTIONS_RESULTS_URL ?? '(ACTIONS_RESULTS_URL unset)'} gave no answer within ${Math.round(timeoutMs / 1000)} s`,
+            ),
+          ),
+        timeoutMs,
+      );
+    });
+    const { id, size } = await Promise.race([upload, timeout]);
+    core.info(`uploaded artifact "${name}" (${size ?? '?'} bytes): ID ${id ?? '?'}`);
+    return id === undefined ? '' : String(id);
+  } finally {
+    clearTimeout(timer);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
