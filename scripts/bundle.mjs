@@ -2,12 +2,19 @@
 // `ncc build ENTRY --minify --target es2023 --license licenses.txt` does, in two bundles:
 //   dist/index.js        src/index.ts, the main step (action.yml runs.main)
 //   dist/post/index.js   src/post-entry.ts, the post step (runs.post): the cleanup alone
-// with the chunks minified too, and in the post bundle a module left out that the cleanup never
-// calls (ncc's CLI cannot map a module to another, hence this script and its API):
+// with the chunks minified too, and modules left out that nothing the action runs calls (ncc's
+// CLI cannot map a module to another, hence this script and its API):
+// - undici, in the main bundle: @actions/http-client imports it at its top level for
+//   ProxyAgent (getAgentDispatcher()), and @actions/github (in @actions/artifact) for its
+//   proxy-aware fetch, which only the artifact client's download and listing calls use.
+//   Nothing here calls either (the registry client and the artifact upload go through
+//   node:http), but bundled, undici is 0.4 MB that the main step parses and runs at its start,
+//   dry runs included: about 30 ms and 13 MB (actions/toolkit#1621, #1697). dist/undici.cjs
+//   stands in for it, for import and require() alike.
 // - @actions/http-client itself, in the post bundle: there it is only @actions/core's OIDC
 //   client, which the cleanup never uses; left out (undici with it), the post step loads no
 //   HTTP or TLS module.
-// What is left out is replaced by a module whose classes fail loudly if ever constructed.
+// What is left out is replaced by a module whose classes fail loudly if ever used.
 import ncc from '@vercel/ncc';
 import { minify } from 'terser';
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -34,9 +41,19 @@ const httpAuth = absent('@actions/http-client', [
   'PersonalAccessTokenCredentialHandler',
 ]);
 
+// A file (CommonJS, so that require() finds it as import does) beside the main bundle's chunks.
+const undiciFile = 'undici.cjs';
+const undici = [
+  "'use strict';",
+  `// undici is left out of the build-tag-push bundle: see scripts/bundle.mjs.`,
+  `const absent = ${JSON.stringify('undici is not in the build-tag-push bundle (scripts/bundle.mjs) and cannot be used')};`,
+  'exports.ProxyAgent = class ProxyAgent { constructor() { throw new Error(absent); } };',
+  'exports.fetch = () => Promise.reject(new Error(absent));',
+  '',
+].join('\n');
+
 const bundles = [
-  // The main bundle keeps undici: @actions/artifact's HTTP client loads it with require().
-  { entry: 'src/index.ts', dir: '.', externals: {} },
+  { entry: 'src/index.ts', dir: '.', externals: { undici: `./${undiciFile}` } },
   {
     entry: 'src/post-entry.ts',
     dir: 'post',
@@ -83,6 +100,7 @@ for (const { entry, dir, externals } of bundles) {
 
 mkdirSync(out, { recursive: true });
 for (const file of scripts(out)) rmSync(file);
+writeFileSync(join(out, undiciFile), undici);
 for (const { dir, code, assets } of built) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'index.js'), code);
