@@ -9,8 +9,10 @@
 //   proxy-aware fetch, which only the artifact client's download and listing calls use.
 //   Nothing here calls either (the registry client and the artifact upload go through
 //   node:http), but bundled, undici is 0.4 MB that the main step parses and runs at its start,
-//   dry runs included: about 30 ms and 13 MB (actions/toolkit#1621, #1697). dist/undici.cjs
-//   stands in for it, for import and require() alike.
+//   dry runs included: about 30 ms and 13 MB (actions/toolkit#1621, #1697).
+// - apache-arrow, in the main bundle: @azure/storage-blob (in @actions/artifact) imports it,
+//   lazily, to read blob listings in the Arrow format; the upload lists nothing. 0.23 MB.
+// dist/undici.cjs and dist/apache-arrow.cjs stand in for them, for import and require() alike.
 // - @actions/http-client itself, in the post bundle: there it is only @actions/core's OIDC
 //   client, which the cleanup never uses; left out (undici with it), the post step loads no
 //   HTTP or TLS module.
@@ -41,19 +43,37 @@ const httpAuth = absent('@actions/http-client', [
   'PersonalAccessTokenCredentialHandler',
 ]);
 
-// A file (CommonJS, so that require() finds it as import does) beside the main bundle's chunks.
-const undiciFile = 'undici.cjs';
-const undici = [
-  "'use strict';",
-  `// undici is left out of the build-tag-push bundle: see scripts/bundle.mjs.`,
-  `const absent = ${JSON.stringify('undici is not in the build-tag-push bundle (scripts/bundle.mjs) and cannot be used')};`,
-  'exports.ProxyAgent = class ProxyAgent { constructor() { throw new Error(absent); } };',
-  'exports.fetch = () => Promise.reject(new Error(absent));',
-  '',
-].join('\n');
+/**
+ * A stand-in beside the main bundle's chunks: a CommonJS file, so that require() finds it as
+ * import does, whose classes and functions fail loudly.
+ */
+function absentFile(module, classes, functions) {
+  const message = JSON.stringify(
+    `${module} is not in the build-tag-push bundle (scripts/bundle.mjs) and cannot be used`,
+  );
+  return [
+    "'use strict';",
+    `// ${module} is left out of the build-tag-push bundle: see scripts/bundle.mjs.`,
+    `const absent = ${message};`,
+    ...classes.map(
+      (name) => `exports.${name} = class ${name} { constructor() { throw new Error(absent); } };`,
+    ),
+    ...functions.map((name) => `exports.${name} = () => Promise.reject(new Error(absent));`),
+    '',
+  ].join('\n');
+}
+
+const files = {
+  'undici.cjs': absentFile('undici', ['ProxyAgent'], ['fetch']),
+  'apache-arrow.cjs': absentFile('apache-arrow', [], ['tableFromIPC']),
+};
 
 const bundles = [
-  { entry: 'src/index.ts', dir: '.', externals: { undici: `./${undiciFile}` } },
+  {
+    entry: 'src/index.ts',
+    dir: '.',
+    externals: { undici: './undici.cjs', 'apache-arrow': './apache-arrow.cjs' },
+  },
   {
     entry: 'src/post-entry.ts',
     dir: 'post',
@@ -100,7 +120,7 @@ for (const { entry, dir, externals } of bundles) {
 
 mkdirSync(out, { recursive: true });
 for (const file of scripts(out)) rmSync(file);
-writeFileSync(join(out, undiciFile), undici);
+for (const [name, text] of Object.entries(files)) writeFileSync(join(out, name), text);
 for (const { dir, code, assets } of built) {
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'index.js'), code);
