@@ -29,6 +29,16 @@ import {
   startRegistry,
   type Registry,
 } from './harness/index.js';
+import { buildxPlan } from '../fixtures/buildx-plan.js';
+
+function plan(dir: string, change: Partial<BuildxPlan>): BuildxPlan {
+  return buildxPlan(dir, {
+    metadataFile: join(dir, 'metadata.json'),
+    iidFile: join(dir, 'iid'),
+    driver,
+    ...change,
+  });
+}
 
 const A = { user: 'alice', password: 'e2e-A-Pa55word' };
 const B = { user: 'bob', password: 'e2e-B-Pa55word' };
@@ -41,34 +51,6 @@ let temp: string;
 let userConfig: string;
 let dockerConfig: string;
 let driver: string;
-
-function plan(dir: string, change: Partial<BuildxPlan>): BuildxPlan {
-  return {
-    context: dir,
-    file: '',
-    buildArgs: [],
-    buildContexts: [],
-    target: '',
-    platforms: [],
-    cacheFrom: [],
-    cacheTo: [],
-    noCache: false,
-    pull: false,
-    provenance: '',
-    sbom: '',
-    builder: '',
-    labels: [],
-    annotations: [],
-    tags: [],
-    push: false,
-    load: false,
-    secrets: [],
-    metadataFile: join(dir, 'metadata.json'),
-    iidFile: join(dir, 'iid'),
-    driver,
-    ...change,
-  };
-}
 
 function runBuild(p: BuildxPlan): Promise<BuildResult> {
   return build(buildxArgs(p), { dockerConfig, metadataFile: p.metadataFile, iidFile: p.iidFile });

@@ -1,7 +1,7 @@
 // The registry client against a real CNCF distribution registry with htpasswd auth: an image
 // pushed by `docker buildx build --push`, its digest read back, a tag added by manifest copy.
 import { build } from '../../src/docker/build.js';
-import { buildxArgs, type BuildxPlan } from '../../src/docker/buildx-args.js';
+import { buildxArgs } from '../../src/docker/buildx-args.js';
 import { createDockerConfig, credentialsFromConfig } from '../../src/docker/config.js';
 import { login, logout } from '../../src/docker/login.js';
 import { RegistryClient, sha256 } from '../../src/docker/registry.js';
@@ -13,6 +13,7 @@ import {
   startRegistry,
   type Registry,
 } from './harness/index.js';
+import { buildxPlan as plan } from '../fixtures/buildx-plan.js';
 
 const USER = 'alice';
 const PASSWORD = 'e2e-Pa55word-registry';
@@ -21,33 +22,6 @@ let registry: Registry;
 let dockerConfig: string;
 let image: string;
 let digest: string;
-
-function plan(dir: string, change: Partial<BuildxPlan>): BuildxPlan {
-  return {
-    context: dir,
-    file: '',
-    buildArgs: [],
-    buildContexts: [],
-    target: '',
-    platforms: [],
-    cacheFrom: [],
-    cacheTo: [],
-    noCache: false,
-    pull: false,
-    provenance: '',
-    sbom: '',
-    builder: '',
-    labels: [],
-    annotations: [],
-    tags: [],
-    push: false,
-    load: false,
-    secrets: [],
-    metadataFile: `${dir}/metadata.json`,
-    iidFile: `${dir}/iid`,
-    ...change,
-  };
-}
 
 beforeAll(async () => {
   registry = await startRegistry({ user: USER, password: PASSWORD });

@@ -1,28 +1,10 @@
 import { buildArgWarnings, buildxArgs, type BuildxPlan } from '../../src/docker/buildx-args.js';
+import { buildxPlan } from '../fixtures/buildx-plan.js';
 
-const base: BuildxPlan = {
-  context: '.',
-  file: '',
-  buildArgs: [],
-  buildContexts: [],
-  target: '',
-  platforms: [],
-  cacheFrom: [],
-  cacheTo: [],
-  noCache: false,
-  pull: false,
-  provenance: '',
-  sbom: '',
-  builder: '',
-  labels: [],
-  annotations: [],
-  tags: [],
-  push: false,
-  load: false,
-  secrets: [],
+const base: BuildxPlan = buildxPlan('.', {
   metadataFile: '/tmp/t/metadata.json',
   iidFile: '/tmp/t/iid',
-};
+});
 
 const tail = ['--metadata-file', '/tmp/t/metadata.json', '--iidfile', '/tmp/t/iid'];
 

@@ -2,6 +2,7 @@ import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { buildxArgs } from '../../src/docker/buildx-args.js';
+import { buildxPlan } from '../fixtures/buildx-plan.js';
 import { getInputs } from '../../src/inputs.js';
 
 type ActionYml = { inputs: Record<string, { default?: string }> };
@@ -73,30 +74,13 @@ test.each([
 });
 
 test('buildxArgs: outputs go before the metadata file and the context', () => {
-  const args = buildxArgs({
-    context: 'ctx',
-    file: '',
-    buildArgs: [],
-    buildContexts: [],
-    target: '',
-    platforms: [],
-    cacheFrom: [],
-    cacheTo: [],
-    noCache: false,
-    pull: false,
-    provenance: '',
-    sbom: '',
-    builder: '',
-    labels: [],
-    annotations: [],
-    tags: [],
-    push: false,
-    load: false,
-    secrets: [],
-    metadataFile: 'm.json',
-    iidFile: 'iid',
-    outputs: ['type=image,"name=a,b",push-by-digest=true'],
-  });
+  const args = buildxArgs(
+    buildxPlan('ctx', {
+      metadataFile: 'm.json',
+      iidFile: 'iid',
+      outputs: ['type=image,"name=a,b",push-by-digest=true'],
+    }),
+  );
   expect(args.join(' ')).toBe(
     'buildx build --output type=image,"name=a,b",push-by-digest=true --metadata-file m.json --iidfile iid ctx',
   );
