@@ -38,6 +38,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { parseFileCommand } from './file-commands.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const log = (line) => process.stderr.write(`bench: ${line}\n`);
@@ -133,27 +134,6 @@ async function check(result, what) {
     process.exit(1);
   }
   return result;
-}
-
-// GITHUB_OUTPUT / GITHUB_STATE as the runner reads them: name=value and name<<DELIMITER blocks.
-function parseFileCommand(text) {
-  const out = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (!line) continue;
-    const eq = line.indexOf('=');
-    const hd = line.indexOf('<<');
-    if (eq >= 0 && (hd < 0 || eq < hd)) {
-      out[line.slice(0, eq)] = line.slice(eq + 1);
-      continue;
-    }
-    const delimiter = line.slice(hd + 2);
-    const value = [];
-    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]);
-    out[line.slice(0, hd)] = value.join('\n');
-  }
-  return out;
 }
 
 // Synchronous, and run on every way out (an error, process.exit, Ctrl-C, a closed pipe):

@@ -99,6 +99,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { parseFileCommand as parseFile } from './scripts/file-commands.mjs';
 
 const { EX_WORK: work, EX_REGISTRY: registry, EX_USER: user, EX_PASSWORD: password } = process.env;
 const dryRun = process.env.EX_DRY_RUN === 'true';
@@ -159,26 +160,6 @@ for (const [name, spec] of Object.entries(action.inputs ?? {})) {
     (_, key) => github[key] ?? '',
   );
 }
-
-const parseFile = (text) => {
-  const out = {};
-  const lines = text.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (!line) continue;
-    const eq = line.indexOf('=');
-    const hd = line.indexOf('<<');
-    if (eq >= 0 && (hd < 0 || eq < hd)) {
-      out[line.slice(0, eq)] = line.slice(eq + 1);
-      continue;
-    }
-    const delimiter = line.slice(hd + 2);
-    const value = [];
-    for (i++; i < lines.length && lines[i] !== delimiter; i++) value.push(lines[i]);
-    out[line.slice(0, hd)] = value.join('\n');
-  }
-  return out;
-};
 
 async function step(phase, extraEnv) {
   const files = Object.fromEntries(

@@ -275,15 +275,22 @@ async function testPhase(
   driver: string,
   dockerConfig: string,
 ): Promise<Tested> {
+  return reportingTests(inputs, plan, (onContainer) =>
+    buildAndTest(inputs, { driver, dockerConfig, build, tags, onContainer }),
+  );
+}
+
+/**
+ * Runs tests with their container saved for the post step (which removes it if the job is
+ * cancelled meanwhile); a failed test sets the test outputs and the summary, then fails the step.
+ */
+async function reportingTests<T>(
+  inputs: Inputs,
+  plan: Plan,
+  run: (onContainer: (name: string) => void) => Promise<T>,
+): Promise<T> {
   try {
-    return await buildAndTest(inputs, {
-      driver,
-      dockerConfig,
-      build,
-      tags,
-      // The container running now: the post step removes it if the job is cancelled meanwhile.
-      onContainer: (name) => core.saveState(State.testContainer, name),
-    });
+    return await run((name) => core.saveState(State.testContainer, name));
   } catch (error) {
     if (error instanceof TestError) {
       setTestOutputs(error.report);
@@ -403,20 +410,9 @@ async function promotePhase(
   const imageId = testIt || inputs.load ? await pullImage(sourceRef, dockerConfig) : '';
   let test: TestReport | undefined;
   if (testIt) {
-    try {
-      test = await testReusedImage(inputs, sourceRef, imageId, {
-        dockerConfig,
-        onContainer: (name) => core.saveState(State.testContainer, name),
-      });
-    } catch (error) {
-      if (error instanceof TestError) {
-        setTestOutputs(error.report);
-        if (inputs.summary) await writeSummary(failedTestMarkdown(plan, error.report));
-      }
-      throw error;
-    } finally {
-      core.saveState(State.testContainer, '');
-    }
+    test = await reportingTests(inputs, plan, (onContainer) =>
+      testReusedImage(inputs, sourceRef, imageId, { dockerConfig, onContainer }),
+    );
   }
 
   let report: PushReport;
