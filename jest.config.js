@@ -15,12 +15,15 @@ const shared = {
 export default {
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/__tests__/unit/**/*.test.ts'] },
-    {
+    // Every end-to-end file runs on both engines GitHub's runners have (scripts/engine.sh):
+    // the classic image store, and the containerd image store (Docker 29's default).
+    ...['classic', 'containerd'].map((engine) => ({
       ...shared,
-      displayName: 'e2e',
+      displayName: engine === 'classic' ? 'e2e' : `e2e-${engine}`,
       testMatch: ['<rootDir>/__tests__/e2e/**/*.test.ts'],
+      setupFiles: [`<rootDir>/__tests__/e2e/engines/${engine}.ts`],
       globalSetup: '<rootDir>/__tests__/e2e/global-setup.ts',
-    },
+    })),
   ],
   // A global option: jest ignores testTimeout inside a project. End-to-end tests build images.
   testTimeout: 120000,

@@ -1,4 +1,8 @@
-// npm run bench [-- --runs N] [--trace]
+// npm run bench [-- --runs N] [--trace] [--engine classic|containerd|both]
+//
+// Runs on each engine that GitHub's runners have (scripts/engine.sh starts
+// both): the classic image store and the containerd image store; every
+// figure is printed per engine (`classic_ratio=...`, `containerd_ratio=...`).
 //
 // How much the action costs over the commands it replaces, on the real engine:
 // a cached build of example/ pushed to a local htpasswd registry for a push of
@@ -30,6 +34,7 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { createServer } from 'node:net';
@@ -46,7 +51,7 @@ const log = (line) => process.stderr.write(`bench: ${line}\n`);
 function usage(error) {
   if (error) log(`error: ${error}`);
   process.stderr.write(
-    'usage: npm run bench [-- [--runs N] [--trace]]\n  --runs N  runs of each (N >= 1, default 10)\n  --trace   also print the output of one action run (main, post), with the time of each line\n',
+    'usage: npm run bench [-- [--runs N] [--trace] [--engine classic|containerd|both]]\n  --runs N  runs of each (N >= 1, default 10)\n  --trace   also print the output of one action run (main, post), with the time of each line\n  --engine  the engine(s) to measure on (default both)\n',
   );
   process.exit(error ? 2 : 0);
 }
@@ -54,6 +59,7 @@ function usage(error) {
 function parseArgs(argv) {
   let runs = 10;
   let trace = false;
+  let engines = ['classic', 'containerd'];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') usage();
@@ -61,12 +67,19 @@ function parseArgs(argv) {
       trace = true;
       continue;
     }
+    if (arg === '--engine' || arg.startsWith('--engine=')) {
+      const name = arg === '--engine' ? argv[++i] : arg.slice('--engine='.length);
+      if (!['classic', 'containerd', 'both'].includes(name ?? ''))
+        usage(`--engine: "${name}" is not classic, containerd or both`);
+      engines = name === 'both' ? ['classic', 'containerd'] : [name];
+      continue;
+    }
     const value = arg === '--runs' ? argv[++i] : arg.startsWith('--runs=') ? arg.slice(7) : null;
     if (value === null) usage(`unknown argument "${arg}"`);
     if (!/^[1-9]\d*$/.test(value ?? '')) usage(`--runs: "${value}" is not a number >= 1`);
     runs = Number(value);
   }
-  return { runs, trace };
+  return { runs, trace, engines };
 }
 
 const median = (values) => {
@@ -346,10 +359,49 @@ async function peakMemory(job, phase, extraEnv, timeBinary) {
   return { result, mb: peakKb / 1024 };
 }
 
+/**
+ * Points the docker CLI of this process (and of the jobs it starts, through process.env) at one
+ * engine, as `scripts/engine.sh env` prints it; returns the buildx plugin a job's HOME needs
+ * (the containerd engine's buildx, where docker/setup-buildx-action puts it), or undefined.
+ */
+function useEngine(engine) {
+  delete process.env.DOCKER_HOST;
+  delete process.env.DOCKER_CONFIG;
+  if (engine === 'classic') {
+    process.env.PATH = originalPath;
+    return undefined;
+  }
+  const state = process.env.ENGINE_STATE || '/tmp/btp-engine';
+  const home = process.env.ENGINE_HOME || '/opt/btp-engine';
+  process.env.DOCKER_HOST = `unix://${state}/containerd/docker.sock`;
+  process.env.DOCKER_CONFIG = `${state}/containerd/config`;
+  process.env.PATH = `${home}/containerd/root/usr/bin:${originalPath}`;
+  return `${home}/containerd/root/usr/libexec/docker/cli-plugins/docker-buildx`;
+}
+const originalPath = process.env.PATH ?? '';
+
 async function main() {
-  const { runs, trace } = parseArgs(process.argv.slice(2));
+  const { runs, trace, engines } = parseArgs(process.argv.slice(2));
+  const all = [];
+  for (const engine of engines) {
+    log(`engine: ${engine}`);
+    all.push({ engine, ...(await measure(engine, runs, trace)) });
+  }
+  const out = [];
+  for (const { engine, header, lines } of all)
+    out.push(`${header}, ${engine} engine`, '', ...lines, '');
+  for (const { engine, figures } of all)
+    out.push(...figures.map(([key, , value]) => `${engine}_${key}=${value}`));
+  process.stdout.write(out.join('\n') + '\n');
+}
+
+async function measure(engine, runs, trace) {
+  const plugin = useEngine(engine);
   need(existsSync(join(root, 'dist', 'index.js')), 'dist/index.js is missing: run npm run build');
-  need(works('docker', ['info']), 'no Docker engine answers: run scripts/engine.sh start');
+  need(
+    works('docker', ['info']),
+    `the ${engine} engine does not answer: run scripts/engine.sh start`,
+  );
   need(
     works('docker', ['buildx', 'version']),
     'docker buildx is missing: run scripts/engine.sh install',
@@ -388,6 +440,10 @@ async function main() {
     'artifact-name': '',
   };
   const job = makeJob(work, action, inputs);
+  if (plugin) {
+    mkdirSync(join(job.dirs.home, '.docker', 'cli-plugins'), { recursive: true });
+    symlinkSync(plugin, join(job.dirs.home, '.docker', 'cli-plugins', 'docker-buildx'));
+  }
   const dryEnv = { 'INPUT_DRY-RUN': 'true' };
 
   /** The plan the action computes now (tags, labels, annotations), from a dry run. */
@@ -554,16 +610,11 @@ async function main() {
     ['peak_rss_dryrun_mb', 'peak memory, dry run', dryPeak.mb.toFixed(1), 'MB'],
   ];
   const width = Math.max(...figures.map((f) => f[1].length));
-  const out = [
-    `build-tag-push bench: ${runs} run(s) each, Node ${process.version}, cached build of example/, tag push v1.2.3, registry ${registry} (htpasswd)`,
-    '',
-    ...figures.map(
-      ([, label, value, unit]) => `${label.padEnd(width)}  ${value}${unit ? ` ${unit}` : ''}`,
-    ),
-    '',
-    ...figures.map(([key, , value]) => `${key}=${value}`),
-  ];
-  process.stdout.write(out.join('\n') + '\n');
+  const header = `build-tag-push bench: ${runs} run(s) each, Node ${process.version}, cached build of example/, tag push v1.2.3, registry ${registry} (htpasswd)`;
+  const lines = figures.map(
+    ([, label, value, unit]) => `${label.padEnd(width)}  ${value}${unit ? ` ${unit}` : ''}`,
+  );
+  return { header, lines, figures };
 }
 
 await main();

@@ -2,21 +2,42 @@
 # The real Docker engine, buildx and registry that the end-to-end tests, CI and
 # the example use, on a Debian 12 machine as root (see shared/ENGINE.md).
 #
-#   scripts/engine.sh install                    dockerd, buildx, registry, htpasswd, busybox-static, time
+#   scripts/engine.sh install                    both engines, buildx, registry, htpasswd, busybox
+#                                                (amd64 and arm64), qemu-user-static, time
 #   scripts/engine.sh node24                     Node 24 in .tools; prints its bin dir on stdout
-#   scripts/engine.sh start                      dockerd in the background (no-op when one answers)
-#   scripts/engine.sh stop                       stops the dockerd that `start` started
+#   scripts/engine.sh start [classic|containerd] both engines (or one) in the background;
+#                                                no-op for one that answers
+#   scripts/engine.sh stop [classic|containerd]  stops what `start` started
+#   scripts/engine.sh env containerd|classic     prints the `export` lines that select an engine
 #   scripts/engine.sh registry-start NAME PORT [USER PASS]
 #                                                a registry on 127.0.0.1:PORT; prints the address
 #   scripts/engine.sh registry-stop NAME
 #
-# Every command is idempotent and says what it does on stderr. State (data root,
-# pidfiles, logs, registry storage) lives under ENGINE_STATE (/tmp/btp-engine).
+# Two engines, as GitHub's runners have them:
+# - classic: Debian 12's dockerd 20.10 with the classic image store and buildx
+#   0.13, on the default socket;
+# - containerd: Docker 28.5 with the containerd image store and buildx 0.29
+#   (Debian unstable's packages, extracted under ENGINE_HOME, run with bookworm's
+#   runc), on its own socket, data root, exec root and bridge.
+# Every command is idempotent and says what it does on stderr. State (data roots,
+# pidfiles, logs, registry storage) lives under ENGINE_STATE (/tmp/btp-engine);
+# the extracted packages under ENGINE_HOME (/opt/btp-engine).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 STATE=${ENGINE_STATE:-/tmp/btp-engine}
 DOCKER_STATE=$STATE/docker
+HOME_DIR=${ENGINE_HOME:-/opt/btp-engine}
+# The containerd-store engine: its packages, state, socket and the Docker config
+# directory whose cli-plugins/ holds its buildx.
+MODERN_ROOT=$HOME_DIR/containerd/root
+MODERN_STATE=$STATE/containerd
+MODERN_SOCKET=$MODERN_STATE/docker.sock
+MODERN_CONFIG=$MODERN_STATE/config
+MODERN_BRIDGE=btpcd0
+MODERN_SUBNET=172.31.250.1/24
+# Debian packages of the containerd-store engine (and cosign, for image signing).
+MODERN_PACKAGES=(docker.io docker-cli containerd docker-buildx cosign)
 export DEBIAN_FRONTEND=noninteractive
 
 log() { echo "engine: $*" >&2; }
@@ -77,12 +98,99 @@ cmd_install() {
   else
     log "docker.io, docker-registry, apache2-utils, cgroupfs-mount, busybox-static, time: already installed"
   fi
+  # arm64 RUN steps and `docker run --platform linux/arm64` under QEMU (binfmt_misc, flags F).
+  if [[ ! -x /usr/bin/qemu-aarch64-static ]]; then
+    apt_update
+    log "apt-get install qemu-user-static binfmt-support"
+    "${APT[@]}" install -y -qq --no-install-recommends qemu-user-static binfmt-support >&2
+  fi
+  register_qemu
 
   if docker buildx version >/dev/null 2>&1; then
     log "buildx: already installed ($(docker buildx version))"
   else
     install_buildx
   fi
+  install_modern
+  install_arm64_busybox
+}
+
+# apt-get options for a private apt state with one source line ($2) in dir $1:
+# the machine's own sources and lists stay as they are.
+private_apt() {
+  local dir=$1 line=$2
+  mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+  echo "$line" >"$dir/sources.list"
+  PRIVATE_APT=(-o "Dir::Etc::sourcelist=$dir/sources.list" -o "Dir::Etc::sourceparts=-"
+    -o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache" -o APT::Sandbox::User=root)
+}
+
+# The containerd-store engine: Debian unstable's docker.io 28.5, docker-cli,
+# containerd 2.1, docker-buildx 0.29 (and cosign 3), extracted (not installed:
+# they declare a newer libc but use only GLIBC_2.34 symbols); bookworm's runc
+# replaces theirs, which needs GLIBC_2.38.
+install_modern() {
+  if [[ -x $MODERN_ROOT/usr/sbin/dockerd ]] && [[ -x $MODERN_ROOT/usr/bin/cosign ]] &&
+    [[ -x $MODERN_ROOT/usr/libexec/docker/cli-plugins/docker-buildx ]]; then
+    log "containerd engine: already extracted in $MODERN_ROOT ($("$MODERN_ROOT/usr/sbin/dockerd" --version))"
+    return 0
+  fi
+  command -v runc >/dev/null || {
+    apt_update
+    "${APT[@]}" install -y -qq runc >&2
+  }
+  local t
+  t=$(mktemp -d)
+  private_apt "$t" "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main"
+  log "containerd engine: fetching ${MODERN_PACKAGES[*]} from Debian unstable (machine's apt sources unchanged)"
+  apt-get "${PRIVATE_APT[@]}" update -qq >&2
+  mkdir -p "$t/debs"
+  (cd "$t/debs" && apt-get "${PRIVATE_APT[@]}" download "${MODERN_PACKAGES[@]}" >&2)
+  rm -rf "$MODERN_ROOT.new"
+  mkdir -p "$MODERN_ROOT.new"
+  local deb
+  for deb in "$t"/debs/*.deb; do dpkg-deb -x "$deb" "$MODERN_ROOT.new"; done
+  rm -f "$MODERN_ROOT.new/usr/bin/runc" "$MODERN_ROOT.new/usr/sbin/runc"
+  rm -rf "$MODERN_ROOT" "$t"
+  mv "$MODERN_ROOT.new" "$MODERN_ROOT"
+  "$MODERN_ROOT/usr/sbin/dockerd" --version >&2 || die "the extracted dockerd does not run on this machine"
+  log "containerd engine: extracted in $MODERN_ROOT"
+}
+
+# A static arm64 busybox for multi-platform test images (Debian's busybox-static:arm64).
+install_arm64_busybox() {
+  local dest=$HOME_DIR/arm64/busybox
+  if [[ -x $dest ]]; then
+    log "arm64 busybox: already in $dest"
+    return 0
+  fi
+  local t
+  t=$(mktemp -d)
+  private_apt "$t" "deb [arch=arm64 signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main"
+  PRIVATE_APT+=(-o APT::Architecture=arm64 -o APT::Architectures=arm64)
+  log "arm64 busybox: fetching busybox-static:arm64"
+  apt-get "${PRIVATE_APT[@]}" update -qq >&2
+  (cd "$t" && apt-get "${PRIVATE_APT[@]}" download busybox-static:arm64 >&2)
+  dpkg-deb -x "$t"/busybox-static_*.deb "$t/root"
+  mkdir -p "$(dirname "$dest")"
+  install -m 0755 "$t/root/bin/busybox" "$dest"
+  rm -rf "$t"
+  log "arm64 busybox: $dest"
+}
+
+# qemu-aarch64 registered in binfmt_misc with the F flag, so arm64 binaries run
+# in containers (binfmt-support registers it on install; a new boot may not have).
+register_qemu() {
+  local misc=/proc/sys/fs/binfmt_misc
+  [[ -e $misc/register ]] || mount -t binfmt_misc binfmt_misc "$misc" 2>/dev/null || true
+  if [[ -e $misc/qemu-aarch64 ]]; then
+    return 0
+  fi
+  if command -v update-binfmts >/dev/null; then
+    update-binfmts --enable qemu-aarch64 >&2 2>/dev/null || update-binfmts --import qemu-aarch64 >&2 || true
+  fi
+  [[ -e $misc/qemu-aarch64 ]] && log "qemu-aarch64: registered in binfmt_misc" ||
+    log "qemu-aarch64: not registered (no binfmt_misc here?); arm64 RUN steps will fail"
 }
 
 # buildx is not in bookworm; trixie's docker-buildx (one static binary) works
@@ -126,12 +234,15 @@ cmd_node24() {
 check_buildx() {
   docker buildx version >/dev/null 2>&1 || die "docker buildx is missing: run scripts/engine.sh install"
   # The docker driver (dockerd's own BuildKit) is the one that works without fetching images.
-  docker buildx inspect default 2>/dev/null | grep -Eq '^Driver: +docker$' ||
+  # Read whole first: grep -q stops reading early, and pipefail would count buildx's SIGPIPE.
+  local inspect
+  inspect=$(docker buildx inspect default 2>/dev/null || true)
+  grep -Eq '^Driver: +docker$' <<<"$inspect" ||
     die "the default buildx builder does not use the docker driver: $(docker buildx ls 2>&1)"
   docker buildx ls >&2
 }
 
-cmd_start() {
+start_classic() {
   if docker info >/dev/null 2>&1; then
     log "start: a Docker engine already answers; leaving it as it is"
     check_buildx
@@ -174,7 +285,7 @@ cmd_start() {
   die "dockerd did not come up within 30 s"
 }
 
-cmd_stop() {
+stop_classic() {
   local pidfile=$DOCKER_STATE/dockerd.pid
   if ! alive "$pidfile"; then
     log "stop: no dockerd started by scripts/engine.sh is running"
@@ -191,6 +302,131 @@ cmd_stop() {
     rm -rf "$DOCKER_STATE"
     log "stop: removed $DOCKER_STATE"
   fi
+}
+
+# The environment that selects the containerd-store engine: its CLI first on
+# PATH, its socket, and a Docker config directory whose cli-plugins/ has buildx 0.29.
+modern_env() {
+  echo "export DOCKER_HOST=unix://$MODERN_SOCKET"
+  echo "export PATH=$MODERN_ROOT/usr/bin:\$PATH"
+  echo "export DOCKER_CONFIG=$MODERN_CONFIG"
+}
+
+modern_docker() {
+  DOCKER_HOST=unix://$MODERN_SOCKET DOCKER_CONFIG=$MODERN_CONFIG PATH=$MODERN_ROOT/usr/bin:$PATH docker "$@"
+}
+
+start_modern() {
+  [[ -x $MODERN_ROOT/usr/sbin/dockerd ]] || die "the containerd engine is missing: run scripts/engine.sh install"
+  mkdir -p "$MODERN_CONFIG/cli-plugins"
+  ln -sfn "$MODERN_ROOT/usr/libexec/docker/cli-plugins/docker-buildx" "$MODERN_CONFIG/cli-plugins/docker-buildx"
+  [[ -f $MODERN_CONFIG/config.json ]] || echo '{}' >"$MODERN_CONFIG/config.json"
+  if modern_docker info >/dev/null 2>&1; then
+    log "start: the containerd engine already answers on $MODERN_SOCKET"
+    return 0
+  fi
+  local pidfile=$MODERN_STATE/dockerd.pid logfile=$MODERN_STATE/dockerd.log i start
+  if alive "$pidfile"; then
+    die "the containerd engine (pid $(cat "$pidfile")) runs but 'docker info' fails; see $logfile or run scripts/engine.sh stop containerd"
+  fi
+  rm -f "$pidfile"
+  mkdir -p "$MODERN_STATE/data" "$MODERN_STATE/exec"
+  # Its own bridge: a second dockerd must never touch the first one's docker0.
+  if ! ip link show "$MODERN_BRIDGE" >/dev/null 2>&1; then
+    ip link add "$MODERN_BRIDGE" type bridge
+    ip addr add "$MODERN_SUBNET" dev "$MODERN_BRIDGE"
+    ip link set "$MODERN_BRIDGE" up
+  fi
+  cat >"$MODERN_STATE/daemon.json" <<JSON
+{"features": {"containerd-snapshotter": true}, "iptables": false, "ip6tables": false,
+ "bridge": "$MODERN_BRIDGE"}
+JSON
+  log "start: containerd-store dockerd on $MODERN_SOCKET (log $logfile)"
+  start=$(date +%s%N)
+  PATH=$MODERN_ROOT/usr/bin:$MODERN_ROOT/usr/sbin:$PATH setsid "$MODERN_ROOT/usr/sbin/dockerd" \
+    --config-file "$MODERN_STATE/daemon.json" --data-root "$MODERN_STATE/data" \
+    --exec-root "$MODERN_STATE/exec" --pidfile "$pidfile" -H "unix://$MODERN_SOCKET" \
+    >"$logfile" 2>&1 </dev/null &
+  local pid=$!
+  for ((i = 0; i < 600; i++)); do
+    if modern_docker info >/dev/null 2>&1; then
+      log "start: containerd-store dockerd (pid $pid) answers after $((($(date +%s%N) - start) / 1000000)) ms"
+      modern_docker info --format '{{.ServerVersion}} {{json .DriverStatus}}' >&2
+      modern_docker info --format '{{json .DriverStatus}}' | grep -q 'io.containerd.snapshotter' ||
+        die "the containerd engine does not use the containerd image store"
+      local inspect
+      inspect=$(modern_docker buildx inspect default 2>/dev/null || true)
+      grep -Eq '^Driver: +docker$' <<<"$inspect" ||
+        die "the containerd engine's default builder does not use the docker driver: $inspect"
+      modern_docker buildx version >&2
+      return 0
+    fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "---- last lines of $logfile ----" >&2
+  tail -n 30 "$logfile" >&2 || true
+  echo "$pid" >"$pidfile"
+  stop_pid "$pidfile" 10
+  die "the containerd-store dockerd did not come up within 60 s"
+}
+
+stop_modern() {
+  local pidfile=$MODERN_STATE/dockerd.pid
+  if alive "$pidfile"; then
+    log "stop: stopping the containerd-store dockerd (pid $(cat "$pidfile"))"
+    stop_pid "$pidfile" 30
+  else
+    log "stop: no containerd-store dockerd started by scripts/engine.sh is running"
+  fi
+  # Its managed containerd may outlive it for a moment.
+  pkill -f "containerd --config $MODERN_STATE/exec" 2>/dev/null || true
+  if [[ -d $MODERN_STATE ]]; then
+    local m
+    for m in $(findmnt -rn -o TARGET | grep -F "$MODERN_STATE/" | sort -r || true); do
+      umount -l "$m" 2>/dev/null || true
+    done
+    rm -rf "$MODERN_STATE"
+    log "stop: removed $MODERN_STATE"
+  fi
+  if ip link show "$MODERN_BRIDGE" >/dev/null 2>&1; then ip link delete "$MODERN_BRIDGE" || true; fi
+}
+
+# Which engines a start/stop concerns: classic, containerd, or both.
+engines_of() {
+  case ${1:-all} in
+  all) echo classic containerd ;;
+  classic | containerd) echo "$1" ;;
+  *) die "unknown engine '$1': expected classic or containerd" ;;
+  esac
+}
+
+cmd_start() {
+  local e
+  for e in $(engines_of "${1:-all}"); do
+    if [[ $e == classic ]]; then
+      # The classic engine is the default one: never the socket a DOCKER_HOST of the other names.
+      [[ ${DOCKER_HOST:-} == "unix://$MODERN_SOCKET" ]] && unset DOCKER_HOST
+      start_classic
+    else
+      start_modern
+    fi
+  done
+}
+
+cmd_stop() {
+  local e
+  for e in $(engines_of "${1:-all}"); do
+    if [[ $e == classic ]]; then stop_classic; else stop_modern; fi
+  done
+}
+
+cmd_env() {
+  case ${1:-} in
+  containerd) modern_env ;;
+  classic) echo "unset DOCKER_HOST DOCKER_CONFIG" ;;
+  *) die "usage: scripts/engine.sh env classic|containerd" ;;
+  esac
 }
 
 cmd_registry_start() {
@@ -263,10 +499,11 @@ main() {
   node24) cmd_node24 "$@" ;;
   start) cmd_start "$@" ;;
   stop) cmd_stop "$@" ;;
+  env) cmd_env "$@" ;;
   registry-start) cmd_registry_start "$@" ;;
   registry-stop) cmd_registry_stop "$@" ;;
   *)
-    sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     [[ -z $cmd || $cmd == -h || $cmd == --help ]] || die "unknown command '$cmd'"
     ;;
   esac

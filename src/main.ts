@@ -231,7 +231,7 @@ async function buildPhase(
         {
           build: async (refs) => {
             if (tested && driver === 'docker') {
-              return pushTestedImage(tested, refs, dockerConfig, registry);
+              return pushTestedImage(tested, refs, dockerConfig, registry, join(tempDir, 'image'));
             }
             if (tested) {
               const pushed = await pushByDigest(tested, refs, buildWith, registry);

@@ -27,8 +27,12 @@ export type TestResult = 'passed' | 'failed' | 'skipped';
 export interface TestReport {
   result: TestResult;
   runs: TestRun[];
-  /** Config digest of the tested image (the one that is pushed); '' when nothing was tested. */
+  /**
+   * Config digest of the tested image (the one that is pushed), or on the containerd image store
+   * its manifest or index digest (`identity: 'image'`); '' when nothing was tested.
+   */
   configDigest: string;
+  identity?: 'config' | 'image';
   /** Why the gate failed, in one line; '' when it passed. */
   failure: string;
 }
@@ -256,7 +260,10 @@ export function testMarkdown(report: TestReport): string[] {
     const exit = run.timedOut ? 'timed out' : String(run.exitCode ?? 'none');
     out.push(`| ${what.replace(/\|/g, '\\|')} | ${exit} | ${formatDuration(run.durationMs)} |`);
   }
-  if (report.configDigest) out.push('', `- tested image config: ${code(report.configDigest)}`);
+  if (report.configDigest) {
+    const what = report.identity === 'image' ? 'tested image' : 'tested image config';
+    out.push('', `- ${what}: ${code(report.configDigest)}`);
+  }
   if (report.failure) out.push('', report.failure);
   return out;
 }

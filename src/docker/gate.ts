@@ -1,10 +1,10 @@
 import * as core from '@actions/core';
 import * as exec from '@actions/exec';
+import { rmSync } from 'node:fs';
 import type { Inputs } from '../inputs.js';
 import {
   digestOutput,
   manifestConfig,
-  pushedDigest,
   testFailure,
   testPlatform,
   type TestReport,
@@ -14,7 +14,8 @@ import { parseMetadata, type BuildResult } from './build.js';
 import type { BuildxPlan } from './buildx-args.js';
 import { dockerEnv } from './config.js';
 import { parseReference, type Manifest, type RegistryClient } from './registry.js';
-import { enginePlatform, runTestContainer } from './test-run.js';
+import { saveImage, uploadImage } from './stage.js';
+import { engineImageStore, enginePlatform, runTestContainer } from './test-run.js';
 
 /** What a build of the gate may change from the build the inputs describe. */
 export type BuildOverrides = Partial<
@@ -62,8 +63,14 @@ export class TestError extends Error {
 export interface Tested {
   /** The build of the tested image (image ID, metadata). */
   result: BuildResult;
-  /** Its config digest: what the registry must hold after the push. */
+  /**
+   * What identifies it, and what the registry must hold after the push: its config digest on
+   * the classic image store and with other drivers; on the containerd image store, its image
+   * ID, the digest of its manifest or index (see `identity`).
+   */
   configDigest: string;
+  /** `config`: configDigest is the config digest of the tested platform; `image`: the manifest or index digest. */
+  identity?: 'config' | 'image';
   /** The platform it was tested on (the engine's). */
   platform: string;
   report: TestReport;
@@ -88,7 +95,10 @@ export interface GateOptions {
  */
 export async function buildAndTest(inputs: GateInputs, options: GateOptions): Promise<Tested> {
   const { driver, dockerConfig, build } = options;
-  const platform = await enginePlatform(dockerConfig);
+  const [platform, store] = await Promise.all([
+    enginePlatform(dockerConfig),
+    driver === 'docker' ? engineImageStore(dockerConfig) : Promise.resolve('classic' as const),
+  ]);
   const wanted = testPlatform(inputs.platforms, platform);
   const dockerDriver = driver === 'docker';
   if (!dockerDriver && inputs.noCache) {
@@ -144,15 +154,23 @@ export async function buildAndTest(inputs: GateInputs, options: GateOptions): Pr
       : { tags: options.tags, push: false, load: true, platforms: loadPlatforms, cacheTo: [] },
     'Build',
   );
-  const configDigest = parseMetadata(result.metadata).configDigest || result.imageId;
+  // On the containerd image store the engine holds the image's own manifests: its ID is the
+  // digest of its manifest (or index, with attestations or several platforms), the very digest
+  // the registry gets. On the classic store the ID is the config digest.
+  const identity = dockerDriver && store === 'containerd' ? 'image' : 'config';
+  const configDigest =
+    identity === 'image'
+      ? result.imageId
+      : parseMetadata(result.metadata).configDigest || result.imageId;
   if (!configDigest) throw new Error('buildx reported no image ID for the image to test');
   if (inputs.test) await run('command', inputs.test, result.imageId);
-  core.info(`tested image config ${configDigest}`);
+  core.info(`tested image ${identity === 'image' ? '' : 'config '}${configDigest}`);
   return {
     result,
     configDigest,
+    identity,
     platform,
-    report: { result: 'passed', runs, configDigest, failure: '' },
+    report: { result: 'passed', runs, configDigest, identity, failure: '' },
   };
 }
 
@@ -244,46 +262,46 @@ export async function testReusedImage(
 }
 
 /**
- * The `docker` driver: pushes the tested image itself (by its ID) under `refs` with
- * `docker push`, which is what `buildx build --push` does on this driver, then checks the
- * config digest the registry holds. Returns the manifest digest.
+ * The `docker` driver: puts the tested image itself, as the engine holds it, in the repository
+ * of every ref by digest, with no tag (see stage.ts); checks what each registry then holds
+ * against the tested image; only then writes the tags of `refs`, by manifest copy. A check that
+ * fails leaves no tag in any registry. Returns the manifest digest.
  */
 export async function pushTestedImage(
   tested: Tested,
   refs: string[],
   dockerConfig: string,
   registry: RegistryClient,
+  dir: string,
 ): Promise<string> {
-  const env = dockerEnv(dockerConfig);
-  let digest = '';
-  await core.group('Push the tested image', async () => {
-    for (const ref of refs) {
-      // Re-pointed at the tested ID: another build on the engine may have taken the name since.
-      const tag = await exec.getExecOutput('docker', ['tag', tested.result.imageId, ref], {
-        env,
-        silent: true,
-        ignoreReturnCode: true,
-      });
-      if (tag.exitCode !== 0)
-        throw new Error(`docker tag ${tested.result.imageId} ${ref} failed: ${tag.stderr.trim()}`);
-      const push = await exec.getExecOutput('docker', ['push', ref], {
-        env,
-        ignoreReturnCode: true,
-      });
-      if (push.exitCode !== 0) {
-        const detail = push.stderr.trim().split('\n').slice(-5).join('\n');
-        throw new Error(`docker push ${ref} failed (exit code ${push.exitCode}): ${detail}`);
-      }
-      const pushed = pushedDigest(push.stdout);
-      if (!pushed) throw new Error(`docker push ${ref} printed no digest`);
-      if (digest && pushed !== digest) {
-        throw new Error(`docker push ${ref} gave ${pushed}, where the first tag got ${digest}`);
-      }
-      digest = pushed;
+  const images = imagesOf(refs);
+  const saved = await core.group('Push the tested image by digest', async () => {
+    const image = await saveImage(tested.result.imageId, dockerConfig, dir);
+    if (tested.identity === 'image' && image.digest !== tested.configDigest) {
+      throw new Error(
+        `the engine saved ${image.digest} for the tested image ${tested.configDigest}: the image to push is not the tested one`,
+      );
     }
+    const digests = await Promise.all(images.map((i) => uploadImage(image, i, registry)));
+    const other = digests.find((d) => d !== image.digest);
+    if (other)
+      throw new Error(`a registry stored the tested image as ${other}, not ${image.digest}`);
+    return image;
   });
-  for (const image of imagesOf(refs)) await checkConfig(registry, image, digest, tested);
-  return digest;
+  rmSync(dir, { recursive: true, force: true });
+  const manifests = new Map<string, Manifest>();
+  await Promise.all(
+    images.map(async (image) => {
+      await checkConfig(registry, image, saved.digest, tested);
+      manifests.set(image, await registry.getManifest(image, saved.digest));
+    }),
+  );
+  for (const ref of refs) {
+    const image = imageOf(ref);
+    await registry.putManifest(image, ref.slice(image.length + 1), manifests.get(image)!);
+    core.info(`tagged ${ref}`);
+  }
+  return saved.digest;
 }
 
 /**
@@ -318,13 +336,27 @@ export async function pushByDigest(
   return { digest, result };
 }
 
-/** Fails unless `image@digest`, for the tested platform, has the tested config digest. */
+/**
+ * Fails unless `image@digest` is the tested image: the same manifest (or index) digest when
+ * that identifies it (containerd image store), else the tested config digest for the tested
+ * platform.
+ */
 async function checkConfig(
   registry: RegistryClient,
   image: string,
   digest: string,
   tested: Tested,
 ): Promise<void> {
+  if (tested.identity === 'image') {
+    const held = await registry.manifestDigest(image, digest);
+    if (held !== tested.configDigest) {
+      throw new Error(
+        `${image}@${digest} is ${held ? `the image ${held}` : 'missing'}, not the tested ${tested.configDigest}: the pushed image is not the tested one`,
+      );
+    }
+    core.info(`${image}@${digest} is the tested image`);
+    return;
+  }
   let manifest = await registry.getManifest(image, digest);
   let found = manifestConfig(manifest.body, tested.platform);
   if ('manifest' in found) {

@@ -149,6 +149,29 @@ export async function enginePlatform(dockerConfig: string): Promise<string> {
   return platform;
 }
 
+/**
+ * The engine's image store: `containerd` when it keeps images in containerd's store (Docker 29's
+ * default), where an image ID is the digest of the image's manifest or index; else `classic`,
+ * where it is the config digest.
+ */
+export async function engineImageStore(dockerConfig: string): Promise<'containerd' | 'classic'> {
+  const result = await exec.getExecOutput(
+    'docker',
+    ['info', '--format', '{{json .DriverStatus}}'],
+    {
+      env: dockerEnv(dockerConfig),
+      silent: true,
+      ignoreReturnCode: true,
+    },
+  );
+  if (result.exitCode !== 0) {
+    throw new Error(
+      `the Docker engine does not answer (docker info: ${result.stderr.trim() || `exit code ${result.exitCode}`})`,
+    );
+  }
+  return result.stdout.includes('io.containerd.snapshotter') ? 'containerd' : 'classic';
+}
+
 function quote(arg: string): string {
   return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

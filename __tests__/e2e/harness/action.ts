@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { pushEvent, type GitHubEvent } from './events.js';
 import { makeTempDir, repoRoot } from './paths.js';
+import { installEnginePlugins } from './engine.js';
 
 /** The parts of action.yml the runner uses to start a JavaScript action. */
 export interface ActionDefinition {
@@ -210,6 +211,7 @@ export async function runAction(options: RunOptions = {}): Promise<ActionRun> {
     ),
   );
   await writeFile(dirs.eventPath, JSON.stringify(event.payload, null, 2));
+  await installEnginePlugins(dirs.home);
 
   const repository = repositoryName(event);
   const actor = options.actor ?? 'mona';

@@ -63,3 +63,12 @@ export {
 } from './proxy.js';
 export { assertNoCredentialsLeft, assertNoSecrets, type SecretScanOptions } from './secrets.js';
 export { readZip } from './zip.js';
+export {
+  containerdEngine,
+  containerdStore,
+  engineEnv,
+  engineName,
+  installEnginePlugins,
+  useEngine,
+  type EngineName,
+} from './engine.js';
