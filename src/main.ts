@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getContext, type Context } from './context.js';
 import { build, type BuildResult } from './docker/build.js';
-import { builderDriver } from './docker/builder.js';
+import { builderDriver, checkPlatforms, engineAway } from './docker/builder.js';
 import { buildArgWarnings, buildxArgs } from './docker/buildx-args.js';
 import { createDockerConfig, credentialsFromConfig } from './docker/config.js';
 import { checkBuildSources } from './docker/preflight.js';
@@ -31,7 +31,7 @@ import {
 import { RegistryClient } from './docker/registry.js';
 import { retryPolicy } from './docker/retry.js';
 import { removeSecretFiles, writeSecretFiles } from './docker/secrets.js';
-import { enginePlatform } from './docker/test-run.js';
+import { engineImageStore, enginePlatform } from './docker/test-run.js';
 import { computeFingerprint, fingerprintTag } from './fingerprint/index.js';
 import { getInputs, type Inputs } from './inputs.js';
 import { Output, State } from './names.js';
@@ -94,14 +94,21 @@ export async function run(): Promise<void> {
   // anything is pushed. That probe runs beside the logins.
   const gated = Boolean(inputs.test || inputs.testTarget);
   const [driver] = await Promise.all([
-    inputs.load || gated || inputs.builder
+    inputs.load || gated || inputs.builder || inputs.platforms.length > 1
       ? builderDriver(dockerConfig, inputs.builder)
       : Promise.resolve(''),
     logins.length > 0 || plan.push
-      ? core.group('Log in', () => loginPhase(logins, dockerConfig, inputs, plan))
+      ? core
+          .group('Log in', () => loginPhase(logins, dockerConfig, inputs, plan))
+          .catch(async (error: unknown) => {
+            // An engine that does not answer is the cause to report, not the login it failed.
+            const away = await engineAway(dockerConfig);
+            throw away ? new Error(away) : error;
+          })
       : undefined,
   ]);
 
+  await checkPlatforms(inputs.platforms, driver, () => engineImageStore(dockerConfig));
   const outcome = await buildPhase(inputs, plan, tempDir, dockerConfig, driver);
   await reportPhase(inputs, context, plan, outcome, tempDir);
 }

@@ -10,6 +10,8 @@ import {
   assertNoSecrets,
   busyboxDockerfile,
   commandLines,
+  containerdStore,
+  fromEngine,
   makeContext,
   processListWhile,
   pullRequestEvent,
@@ -38,6 +40,10 @@ const token = 'ghs_faultsTokenThatMustNotLeak0123';
 const buildSecret = 'faults-build-secret-Mn47-hidden';
 const repo = 'acme/app';
 const moving = ['latest', '1', '1.0'];
+// The network-timeout of the scenarios that wait on a silent peer. The containerd-store engine
+// logs in through dockerd, which answers slower while the other scenarios build on it: 2 s
+// there would time out the logins to the registries that do answer.
+const netTimeout = containerdStore() ? 6 : 2;
 
 let registry: Registry;
 let seedDigest = '';
@@ -129,7 +135,7 @@ function unmoved(): Record<string, string | undefined> {
 
 /** A request of the push (docker's uploads and its manifest), not of the login or a check. */
 const isPush = (r: IncomingProxyRequest): boolean =>
-  r.userAgent.startsWith('docker/') &&
+  fromEngine(r.userAgent) &&
   ['POST', 'PUT', 'PATCH'].includes(r.method) &&
   (r.path.includes('/blobs/uploads/') || r.path.includes('/manifests/'));
 
@@ -314,7 +320,7 @@ beforeAll(async () => {
       const result = await step({
         host: server.url,
         event: pushEvent('refs/tags/v2.8.0', { sha: '28'.repeat(20) }),
-        inputs: { 'network-timeout': '2s', retries: 0, context: await context('hung') },
+        inputs: { 'network-timeout': `${netTimeout}s`, retries: 0, context: await context('hung') },
       });
       return { step: result, server };
     })(),
@@ -329,16 +335,18 @@ beforeAll(async () => {
           times: Infinity,
           // The action's own reads of the pushed tags (not docker's): they never get an answer.
           match: (r) =>
-            !r.userAgent.startsWith('docker/') &&
-            r.method === 'HEAD' &&
-            r.path.includes('/manifests/'),
+            !fromEngine(r.userAgent) && r.method === 'HEAD' && r.path.includes('/manifests/'),
         },
       ]);
       proxies.push(proxy);
       const result = await step({
         host: proxy.url,
         event: pushEvent('refs/tags/v2.9.0', { sha: '29'.repeat(20) }),
-        inputs: { 'network-timeout': '2s', retries: 1, context: await context('check') },
+        inputs: {
+          'network-timeout': `${netTimeout}s`,
+          retries: 1,
+          context: await context('check'),
+        },
       });
       return { step: result, proxy };
     })(),
@@ -356,7 +364,7 @@ beforeAll(async () => {
         inputs: {
           images: `${registry.url}/acme/artifact`,
           'artifact-name': 'image-digest',
-          'network-timeout': '2s',
+          'network-timeout': `${netTimeout}s`,
           context: await context('artifact'),
         },
         env: { ...service.env, ACTIONS_RESULTS_URL: `http://${server.url}/` },
@@ -423,9 +431,13 @@ test('registry answers 500 for a while, then recovers: the push is retried and s
   const { step: s, proxy } = await result(recovers);
   expect(errors(s.main)).toEqual([]);
   expect(s.main.exitCode).toBe(0);
-  expect(log(s.main)).toMatch(
-    /the push of the build: .*500 Internal Server Error; retry 1\/3 in 1 s/,
-  );
+  // On the classic store dockerd gives the 500 to buildx at once, and the action runs the push
+  // again; on the containerd store BuildKit's own pusher retries it first (and may outlast it).
+  if (!containerdStore()) {
+    expect(log(s.main)).toMatch(
+      /the push of the build: .*500 Internal Server Error; retry 1\/3 in 1 s/,
+    );
+  }
   expect(proxy.requests.filter((r) => r.answer === 500).length).toBeGreaterThan(0);
   const digest = s.main.outputs.digest;
   const tags = ['2.3.0', '2.3', '2', 'latest', 'sha-2323232'];
@@ -505,7 +517,7 @@ test('a registry that accepts connections and never answers: the login is killed
   expect(server.connections()).toBeGreaterThan(0);
   expect(s.main.exitCode).toBe(1);
   expect(errors(s.main)).toEqual([
-    `login to ${server.url} as releaser failed: no answer within 2 s (network-timeout)`,
+    `login to ${server.url} as releaser failed: no answer within ${netTimeout} s (network-timeout)`,
   ]);
   expect(s.main.durationMs).toBeLessThan(30_000);
   expect(groups(s.main)).not.toContain('Build');
@@ -520,7 +532,7 @@ test("a registry that stops answering the action's own checks: they time out, an
   expect(more).toEqual([]);
   expect(message.split('\n')[0]).toMatch(
     new RegExp(
-      `^reading the digest of ${proxy.url}/acme/app:[\\w.-]+: ${proxy.url} did not answer within 2 s \\(network-timeout; gave up after 1 retry\\)$`,
+      `^reading the digest of ${proxy.url}/acme/app:[\\w.-]+: ${proxy.url} did not answer within ${netTimeout} s \\(network-timeout; gave up after 1 retry\\)$`,
     ),
   );
   // The build pushed the immutable tags; the moving ones wait for a verification that never came.
@@ -569,7 +581,7 @@ test('an artifact service that never answers: the step fails within network-time
   expect(more).toEqual([]);
   expect(message).toMatch(
     new RegExp(
-      `^artifact-name: could not upload "image-digest" \\(.*${server.url}.*no answer within 2 s.*\\); the image is pushed and its digest is in the outputs`,
+      `^artifact-name: could not upload "image-digest" \\(.*${server.url}.*no answer within ${netTimeout} s.*\\); the image is pushed and its digest is in the outputs`,
     ),
   );
   const digest = s.main.outputs.digest;

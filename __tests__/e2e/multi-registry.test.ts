@@ -8,6 +8,8 @@ import {
   assertNoSecrets,
   busyboxDockerfile,
   commandLines,
+  containerdStore,
+  fromEngine,
   makeContext,
   processListWhile,
   pushEvent,
@@ -223,28 +225,25 @@ test('the second registry is killed before the push: the step fails, the summary
 });
 
 test('a proxy in front of a registry answers 503, 502 and 429: login, push and registry checks are retried, and the log says so', async () => {
-  // The engine's own requests: dockerd's (classic store), or BuildKit's and containerd's
-  // (containerd image store); the action's checks send their own user agent.
-  const fromDocker = (ua: string): boolean => /^(docker|buildkit|containerd)\//.test(ua);
   proxy = await startFaultyProxy(registryA.port, [
     // The first requests of all, which are the login's.
     { status: 503, times: 2 },
     // The manifest of the push (dockerd): the build is run again, from the cache.
     {
       status: 503,
-      match: (r) => fromDocker(r.userAgent) && r.method === 'PUT' && r.path.includes('/manifests/'),
+      match: (r) => fromEngine(r.userAgent) && r.method === 'PUT' && r.path.includes('/manifests/'),
     },
     // The action's own registry checks: the first digest read, then the first tag copy.
     {
       status: 502,
       match: (r) =>
-        !fromDocker(r.userAgent) && r.method === 'HEAD' && r.path.includes('/manifests/'),
+        !fromEngine(r.userAgent) && r.method === 'HEAD' && r.path.includes('/manifests/'),
     },
     {
       status: 429,
       headers: { 'Retry-After': '1' },
       match: (r) =>
-        !fromDocker(r.userAgent) && r.method === 'PUT' && r.path.includes('/manifests/'),
+        !fromEngine(r.userAgent) && r.method === 'PUT' && r.path.includes('/manifests/'),
     },
   ]);
   const context = await makeContext({ 'id.txt': `proxied ${Date.now()}\n` });
@@ -271,7 +270,11 @@ test('a proxy in front of a registry answers 503, 502 and 429: login, push and r
       `login to ${proxy.url} as alice: Error response from daemon: login attempt to http://${proxy.url}/v2/ failed with status: 503 Service Unavailable; retry 1/3 in 1 s`,
     ),
   );
-  expect(text).toMatch(/the push of the build: .*503 Service Unavailable; retry 1\/3 in 1 s/);
+  // The classic store's dockerd gives the 503 to buildx, and the action runs the push again; on
+  // the containerd store BuildKit's pusher retries the manifest itself.
+  if (!containerdStore()) {
+    expect(text).toMatch(/the push of the build: .*503 Service Unavailable; retry 1\/3 in 1 s/);
+  }
   expect(text).toContain(
     `reading the digest of ${image}:3.1.4: ${proxy.url} answered HTTP 502 Bad Gateway; retry 1/3 in 1 s`,
   );

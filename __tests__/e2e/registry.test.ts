@@ -6,6 +6,7 @@ import { createDockerConfig, credentialsFromConfig } from '../../src/docker/conf
 import { login, logout } from '../../src/docker/login.js';
 import { RegistryClient, sha256 } from '../../src/docker/registry.js';
 import {
+  containerdStore,
   freePort,
   makeContext,
   makeTempDir,
@@ -72,7 +73,13 @@ test('getManifest + putManifest add a tag with the same digest and media type', 
   const c = client();
   const manifest = await c.getManifest(image, digest);
   expect(sha256(manifest.body)).toBe(digest);
-  expect(manifest.mediaType).toBe('application/vnd.docker.distribution.manifest.v2+json');
+  // The classic store pushes a Docker manifest; the containerd store an OCI index with the
+  // provenance attestation buildx adds there by default.
+  expect(manifest.mediaType).toBe(
+    containerdStore()
+      ? 'application/vnd.oci.image.index.v1+json'
+      : 'application/vnd.docker.distribution.manifest.v2+json',
+  );
 
   expect(await c.putManifest(image, 'latest', manifest)).toBe(digest);
   expect(await c.manifestDigest(image, 'latest')).toBe(digest);

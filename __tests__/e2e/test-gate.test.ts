@@ -7,6 +7,7 @@ import {
   assertNoCredentialsLeft,
   assertNoSecrets,
   busyboxBase,
+  containerdStore,
   docker,
   makeContext,
   processListWhile,
@@ -17,6 +18,7 @@ import {
   runPost,
   startRegistry,
   type ActionRun,
+  type Manifest,
   type Registry,
   type RunOptions,
 } from './harness/index.js';
@@ -109,8 +111,20 @@ async function testContainers(run: ActionRun): Promise<string[]> {
 }
 
 /** The content of `path` in the image layers of `repo:tag`, read from the registry's blobs. */
-async function fileInImage(tag: string, path: string): Promise<string | undefined> {
+/** The image manifest of `repo:tag` for linux/amd64 (the one of the index, if it is one). */
+async function platformManifest(tag: string): Promise<Manifest | undefined> {
   const manifest = await registry.manifest(repo, tag);
+  if (!manifest || !Array.isArray(manifest.body.manifests)) return manifest;
+  const entries = manifest.body.manifests as {
+    digest: string;
+    platform?: { architecture?: string };
+  }[];
+  const amd64 = entries.find((m) => m.platform?.architecture === 'amd64');
+  return amd64 ? registry.manifest(repo, amd64.digest) : undefined;
+}
+
+async function fileInImage(tag: string, path: string): Promise<string | undefined> {
+  const manifest = await platformManifest(tag);
   const layers = (manifest?.body.layers ?? []) as { digest: string }[];
   const auth = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
   let found: string | undefined;
@@ -174,10 +188,19 @@ test('a passing test-target and test: the tested image is pushed under every tag
   const tested = /testing image (sha256:[0-9a-f]{64}) on linux\/amd64/g;
   const ids = [...main.stdout.matchAll(tested)].map((m) => m[1]);
   expect(ids).toHaveLength(2); // the test stage, then the image
-  const manifest = await registry.manifest(repo, '1.2.3');
-  const config = (manifest?.body.config as { digest: string }).digest;
-  expect(config).toBe(ids[1]);
-  expect(main.outputs.imageid).toBe(config);
+  const config = await platformManifest('1.2.3').then(
+    (m) => (m?.body.config as { digest: string }).digest,
+  );
+  if (containerdStore()) {
+    // There the image ID is the digest of the image's index (with its provenance attestation):
+    // the registry holds that very index.
+    expect(ids[1]).toBe(digest);
+    expect(main.outputs.imageid).toBe(digest);
+    expect((await registry.imageTree(repo, '1.2.3'))?.missing).toEqual([]);
+  } else {
+    expect(config).toBe(ids[1]);
+    expect(main.outputs.imageid).toBe(config);
+  }
   // And its files: the nonce the test printed is the one in the pushed layer.
   const nonce = /nonce=([0-9a-f-]{36})/.exec(main.stdout)?.[1];
   expect(nonce).toBeDefined();
@@ -190,7 +213,9 @@ test('a passing test-target and test: the tested image is pushed under every tag
   expect(Number(main.outputs['test-duration'])).toBeGreaterThan(0);
   expect(main.summary).toContain('### Test passed');
   expect(main.summary).toContain('| stage `test` (its CMD) | 0 |');
-  expect(main.summary).toContain(`- tested image config: \`${config}\``);
+  expect(main.summary).toContain(
+    containerdStore() ? `- tested image: \`${digest}\`` : `- tested image config: \`${config}\``,
+  );
   expect(main.masks).toContain(testSecret);
   expect(await testContainers(main)).toEqual([]);
 });

@@ -56,3 +56,40 @@ export async function builderDriver(dockerConfig: string, builder: string): Prom
   }
   return driver;
 }
+
+/**
+ * Why the engine cannot be used, when it does not answer (naming DOCKER_HOST); undefined when
+ * it answers. For a failure whose own error would hide that cause: the docker CLI of Docker 28.5
+ * and later logs in without the engine, and its error then is about the registry.
+ */
+export async function engineAway(dockerConfig: string): Promise<string | undefined> {
+  const env = dockerEnv(dockerConfig);
+  const result = await exec.getExecOutput(
+    'docker',
+    ['version', '--format', '{{.Server.Version}}'],
+    {
+      env,
+      silent: true,
+      ignoreReturnCode: true,
+    },
+  );
+  if (result.exitCode === 0) return undefined;
+  return engineUnreachable(`${result.stdout}\n${result.stderr}`, env.DOCKER_HOST);
+}
+
+/**
+ * Fails before anything is built when several platforms are asked of the `docker` driver of an
+ * engine with the classic image store, which builds one platform at a time: the error says what
+ * to change. `store` reads the engine's image store.
+ */
+export async function checkPlatforms(
+  platforms: string[],
+  driver: string,
+  store: () => Promise<'containerd' | 'classic'>,
+): Promise<void> {
+  if (platforms.length < 2 || driver !== 'docker') return;
+  if ((await store()) === 'containerd') return;
+  throw new Error(
+    `platforms: "${platforms.join(',')}" needs a builder that makes multi-platform images; the docker driver of this engine (classic image store) builds one platform at a time. Turn on the containerd image store (the default of Docker 29), or create a docker-container builder (docker/setup-buildx-action) and name it in builder, or build each platform in its own job with merge-group`,
+  );
+}

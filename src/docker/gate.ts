@@ -145,7 +145,7 @@ export async function buildAndTest(inputs: GateInputs, options: GateOptions): Pr
       const reason = error instanceof Error ? error.message : String(error);
       throw fail(`test-target: building stage "${inputs.testTarget}" failed: ${reason}`);
     }
-    await run('target', inputs.testTarget, stage.imageId);
+    await run('target', inputs.testTarget, localImageId(stage, dockerDriver ? store : 'classic'));
   }
 
   const result = await build(
@@ -158,20 +158,30 @@ export async function buildAndTest(inputs: GateInputs, options: GateOptions): Pr
   // digest of its manifest (or index, with attestations or several platforms), the very digest
   // the registry gets. On the classic store the ID is the config digest.
   const identity = dockerDriver && store === 'containerd' ? 'image' : 'config';
+  const imageId = localImageId(result, dockerDriver ? store : 'classic');
   const configDigest =
-    identity === 'image'
-      ? result.imageId
-      : parseMetadata(result.metadata).configDigest || result.imageId;
+    identity === 'image' ? imageId : parseMetadata(result.metadata).configDigest || imageId;
   if (!configDigest) throw new Error('buildx reported no image ID for the image to test');
-  if (inputs.test) await run('command', inputs.test, result.imageId);
+  if (inputs.test) await run('command', inputs.test, imageId);
   core.info(`tested image ${identity === 'image' ? '' : 'config '}${configDigest}`);
   return {
-    result,
+    result: { ...result, imageId },
     configDigest,
     identity,
     platform,
     report: { result: 'passed', runs, configDigest, identity, failure: '' },
   };
+}
+
+/**
+ * The ID by which the engine knows a build's image. On the containerd image store that is the
+ * digest of the image's manifest or index, which buildx's metadata reports; its iidfile holds
+ * the config digest when the image has no index (`provenance: false`), an ID the engine does
+ * not know. On the classic store, the iidfile's (the config digest).
+ */
+function localImageId(result: BuildResult, store: 'containerd' | 'classic'): string {
+  if (store === 'containerd') return parseMetadata(result.metadata).digest || result.imageId;
+  return result.imageId;
 }
 
 /** One test run in its log group: the `test-target` stage's own CMD, or the `test` command. */

@@ -49,11 +49,13 @@ export { commandLines, processListWhile, type ProcessSample } from './processes.
 export {
   manifestAccept,
   startRegistry,
+  type ImageTree,
   type Manifest,
   type Registry,
   type RegistryOptions,
 } from './registry.js';
 export {
+  fromEngine,
   startFaultyProxy,
   type Fault,
   type FaultyProxy,

@@ -7,6 +7,15 @@ import {
 import type { AddressInfo } from 'node:net';
 
 /** A request as the proxy saw it. */
+/**
+ * True for a request of the engine (dockerd on the classic store; BuildKit and containerd on the
+ * containerd image store) or the docker CLI, false for the action's own registry checks, which
+ * send the user agent `build-tag-push`.
+ */
+export function fromEngine(userAgent: string): boolean {
+  return !userAgent.startsWith('build-tag-push');
+}
+
 export interface ProxiedRequest {
   method: string;
   path: string;

@@ -32,6 +32,18 @@ export interface Manifest {
 }
 
 /** A running CNCF distribution registry on 127.0.0.1. */
+/** What {@link Registry.imageTree} found. */
+export interface ImageTree {
+  digest: string;
+  mediaType: string;
+  /** `os/arch[/variant]` of each image manifest (one entry for a single manifest). */
+  platforms: string[];
+  /** `in-toto.io/predicate-type` of each attestation layer (provenance, SBOM). */
+  predicateTypes: string[];
+  /** Manifests and blobs named but not in the repository. */
+  missing: string[];
+}
+
 export interface Registry {
   /** `127.0.0.1:PORT`, the registry part of an image name. */
   url: string;
@@ -49,6 +61,11 @@ export interface Registry {
    * for an index, of its first manifest that is not an attestation.
    */
   imageConfig(repo: string, reference: string): Promise<Record<string, unknown> | undefined>;
+  /**
+   * Walks the image at `reference`: its platforms, the predicate types of its attestations,
+   * and every manifest or blob it names that the repository lacks (an image copied in part).
+   */
+  imageTree(repo: string, reference: string): Promise<ImageTree | undefined>;
   /** The tags of `repo`, sorted; `[]` when the repository does not exist. */
   tags(repo: string): Promise<string[]>;
   /** Kills the registry and removes its storage. */
@@ -204,7 +221,64 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     return (await response.json()) as Record<string, unknown>;
   };
 
+  const blobExists = async (repo: string, digest: string): Promise<boolean> => {
+    const headers: Record<string, string> = {};
+    if (authorization) headers.Authorization = authorization;
+    const response = await fetch(`${base}/v2/${repo}/blobs/${digest}`, { method: 'HEAD', headers });
+    return response.ok;
+  };
+
+  const imageTree = async (repo: string, reference: string): Promise<ImageTree | undefined> => {
+    const top = await manifest(repo, reference);
+    if (!top) return undefined;
+    const tree: ImageTree = {
+      digest: top.digest,
+      mediaType: top.mediaType,
+      platforms: [],
+      predicateTypes: [],
+      missing: [],
+    };
+    const walkImage = async (body: Record<string, unknown>, platform?: string): Promise<void> => {
+      const config = body.config as { digest?: string } | undefined;
+      const layers = (body.layers ?? []) as {
+        digest?: string;
+        annotations?: Record<string, string>;
+      }[];
+      for (const blob of [config, ...layers]) {
+        if (blob?.digest && !(await blobExists(repo, blob.digest))) tree.missing.push(blob.digest);
+      }
+      const predicates = layers
+        .map((l) => l.annotations?.['in-toto.io/predicate-type'])
+        .filter((t): t is string => typeof t === 'string');
+      if (predicates.length > 0) tree.predicateTypes.push(...predicates);
+      else if (platform) tree.platforms.push(platform);
+    };
+    if (Array.isArray(top.body.manifests)) {
+      for (const entry of top.body.manifests as Record<string, unknown>[]) {
+        const digest = String(entry.digest);
+        const child = await manifest(repo, digest);
+        if (!child) {
+          tree.missing.push(digest);
+          continue;
+        }
+        const p = entry.platform as
+          { os?: string; architecture?: string; variant?: string } | undefined;
+        const platform = [p?.os, p?.architecture, p?.variant].filter(Boolean).join('/');
+        await walkImage(child.body, platform);
+      }
+    } else {
+      const config = (await imageConfig(repo, top.digest)) as
+        { os?: string; architecture?: string; variant?: string } | undefined;
+      await walkImage(
+        top.body,
+        [config?.os, config?.architecture, config?.variant].filter(Boolean).join('/'),
+      );
+    }
+    return tree;
+  };
+
   return {
+    imageTree,
     url: `127.0.0.1:${port}`,
     port,
     dir,
