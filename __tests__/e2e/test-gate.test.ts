@@ -9,6 +9,7 @@ import {
   busyboxBase,
   containerdStore,
   docker,
+  fromEngine,
   makeContext,
   processListWhile,
   pullRequestEvent,
@@ -16,6 +17,7 @@ import {
   removeTempDirs,
   runAction,
   runPost,
+  startFaultyProxy,
   startRegistry,
   type ActionRun,
   type Manifest,
@@ -257,6 +259,41 @@ test.each([
   expect(main.stdout).not.toContain('the image test must not run\n');
   expect(await registry.tags(repo)).toEqual(before);
   expect(main.outputs['test-result']).toBe('failed');
+});
+
+test('a registry that holds another image than the tested one: the gate refuses, and no tag is written anywhere', async () => {
+  // The image reaches the registry by digest, with no tag; the action then reads back what the
+  // registry holds. Here it answers with another digest (as a registry that rewrote the image
+  // would): nothing may be tagged, the immutable tags included.
+  const other = `sha256:${'f'.repeat(64)}`;
+  const proxy = await startFaultyProxy(registry.port, [
+    {
+      status: 200,
+      times: Infinity,
+      headers: { 'Docker-Content-Digest': other },
+      match: (r) =>
+        !fromEngine(r.userAgent) &&
+        ['HEAD', 'GET'].includes(r.method) &&
+        /\/manifests\/sha256:/.test(r.path),
+    },
+  ]);
+  try {
+    const name = 'acme/refused';
+    const main = await step({
+      context: await context(),
+      event: pushEvent('refs/tags/v7.0.0', { sha: '70'.repeat(20) }),
+      inputs: { images: `${proxy.url}/${name}`, registry: proxy.url, test: 'test -f /nonce' },
+    });
+    expect(main.exitCode).toBe(1);
+    expect(main.outputs['test-result']).not.toBe('failed');
+    const [message, ...more] = errors(main);
+    expect(more).toEqual([]);
+    expect(message).toMatch(/not the tested|whose digest is/);
+    expect(main.stdout).not.toMatch(/^tagged /m);
+    expect(await registry.tags(name)).toEqual([]);
+  } finally {
+    await proxy.stop();
+  }
 });
 
 test('a test that hangs is stopped at test-timeout, its container removed, nothing pushed', async () => {
