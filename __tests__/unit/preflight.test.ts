@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { engineUnreachable, parseBuilderDriver } from '../../src/docker/builder.js';
+import { checkPlatforms, engineUnreachable, parseBuilderDriver } from '../../src/docker/builder.js';
 import { checkBuildSources, isRemoteContext } from '../../src/docker/preflight.js';
 
 describe('checkBuildSources', () => {
@@ -129,5 +129,40 @@ describe('the Docker engine', () => {
   test('buildx inspect of an engine that is away has an empty Driver line', () => {
     const output = `Name:          default\nDriver:        \nLast Activity: 2026-01-01\nError:         ${away}\n`;
     expect(parseBuilderDriver(output)).toBeUndefined();
+  });
+});
+
+describe('checkPlatforms', () => {
+  const store = (kind: 'containerd' | 'classic') => {
+    const asked: string[] = [];
+    return {
+      asked,
+      read: () => {
+        asked.push(kind);
+        return Promise.resolve(kind);
+      },
+    };
+  };
+  const both = ['linux/amd64', 'linux/arm64'];
+
+  test('several platforms on the docker driver of a classic store: an error naming the input, before any build', async () => {
+    const classic = store('classic');
+    await expect(checkPlatforms(both, 'docker', classic.read)).rejects.toThrow(
+      'platforms: "linux/amd64,linux/arm64" needs a builder that makes multi-platform images; the docker driver of this engine (classic image store) builds one platform at a time. Turn on the containerd image store',
+    );
+  });
+
+  test('the containerd store builds several platforms on the docker driver', async () => {
+    await expect(checkPlatforms(both, 'docker', store('containerd').read)).resolves.toBeUndefined();
+  });
+
+  test.each([
+    ['one platform', ['linux/arm64'], 'docker'],
+    ['no platform', [], 'docker'],
+    ['another driver', both, 'docker-container'],
+  ])('%s: the engine is not even asked', async (_, platforms, driver) => {
+    const classic = store('classic');
+    await expect(checkPlatforms(platforms, driver, classic.read)).resolves.toBeUndefined();
+    expect(classic.asked).toEqual([]);
   });
 });
