@@ -588,7 +588,9 @@ test('an artifact service that never answers: the step fails within network-time
   const digest = s.main.outputs.digest;
   expect(digest).toMatch(/^sha256:/);
   expect(await registry.manifestDigest('acme/artifact', 'latest')).toBe(digest);
-  expect(s.main.durationMs).toBeLessThan(60_000);
+  // The build on a busy engine takes most of it; an upload without a bound would hold the step
+  // for as long as the job runs.
+  expect(s.main.durationMs).toBeLessThan(90_000);
   assertNoCredentialsLeft(s.main);
 });
 
