@@ -90,6 +90,8 @@ cmd_install() {
     missing+=(busybox-static)
   # GNU time: npm run bench reads the peak memory of the action's node process with it.
   [[ -x /usr/bin/time ]] || missing+=(time)
+  # ip: the containerd-store engine's own bridge.
+  command -v ip >/dev/null || missing+=(iproute2)
   if ((${#missing[@]})); then
     apt_update
     log "apt-get install ${missing[*]}"
