@@ -27,6 +27,12 @@ export interface Context {
   serverUrl: string;
   /** Pull request data when the event is a pull request. */
   pullRequest?: PullRequest;
+  /** DOCKER_METADATA_SHORT_SHA_LENGTH: the length of `{{sha}}` and `type=sha` (default 7). */
+  shortShaLength: number;
+  /** DOCKER_METADATA_ANNOTATIONS_LEVELS: the levels annotations are given (none: unprefixed). */
+  annotationLevels: string[];
+  /** DOCKER_METADATA_SET_OUTPUT_ENV: export the DOCKER_METADATA_OUTPUT_* variables (default true). */
+  setOutputEnv: boolean;
 }
 
 export interface PullRequest {
@@ -77,7 +83,37 @@ export function contextFrom(env: Env, payload: Payload, now: Date): Context {
     actor: env.GITHUB_ACTOR ?? '',
     serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
     pullRequest,
+    shortShaLength: shortShaLength(env.DOCKER_METADATA_SHORT_SHA_LENGTH),
+    annotationLevels: (env.DOCKER_METADATA_ANNOTATIONS_LEVELS ?? '')
+      .split(',')
+      .map((level) => level.trim())
+      .filter(Boolean),
+    setOutputEnv: envBool(
+      'DOCKER_METADATA_SET_OUTPUT_ENV',
+      env.DOCKER_METADATA_SET_OUTPUT_ENV,
+      true,
+    ),
   };
+}
+
+/** The short SHA length of metadata-action's DOCKER_METADATA_SHORT_SHA_LENGTH. */
+function shortShaLength(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return 7;
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) {
+    throw new Error(
+      `DOCKER_METADATA_SHORT_SHA_LENGTH: "${value}" is not a length; expected a whole number such as 7 or 12`,
+    );
+  }
+  return Number(value);
+}
+
+/** A boolean switch of the environment, read as metadata-action reads it. */
+function envBool(name: string, value: string | undefined, fallback: boolean): boolean {
+  if (value === undefined || value.trim() === '') return fallback;
+  const text = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'y', 'on'].includes(text)) return true;
+  if (['false', '0', 'no', 'n', 'off'].includes(text)) return false;
+  throw new Error(`${name}: "${value}" is not a boolean; expected true or false`);
 }
 
 function readPayload(path: string | undefined): Payload {

@@ -7,6 +7,18 @@ import {
   parseRegistryAuth,
   type RegistryAuth,
 } from './registry-auth.js';
+import {
+  parseAddHosts,
+  parseCall,
+  parseNetwork,
+  parseOutputs,
+  parseSecretEnvs,
+  parseShmSize,
+  parseSsh,
+  parseUlimits,
+  type SecretEnv,
+} from './build-inputs.js';
+import { listItems } from './input-lists.js';
 import { parseDuration, parseTestEnv, type TestEnvVar } from './test-gate.js';
 
 export type PushMode = 'auto' | 'true' | 'false';
@@ -48,6 +60,22 @@ export interface Inputs {
   builder: string;
   secrets: BuildSecret[];
   secretFiles: BuildSecret[];
+  /** `secret-envs`: secrets buildx reads from the step's environment (`--secret id=X,env=Y`). */
+  secretEnvs: SecretEnv[];
+  // build-push-action's other buildx inputs, passed as it passes them.
+  addHosts: string[];
+  allow: string[];
+  attests: string[];
+  /** `--call` method; a method other than `build` evaluates the build and produces no image. */
+  call: string;
+  cgroupParent: string;
+  network: string;
+  noCacheFilters: string[];
+  /** `--output` entries, checked by parseOutputs. */
+  outputs: string[];
+  shmSize: string;
+  ssh: string[];
+  ulimit: string[];
   push: PushMode;
   load: boolean;
   /** Shell command run in the built image (`sh -c`) before anything is pushed. */
@@ -82,16 +110,20 @@ export function getInputs(): Inputs {
   const registryAuth = parseRegistryAuth(core.getInput('registry-auth'), (s) => core.setSecret(s));
   const password = core.getInput('password');
   const githubToken = core.getInput('github-token');
-  const secrets = parsePairs('secrets', lines('secrets'), 'ID=VALUE');
+  const secrets = parseSecrets(core.getInput('secrets', { trimWhitespace: false }), (s) =>
+    core.setSecret(s),
+  );
   const testEnv = parseTestEnv(lines('test-env'));
-  for (const value of [
-    password,
-    githubToken,
-    ...secrets.map((s) => s.value),
-    ...testEnv.map((v) => v.value),
-  ]) {
+  for (const value of [password, githubToken, ...testEnv.map((v) => v.value)]) {
     if (value) core.setSecret(value);
   }
+  const secretEnvs = parseSecretEnvs(list('secret-envs'));
+  // The values buildx will read are secrets too (usually ${{ secrets.X }}, masked already).
+  for (const { env } of secretEnvs) {
+    const value = process.env[env];
+    if (value) core.setSecret(value);
+  }
+  checkLoginActionInputs();
 
   const registry = core.getInput('registry');
   if (registry && !isRegistryHost(normalizeAuthRegistry(registry))) {
@@ -123,7 +155,7 @@ export function getInputs(): Inputs {
     username,
     password,
     registryAuth,
-    context: core.getInput('context') || '.',
+    context: buildContext(core.getInput('context')),
     file: core.getInput('file'),
     buildArgs: lines('build-args'),
     buildContexts: lines('build-contexts'),
@@ -138,6 +170,18 @@ export function getInputs(): Inputs {
     builder: core.getInput('builder'),
     secrets,
     secretFiles: parsePairs('secret-files', lines('secret-files'), 'ID=PATH'),
+    secretEnvs,
+    addHosts: parseAddHosts(list('add-hosts')),
+    allow: list('allow'),
+    attests: lines('attests'),
+    call: parseCall(core.getInput('call')),
+    cgroupParent: core.getInput('cgroup-parent'),
+    network: parseNetwork(core.getInput('network')),
+    noCacheFilters: list('no-cache-filters'),
+    outputs: outputList(),
+    shmSize: parseShmSize(core.getInput('shm-size')),
+    ssh: parseSsh(list('ssh')),
+    ulimit: parseUlimits(lines('ulimit')),
     push: pushMode(core.getInput('push')),
     load: bool('load'),
     test: core.getInput('test'),
@@ -159,6 +203,87 @@ export function getInputs(): Inputs {
   };
 }
 
+/** build-push-action's `List/CSV` inputs: one entry per line or per comma. */
+function list(name: string): string[] {
+  return listItems(core.getInput(name));
+}
+
+function outputList(): string[] {
+  const { outputs, warnings } = parseOutputs(lines('outputs'));
+  for (const warning of warnings) core.warning(warning);
+  return outputs;
+}
+
+/**
+ * The build context. build-push-action's `{{defaultContext}}` (its Git context of the commit)
+ * has no counterpart: this action builds from the checked-out workspace.
+ */
+export function buildContext(value: string): string {
+  if (value.includes('{{defaultContext}}')) {
+    const sub = value.replace(/^\{\{defaultContext\}\}:?/, '');
+    throw new Error(
+      `context: "${value}" is build-push-action's Git context; this action builds from the workspace that actions/checkout fills: write the path instead (${sub ? `"${sub}"` : '"."'}), after an actions/checkout step`,
+    );
+  }
+  return value || '.';
+}
+
+/**
+ * The inputs of docker/login-action that have no counterpart here, pasted with the login block:
+ * an error for what would silently do something else, a warning for what changes nothing.
+ */
+function checkLoginActionInputs(): void {
+  const ecr = core.getInput('ecr').toLowerCase();
+  if (ecr === 'true') {
+    throw new Error(
+      'ecr: "true" asks docker/login-action to log in to Amazon ECR with the AWS SDK, which this action does not do; expected username AWS and password from `aws ecr get-login-password` (or aws-actions/amazon-ecr-login in an earlier step, whose login this action uses)',
+    );
+  }
+  if (ecr !== '' && ecr !== 'auto' && ecr !== 'false') {
+    throw new Error(`ecr: "${ecr}" is not auto, true or false`);
+  }
+  const scope = core.getInput('scope');
+  if (scope) {
+    core.warning(
+      `scope: "${scope}" is ignored: the logins of this action are its own (a Docker config of the step's, removed by the post step), so the runner's Docker Hub login for pulls stays untouched without a scope`,
+    );
+  }
+  const logout = core.getInput('logout');
+  if (logout !== '' && logout.toLowerCase() !== 'true') {
+    throw new Error(
+      `logout: "${logout}": the logins of this action end with the job (its post step removes its Docker config); expected true, and a docker/login-action step before the later steps that need a login`,
+    );
+  }
+}
+
+/**
+ * `secrets`, read as build-push-action reads them: `ID=VALUE` per line, a value with commas or
+ * line breaks double-quoted (`"ID=a,b"`, or over several lines), `""` for a quote. Every value,
+ * and each line of a multi-line one, is masked before anything else; errors never quote a value.
+ */
+export function parseSecrets(text: string, mask: (secret: string) => void): BuildSecret[] {
+  const entries = listItems(text, { ignoreComma: true, keepWhitespace: true });
+  const secrets = entries.map((entry, index) => {
+    const eq = entry.indexOf('=');
+    const id = eq > 0 ? entry.slice(0, eq).trim() : '';
+    const value = eq > 0 ? entry.slice(eq + 1) : entry;
+    if (value !== '') mask(value);
+    // The log shows a multi-line value line by line; a line of 1-3 characters would mask too much.
+    if (value.includes('\n')) {
+      for (const line of value.split(/\r?\n/)) if (line.trim().length >= 4) mask(line);
+    }
+    return { id, value, index };
+  });
+  for (const { id, index } of secrets) {
+    if (!id) {
+      throw new Error(
+        `secrets: entry ${index + 1} (value hidden) has no ID before "="; expected ID=VALUE, one per line, a value with commas or line breaks in double quotes ("ID=a,b")`,
+      );
+    }
+  }
+  return secrets.map(({ id, value }) => ({ id, value }));
+}
+
 /** One entry per non-empty line; lines starting with `#` are comments. */
 function lines(name: string): string[] {
   return splitLines(core.getInput(name, { trimWhitespace: false }));
@@ -172,18 +297,17 @@ export function splitLines(value: string): string[] {
 }
 
 /**
- * Image names come one per line or comma separated; a line in metadata-action's
- * `name=...,enable=...` form keeps its commas.
+ * Image names come one per line or comma separated; a line with attributes, in
+ * metadata-action's `name=...,enable=...` form or `ghcr.io/acme/app,enable=false`, is one image.
  */
 export function imageList(value: string): string[] {
-  return splitLines(value).flatMap((line) =>
-    /^name\s*=/.test(line)
-      ? [line]
-      : line
-          .split(',')
-          .map((part) => part.trim())
-          .filter(Boolean),
-  );
+  return splitLines(value).flatMap((line) => {
+    const parts = line
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean);
+    return parts.some((part) => part.includes('=')) ? [line] : parts;
+  });
 }
 
 const PLATFORM = /^[a-z0-9_]+\/[a-z0-9_]+(\/[a-z0-9_.]+)?$/;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { getContext, type Context } from './context.js';
 import { build, type BuildResult } from './docker/build.js';
 import { builderDriver, checkPlatforms, engineAway } from './docker/builder.js';
+import { evaluatesOnly, secretEnvWarnings, sshAgentProblem } from './build-inputs.js';
 import { buildArgWarnings, buildxArgs } from './docker/buildx-args.js';
 import { createDockerConfig, credentialsFromConfig } from './docker/config.js';
 import { checkBuildSources } from './docker/preflight.js';
@@ -70,7 +71,10 @@ export async function run(): Promise<void> {
   const forkSecrets = forkSecretsWarning(inputs, context);
   if (forkSecrets) core.warning(forkSecrets);
   checkBuildSources(inputs);
+  const sshProblem = sshAgentProblem(inputs.ssh, process.env);
+  if (sshProblem) throw new Error(sshProblem);
   for (const warning of buildArgWarnings(inputs.buildArgs)) core.warning(warning);
+  for (const warning of secretEnvWarnings(inputs.secretEnvs, process.env)) core.warning(warning);
 
   const tempRoot = process.env.RUNNER_TEMP || tmpdir();
   const tempDir = mkdtempSync(join(tempRoot, 'build-tag-push-'));
@@ -125,6 +129,8 @@ function planPhase(inputs: Inputs, context: Context): Plan {
   core.info(`labels:\n${plan.meta.labels.map((l) => `  ${l}`).join('\n')}`);
   core.info(`push: ${plan.push ? 'yes' : 'no'} (${plan.pushReason})`);
   core.endGroup();
+  for (const warning of plan.meta.warnings ?? []) core.warning(warning);
+  if (plan.notice) core.notice(plan.notice);
   return plan;
 }
 
@@ -178,6 +184,19 @@ async function buildPhase(
   };
   const buildOnce = (tags: string[], push: boolean): Promise<BuildResult> =>
     buildWith({ tags, push }, 'Build');
+  if (evaluatesOnly(inputs.call)) {
+    // `call: check` and the like: buildx reports on the build and makes no image to test or push.
+    try {
+      const result = await buildWith(
+        { tags: [], push: false, load: false },
+        `Build (call ${inputs.call})`,
+      );
+      core.info(`buildx evaluated the build (call ${inputs.call}); no image was made`);
+      return outcomeOf(result, inputs, false, [], '');
+    } finally {
+      for (const warning of removeSecretFiles(join(tempDir, 'secrets'))) core.warning(warning);
+    }
+  }
   const gated = Boolean(inputs.test || inputs.testTarget);
   const retry = retryPolicy(inputs.retries);
   const credentials = credentialsFromConfig(dockerConfig);

@@ -1,3 +1,4 @@
+import { evaluatesOnly } from './build-inputs.js';
 import type { Context } from './context.js';
 import type { Inputs, PushMode } from './inputs.js';
 import { computeMeta, DEFAULT_TAG_RULES, type Meta } from './tags/index.js';
@@ -8,6 +9,10 @@ export interface Plan {
   push: boolean;
   /** One sentence saying why the image is or is not pushed. */
   pushReason: string;
+  /** Something the user should see although nothing failed (a push: auto that does not push). */
+  notice?: string;
+  /** Export metadata-action's DOCKER_METADATA_OUTPUT_* variables (DOCKER_METADATA_SET_OUTPUT_ENV). */
+  outputEnv: boolean;
 }
 
 const PUSH_EVENTS = new Set(['push', 'schedule', 'release', 'workflow_dispatch']);
@@ -45,14 +50,35 @@ export function makePlan(inputs: Inputs, context: Context, now: Date): Plan {
     },
     context,
     now,
+    { annotationLevels: context.annotationLevels },
   );
+  if (evaluatesOnly(inputs.call)) {
+    return {
+      meta,
+      push: false,
+      pushReason: `call is ${inputs.call}: buildx evaluates the build and makes no image`,
+      outputEnv: context.setOutputEnv,
+    };
+  }
   const { push, reason } = pushDecision(inputs.push, context);
   if (push && meta.tagNames.length === 0) {
-    throw new Error(
-      `tags: no tag applies to ${context.ref || 'this ref'} (event ${context.eventName || 'none'}), so there is nothing to push; add a rule that applies (for example type=sha) or set push: false`,
-    );
+    const none = `no tag rule gives a tag for ${context.ref || 'this ref'} (event ${context.eventName || 'none'})`;
+    if (inputs.push === 'true') {
+      throw new Error(
+        `push: true, but ${none}, so there is nothing to push; expected a rule in tags that applies here (for example type=sha), or push: auto, which then builds without pushing`,
+      );
+    }
+    // As metadata-action, which then outputs no tag: the image is built (and tested), not pushed.
+    const pushReason = `push is auto, but ${none}`;
+    return {
+      meta,
+      push: false,
+      pushReason,
+      notice: `${pushReason}: the image is built${inputs.test || inputs.testTarget ? ' and tested' : ''}, not pushed. Add a rule to tags that applies to this ref (for example type=sha) to push it`,
+      outputEnv: context.setOutputEnv,
+    };
   }
-  return { meta, push, pushReason: reason };
+  return { meta, push, pushReason: reason, outputEnv: context.setOutputEnv };
 }
 
 /**

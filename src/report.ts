@@ -7,7 +7,7 @@ import { Output } from './names.js';
 import type { PushReport } from './docker/push.js';
 import { parseReference } from './docker/registry.js';
 import type { Plan } from './plan.js';
-import { metaOutputs } from './tags/outputs.js';
+import { metadataEnv, metaOutputs } from './tags/outputs.js';
 import {
   formatDuration,
   SKIPPED,
@@ -70,6 +70,17 @@ export function setOutputs(plan: Plan, inputs: Inputs, outcome: Outcome | undefi
   core.setOutput(Output.labels, meta.labels);
   core.setOutput(Output.annotations, meta.annotations);
   core.setOutput(Output.json, meta.json);
+  if (plan.outputEnv) {
+    // As metadata-action (DOCKER_METADATA_SET_OUTPUT_ENV=false turns it off): later steps read them.
+    const sep = {
+      tags: inputs.sepTags,
+      labels: inputs.sepLabels,
+      annotations: inputs.sepAnnotations,
+    };
+    for (const [name, value] of Object.entries(metadataEnv(plan.meta, sep))) {
+      core.exportVariable(name, value);
+    }
+  }
   core.setOutput(Output.digest, outcome?.digest ?? '');
   core.setOutput(Output.imageId, outcome?.imageId ?? '');
   core.setOutput(Output.metadata, outcome?.metadata ?? '');

@@ -22,6 +22,7 @@ const plan: Plan = {
   },
   push: true,
   pushReason: 'push is auto and the event is push',
+  outputEnv: false,
 };
 
 const digest = 'sha256:' + 'a'.repeat(64);

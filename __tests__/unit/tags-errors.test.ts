@@ -76,14 +76,6 @@ describe('tags', () => {
       'tags: type=raw needs a value in "type=raw"; expected type=raw,value=<tag> or type=raw,<tag>',
     ],
     [
-      'type=sha,foo',
-      'tags: type=sha takes no bare value in "type=sha,foo"; expected attributes among type, enable, priority, prefix, suffix, format',
-    ],
-    [
-      'type=ref,event=tag,pattern=x',
-      'tags: unknown attribute "pattern" for type=ref in "type=ref,event=tag,pattern=x"; expected attributes among type, enable, priority, prefix, suffix, event',
-    ],
-    [
       'type=raw,value=a,value=b',
       'tags: attribute "value" is given twice in "type=raw,value=a,value=b"; expected each attribute once',
     ],
@@ -138,6 +130,35 @@ describe('tags', () => {
     ],
   ])('%s', (line, message) => {
     expect(() => run({ tags: [line] })).toThrow(new Error(message));
+  });
+});
+
+describe('tags: what metadata-action ignores is a warning naming it', () => {
+  test.each<[string, string[], string]>([
+    [
+      'type=sha,foo',
+      ['sha-abc'],
+      'tags: type=sha takes no bare value ("foo"); it is ignored, as metadata-action ignores it in "type=sha,foo"; expected attributes among type, enable, priority, prefix, suffix, format',
+    ],
+    [
+      'type=ref,event=tag,pattern=x',
+      ['v1.0.0', 'latest'],
+      'tags: type=ref has no attribute "pattern"; it is ignored, as metadata-action ignores it in "type=ref,event=tag,pattern=x"; expected attributes among type, enable, priority, prefix, suffix, event',
+    ],
+    [
+      'type=edge,onlatest=false',
+      [],
+      'tags: type=edge has no attribute "onlatest"; it is ignored, as metadata-action ignores it in "type=edge,onlatest=false"; expected attributes among type, enable, priority, prefix, suffix, branch',
+    ],
+    [
+      'type=semver,pattern=',
+      [],
+      'tags: the pattern is empty in "type=semver,pattern=", so the rule gives no tag (as in metadata-action); expected a pattern such as {{version}} or {{major}}.{{minor}}',
+    ],
+  ])('%s', (line, tagNames, warning) => {
+    const meta = run({ tags: [line] }) as { tagNames: string[]; warnings: string[] };
+    expect(meta.tagNames).toEqual(tagNames);
+    expect(meta.warnings).toEqual([warning]);
   });
 });
 

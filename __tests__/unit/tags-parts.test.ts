@@ -32,7 +32,8 @@ describe('rule defaults', () => {
   test.each<[string, Record<string, string>, number]>([
     ['type=schedule', { type: 'schedule', pattern: 'nightly', enable: 'true' }, 1000],
     ['type=semver', { type: 'semver', pattern: '{{version}}', enable: 'true' }, 900],
-    ['type=pep440,pattern=', { type: 'pep440', pattern: '{{version}}', enable: 'true' }, 900],
+    ['type=pep440', { type: 'pep440', pattern: '{{version}}', enable: 'true' }, 900],
+    ['type=pep440,pattern=', { type: 'pep440', pattern: '', enable: 'true' }, 900],
     ['type=match,pattern=x', { type: 'match', pattern: 'x', group: '0', enable: 'true' }, 800],
     ['type=edge', { type: 'edge', enable: 'true' }, 700],
     ['type=ref,event=pr', { type: 'ref', event: 'pr', prefix: 'pr-', enable: 'true' }, 600],

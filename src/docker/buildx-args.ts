@@ -1,3 +1,4 @@
+import { exportsFiles } from '../build-inputs.js';
 import type { Inputs } from '../inputs.js';
 import type { SecretFile } from './secrets.js';
 
@@ -17,6 +18,18 @@ export type BuildInputs = Pick<
   | 'provenance'
   | 'sbom'
   | 'builder'
+  | 'secretEnvs'
+  | 'addHosts'
+  | 'allow'
+  | 'attests'
+  | 'call'
+  | 'cgroupParent'
+  | 'network'
+  | 'noCacheFilters'
+  | 'outputs'
+  | 'shmSize'
+  | 'ssh'
+  | 'ulimit'
 >;
 
 /** Everything one `docker buildx build` needs. */
@@ -33,8 +46,6 @@ export interface BuildxPlan extends BuildInputs {
   secrets: SecretFile[];
   metadataFile: string;
   iidFile: string;
-  /** `--output` values, for an export that `push` and `load` cannot say (a push by digest). */
-  outputs?: string[];
   /**
    * The builder's driver, when known. With the `docker` driver a pushed image is also in the
    * local image store, and dockerd's BuildKit may refuse `--push --load` ("multiple outputs").
@@ -54,19 +65,38 @@ export function buildxArgs(plan: BuildxPlan): string[] {
   for (const source of plan.cacheFrom) args.push('--cache-from', source);
   for (const dest of plan.cacheTo) args.push('--cache-to', dest);
   if (plan.noCache) args.push('--no-cache');
+  for (const stage of plan.noCacheFilters) args.push('--no-cache-filter', stage);
   if (plan.pull) args.push('--pull');
+  for (const host of plan.addHosts) args.push('--add-host', host);
+  for (const entitlement of plan.allow) args.push('--allow', entitlement);
+  if (plan.network) args.push('--network', plan.network);
+  if (plan.shmSize) args.push('--shm-size', plan.shmSize);
+  for (const limit of plan.ulimit) args.push('--ulimit', limit);
+  if (plan.cgroupParent) args.push('--cgroup-parent', plan.cgroupParent);
+  for (const ssh of plan.ssh) args.push('--ssh', ssh);
+  if (plan.call) args.push('--call', plan.call);
   // `=` form: a value such as "false" or "mode=max" must stay one argument of the flag.
   if (plan.provenance) args.push(`--provenance=${plan.provenance}`);
   if (plan.sbom) args.push(`--sbom=${plan.sbom}`);
+  // As build-push-action: the provenance and sbom inputs win over attests of their type.
+  for (const attest of plan.attests) {
+    const type = /(?:^|,)\s*type\s*=\s*([^,\s]+)/.exec(attest)?.[1];
+    if (type === 'provenance' && plan.provenance) continue;
+    if (type === 'sbom' && plan.sbom) continue;
+    args.push('--attest', attest);
+  }
   for (const label of plan.labels) args.push('--label', label);
   for (const annotation of plan.annotations) args.push('--annotation', annotation);
   for (const tag of plan.tags) args.push('--tag', tag);
   for (const secret of plan.secrets) args.push('--secret', `id=${secret.id},src=${secret.src}`);
-  for (const output of plan.outputs ?? []) args.push('--output', output);
+  // The variable's name only: buildx reads the value from its own environment.
+  for (const secret of plan.secretEnvs) args.push('--secret', `id=${secret.id},env=${secret.env}`);
+  for (const output of plan.outputs) args.push('--output', output);
   if (plan.push) args.push('--push');
   if (plan.load && !(plan.push && plan.driver === 'docker')) args.push('--load');
   args.push('--metadata-file', plan.metadataFile);
-  args.push('--iidfile', plan.iidFile);
+  // A local or tar export has no image ID to write (as build-push-action).
+  if (!exportsFiles(plan.outputs)) args.push('--iidfile', plan.iidFile);
   args.push(plan.context || '.');
   return args;
 }

@@ -1,6 +1,6 @@
 import type { Context } from '../context.js';
 import { compileRegExp, inputError, type Where } from './errors.js';
-import { SHORT_SHA_LENGTH, withVars } from './expressions.js';
+import { withVars } from './expressions.js';
 import type { Flavor } from './flavor.js';
 import { parsePep440 } from './pep440.js';
 import { branchOf, looksLikePreRelease, pullRequestOf, tagOf } from './refs.js';
@@ -36,6 +36,7 @@ interface Env {
   context: Context;
   scope: Scope;
   tagPattern: RegExp | undefined;
+  warnings: string[];
 }
 
 /**
@@ -60,8 +61,9 @@ export function planTags(
   context: Context,
   scope: Scope,
   tagPattern: RegExp | undefined,
+  warnings: string[] = [],
 ): TagPlan {
-  const env: Env = { context, scope, tagPattern };
+  const env: Env = { context, scope, tagPattern, warnings };
   const flavorWhere = (key: string, value: string): Where => ({
     input: 'flavor',
     line: `${key}=${value}`,
@@ -175,7 +177,8 @@ function produce(rule: Rule, env: Env, where: Where): Outcome | undefined {
     case 'raw':
       return one(render(attrs.value, scope, where), hasExpressions(attrs.value), true, false);
     case 'sha': {
-      const sha = attrs.format === 'long' ? context.sha : context.sha.slice(0, SHORT_SHA_LENGTH);
+      const sha =
+        attrs.format === 'long' ? context.sha : context.sha.slice(0, context.shortShaLength);
       return one(sha, true, false, false);
     }
   }
@@ -218,6 +221,12 @@ function produceVersion(rule: Rule, env: Env, where: Where): Outcome | undefined
     rule.type === 'semver' ? parseSemver(text) : parsePep440(text);
   if (!parts) return undefined;
   let pattern = rule.attrs.pattern;
+  if (pattern.trim() === '') {
+    env.warnings.push(
+      `tags: the pattern is empty in "${rule.line}", so the rule gives no tag (as in metadata-action); expected a pattern such as {{version}} or {{major}}.{{minor}}`,
+    );
+    return undefined;
+  }
   let names = new Set(expressionsOf(pattern, where).map((e) => e.name));
   const full = (n: Set<string>): boolean =>
     n.has('version') || n.has('raw') || (n.has('major') && n.has('minor') && n.has('patch'));

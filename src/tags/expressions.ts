@@ -2,9 +2,6 @@ import type { Context } from '../context.js';
 import { baseRefOf, branchOf, isDefaultBranch, tagOf } from './refs.js';
 import { dateHelper, type Scope } from './template.js';
 
-/** Length of a short commit SHA, as in `sha-860c190` and `{{sha}}`. */
-export const SHORT_SHA_LENGTH = 7;
-
 /**
  * The global expressions available in rule values, prefixes, suffixes, `enable`, flavor,
  * labels and annotations: `{{branch}}`, `{{tag}}`, `{{sha}}`, `{{base_ref}}`,
@@ -17,7 +14,7 @@ export function globalScope(context: Context, now: Date): Scope {
     vars: {
       branch: branchOf(context.ref),
       tag: tagOf(context.ref),
-      sha: context.sha.slice(0, SHORT_SHA_LENGTH),
+      sha: context.sha.slice(0, context.shortShaLength),
       base_ref: baseRefOf(context),
       is_default_branch: String(isDefault),
       is_not_default_branch: String(!isDefault),

@@ -37,6 +37,15 @@ export function normaliseImageName(name: string, where: Where): string {
  */
 export function parseImages(entries: string[]): string[] {
   const images: string[] = [];
+  for (const { name, enable } of imageEntries(entries)) {
+    if (enable && !images.includes(name)) images.push(name);
+  }
+  return images;
+}
+
+/** Every `images` entry, enabled or not, validated and lower-cased. */
+export function imageEntries(entries: string[]): Array<{ name: string; enable: boolean }> {
+  const images: Array<{ name: string; enable: boolean }> = [];
   for (const entry of entries) {
     if (entry.trim() === '') continue;
     const where: Where = { input: 'images', line: entry };
@@ -66,7 +75,7 @@ export function parseImages(entries: string[]): string[] {
     }
     // The entry is worth quoting only when it says more than the name.
     const image = normaliseImageName(name, name === entry ? { input: 'images', line: '' } : where);
-    if (enable && !images.includes(image)) images.push(image);
+    images.push({ name: image, enable });
   }
   return images;
 }

@@ -2,9 +2,10 @@ import type { Context } from '../context.js';
 import { compileRegExp } from './errors.js';
 import { globalScope } from './expressions.js';
 import { parseFlavor } from './flavor.js';
-import { parseImages } from './images.js';
+import { imageEntries } from './images.js';
 import { mergeEntries, ociEntries, withLevels } from './labels.js';
 import { parseRules } from './rules.js';
+import { referenceRules } from './references.js';
 import { planTags, type PlannedTag } from './engine.js';
 
 export { resolveNow } from './clock.js';
@@ -39,6 +40,8 @@ export interface Meta {
   labels: string[];
   /** Like labels; prefixed with their levels (`manifest:...`) when levels are given. */
   annotations: string[];
+  /** What metadata-action would pass over in silence (an attribute a rule does not know, ...). */
+  warnings?: string[];
 }
 
 /** The `tags` default of build-tag-push (DESIGN.md), used by the caller when the input is empty. */
@@ -70,15 +73,20 @@ export function computeMeta(
   now: Date,
   options?: { annotationLevels?: string[] },
 ): Meta {
-  const images = parseImages(inputs.images);
-  const lines = inputs.tags.filter((line) => line.trim() !== '');
-  const rules = parseRules(lines.length > 0 ? lines : METADATA_ACTION_DEFAULT_TAG_RULES);
+  const entries = imageEntries(inputs.images);
+  const images = [...new Set(entries.filter((e) => e.enable).map((e) => e.name))];
+  const lines = referenceRules(
+    inputs.tags.filter((line) => line.trim() !== ''),
+    entries,
+  );
+  const warnings: string[] = [];
+  const rules = parseRules(lines.length > 0 ? lines : METADATA_ACTION_DEFAULT_TAG_RULES, warnings);
   const flavor = parseFlavor(inputs.flavor.filter((line) => line.trim() !== ''));
   const tagPattern = inputs.tagPattern
     ? compileRegExp(inputs.tagPattern, { input: 'tag-pattern', line: '' })
     : undefined;
   const scope = globalScope(context, now);
-  const { version, planned } = planTags(rules, flavor, context, scope, tagPattern);
+  const { version, planned } = planTags(rules, flavor, context, scope, tagPattern, warnings);
   const tagNames = planned.map((t) => t.name);
   const tags =
     images.length > 0
@@ -96,5 +104,6 @@ export function computeMeta(
       mergeEntries(oci, inputs.annotations, scope, 'annotations'),
       options?.annotationLevels,
     ),
+    warnings,
   };
 }

@@ -63,5 +63,10 @@ export function withLevels(annotations: string[], levels: string[] | undefined):
       );
     }
   }
-  return levels.flatMap((level) => annotations.map((a) => `${level}:${a}`));
+  // An annotation written with its own level (`index:org.example=x`) keeps it, once.
+  const own = annotations.filter((a) => LEVELLED.test(a));
+  const plain = annotations.filter((a) => !LEVELLED.test(a));
+  return [...levels.flatMap((level) => plain.map((a) => `${level}:${a}`)), ...own];
 }
+
+const LEVELLED = /^(manifest|index|manifest-descriptor|index-descriptor)(\[[^\]]+\])?:[^=]*=/;

@@ -49,8 +49,11 @@ const ATTRIBUTES: Record<RuleType, string[]> = {
   sha: [...COMMON, 'format'],
 };
 
-/** Parses one rule line; a line without `type=` is a raw tag (`foo` = `type=raw,value=foo`). */
-export function parseRule(line: string): Rule {
+/**
+ * Parses one rule line; a line without `type=` is a raw tag (`foo` = `type=raw,value=foo`).
+ * An attribute the type does not know is left out with a warning (metadata-action ignores it).
+ */
+export function parseRule(line: string, warnings: string[] = []): Rule {
   const where: Where = { input: 'tags', line };
   const attrs: Record<string, string> = {};
   let bareValue = false;
@@ -75,13 +78,18 @@ export function parseRule(line: string): Rule {
   }
   for (const key of Object.keys(attrs)) {
     if (!ATTRIBUTES[type].includes(key)) {
-      throw inputError(
-        where,
+      const what =
         key === 'value' && bareValue
-          ? `type=${type} takes no bare value`
-          : `unknown attribute "${key}" for type=${type}`,
-        `attributes among ${ATTRIBUTES[type].join(', ')}`,
+          ? `type=${type} takes no bare value ("${attrs[key]}")`
+          : `type=${type} has no attribute "${key}"`;
+      warnings.push(
+        inputError(
+          where,
+          `${what}; it is ignored, as metadata-action ignores it`,
+          `attributes among ${ATTRIBUTES[type].join(', ')}`,
+        ).message,
       );
+      delete attrs[key];
     }
   }
   attrs.enable ??= 'true';
@@ -103,7 +111,8 @@ function applyTypeDefaults(type: RuleType, attrs: Record<string, string>, where:
       break;
     case 'semver':
     case 'pep440':
-      if (!attrs.pattern) attrs.pattern = '{{version}}';
+      // metadata-action requires a pattern; an empty one gives no tag (see the engine).
+      attrs.pattern ??= '{{version}}';
       if (attrs.match !== undefined) compileRegExp(attrs.match, where);
       break;
     case 'match':
@@ -155,9 +164,9 @@ function applyTypeDefaults(type: RuleType, attrs: Record<string, string>, where:
 }
 
 /** Parses the rule lines, highest priority first (stable for equal priorities). */
-export function parseRules(lines: string[]): Rule[] {
+export function parseRules(lines: string[], warnings: string[] = []): Rule[] {
   return lines
     .filter((line) => line.trim() !== '')
-    .map(parseRule)
+    .map((line) => parseRule(line, warnings))
     .sort((a, b) => b.priority - a.priority);
 }
