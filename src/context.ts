@@ -19,8 +19,12 @@ export interface Context {
   sha: string;
   payload: Payload;
   repository: Repository;
-  /** Commit date of the head commit, or "now" when the payload has none. */
+  /** Commit date of the commit built, or "now" when neither the payload nor git has it. */
   commitDate: Date;
+  /** Whether commitDate is the commit's (from the payload, or git); false while it is "now". */
+  commitDateKnown: boolean;
+  /** Whether the repository data came from the payload's `repository` object. */
+  repositoryKnown: boolean;
   runId: string;
   runNumber: string;
   actor: string;
@@ -71,13 +75,22 @@ export function contextFrom(env: Env, payload: Payload, now: Date): Context {
   ) {
     sha = pullRequest.headSha;
   }
+  const repository = readRepository(payload, env);
+  // Scheduled runs (and the other events metadata-action lists) always run on the default
+  // branch, whose name their payload does not carry: the ref's branch is it.
+  if (!repository.defaultBranch && DEFAULT_BRANCH_EVENTS.test(eventName)) {
+    repository.defaultBranch = ref.startsWith('refs/heads/') ? ref.slice('refs/heads/'.length) : '';
+  }
+  const commitDate = readCommitDate(payload, sha);
   return {
     eventName,
     ref,
     sha,
     payload,
-    repository: readRepository(payload, env),
-    commitDate: readCommitDate(payload) ?? now,
+    repository,
+    commitDate: commitDate ?? now,
+    commitDateKnown: commitDate !== undefined,
+    repositoryKnown: isObject(payload.repository),
     runId: env.GITHUB_RUN_ID ?? '',
     runNumber: env.GITHUB_RUN_NUMBER ?? '',
     actor: env.GITHUB_ACTOR ?? '',
@@ -166,12 +179,23 @@ function readPullRequest(payload: Payload): PullRequest | undefined {
   };
 }
 
-function readCommitDate(payload: Payload): Date | undefined {
+// Events that always run on the default branch (as metadata-action's is_default_branch).
+const DEFAULT_BRANCH_EVENTS = /schedule|create|discussion|issues/;
+
+/** The date of commit `sha` in the payload (a push's commits or head_commit), as metadata-action. */
+function readCommitDate(payload: Payload, sha: string): Date | undefined {
   const candidates: unknown[] = [];
-  if (isObject(payload.head_commit)) candidates.push(payload.head_commit.timestamp);
-  if (Array.isArray(payload.commits) && payload.commits.length > 0) {
-    const last: unknown = payload.commits[payload.commits.length - 1];
-    if (isObject(last)) candidates.push(last.timestamp);
+  const matches = (commit: Record<string, unknown>): boolean =>
+    typeof commit.id !== 'string' || commit.id === sha;
+  if (Array.isArray(payload.commits)) {
+    for (const commit of payload.commits as unknown[]) {
+      if (isObject(commit) && typeof commit.id === 'string' && commit.id === sha) {
+        candidates.push(commit.timestamp);
+      }
+    }
+  }
+  if (isObject(payload.head_commit) && matches(payload.head_commit)) {
+    candidates.push(payload.head_commit.timestamp);
   }
   for (const value of candidates) {
     if (typeof value !== 'string') continue;

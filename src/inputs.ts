@@ -40,6 +40,8 @@ export interface Inputs {
   sepTags: string;
   sepLabels: string;
   sepAnnotations: string;
+  /** metadata-action's bake-target: the target of the DOCKER_METADATA_OUTPUT_BAKE_FILE* definitions. */
+  bakeTarget: string;
   registry: string;
   username: string;
   password: string;
@@ -151,6 +153,7 @@ export function getInputs(): Inputs {
     sepTags: separator('sep-tags'),
     sepLabels: separator('sep-labels'),
     sepAnnotations: separator('sep-annotations'),
+    bakeTarget: core.getInput('bake-target'),
     registry,
     username,
     password,

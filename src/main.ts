@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getContext, type Context } from './context.js';
+import { completeContext } from './context-sources.js';
 import { build, type BuildResult } from './docker/build.js';
 import { builderDriver, checkPlatforms, engineAway } from './docker/builder.js';
 import { evaluatesOnly, secretEnvWarnings, sshAgentProblem } from './build-inputs.js';
@@ -54,7 +55,7 @@ import { manifestConfig, type TestReport } from './test-gate.js';
 /** The main step: inputs, context, plan, then (unless dry-run) login, build, push, verify, report. */
 export async function run(): Promise<void> {
   const inputs = getInputs();
-  const context = getContext();
+  const context = await contextPhase(inputs);
   const plan = planPhase(inputs, context);
   if (inputs.dryRun) {
     core.info('dry-run is true: no login, build or push');
@@ -115,6 +116,22 @@ export async function run(): Promise<void> {
   await checkPlatforms(inputs.platforms, driver, () => engineImageStore(dockerConfig));
   const outcome = await buildPhase(inputs, plan, tempDir, dockerConfig, driver);
   await reportPhase(inputs, context, plan, outcome, tempDir);
+}
+
+/**
+ * The runner's environment and the event payload; what the payload lacks (the commit date, the
+ * repository data of a scheduled run) from the checkout's git and the GitHub API, bounded by
+ * network-timeout (10 s at most): the plan does not wait longer for labels.
+ */
+async function contextPhase(inputs: Inputs): Promise<Context> {
+  const { context, notices } = await completeContext(getContext(), {
+    githubToken: inputs.githubToken,
+    timeoutMs: Math.min(inputs.networkTimeoutMs, 10_000),
+    workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+    apiUrl: process.env.GITHUB_API_URL || 'https://api.github.com',
+  });
+  for (const notice of notices) core.notice(notice);
+  return context;
 }
 
 function planPhase(inputs: Inputs, context: Context): Plan {

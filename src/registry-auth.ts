@@ -71,12 +71,8 @@ export function parseRegistryAuth(text: string, mask: (secret: string) => void):
       values[name] = isScalar(pair.value) ? scalarText(pair.value.value).trim() : '';
     }
 
-    const registry = normalizeAuthRegistry(values.registry ?? '');
-    if (!registry) {
-      throw new Error(
-        `${entry} has no registry; expected a registry host such as ghcr.io, docker.io or host:port`,
-      );
-    }
+    // No registry is Docker Hub, as in docker/login-action's registry-auth.
+    const registry = normalizeAuthRegistry(values.registry ?? '') || 'docker.io';
     if (!isRegistryHost(registry)) {
       throw new Error(
         `${entry}: registry "${registry}" is not a registry host; expected a host such as ghcr.io, docker.io or host:port, without a path`,

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from './context.js';
 import type { Inputs } from './inputs.js';
@@ -7,7 +8,13 @@ import { Output } from './names.js';
 import type { PushReport } from './docker/push.js';
 import { parseReference } from './docker/registry.js';
 import type { Plan } from './plan.js';
-import { metadataEnv, metaOutputs } from './tags/outputs.js';
+import {
+  BAKE_FILES,
+  bakeDefinitions,
+  metadataEnv,
+  metadataEnvName,
+  metaOutputs,
+} from './tags/outputs.js';
 import {
   formatDuration,
   SKIPPED,
@@ -79,6 +86,14 @@ export function setOutputs(plan: Plan, inputs: Inputs, outcome: Outcome | undefi
     };
     for (const [name, value] of Object.entries(metadataEnv(plan.meta, sep))) {
       core.exportVariable(name, value);
+    }
+    // metadata-action's bake definitions, in files that outlive the step (as its own do).
+    const dir = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'docker-metadata-action-'));
+    const definitions = bakeDefinitions(plan.meta, inputs.bakeTarget);
+    for (const [output, suffix] of BAKE_FILES) {
+      const file = join(dir, `docker-metadata-action-bake${suffix}.json`);
+      writeFileSync(file, definitions[output]);
+      core.exportVariable(metadataEnvName(output), file);
     }
   }
   core.setOutput(Output.digest, outcome?.digest ?? '');

@@ -64,6 +64,12 @@ describe('parseRegistryAuth', () => {
     expect(masked).toContain(secret);
   });
 
+  test('an entry without registry is Docker Hub, as in docker/login-action', () => {
+    expect(parse('- username: u\n  password: p4ss').logins).toEqual([
+      { registry: 'docker.io', username: 'u', password: 'p4ss' },
+    ]);
+  });
+
   test('ghcr.io may leave username and password to the actor and github-token', () => {
     expect(parse('- registry: ghcr.io').logins).toEqual([
       { registry: 'ghcr.io', username: '', password: '' },
@@ -112,11 +118,6 @@ describe('parseRegistryAuth', () => {
       'a password that is a list',
       `- registry: quay.io\n  username: u\n  password: [${SECRET}]`,
       'registry-auth: entry 1: password is not a single value; expected a string',
-    ],
-    [
-      'no registry',
-      `- username: u\n  password: ${SECRET}`,
-      'registry-auth: entry 1 has no registry; expected a registry host such as ghcr.io, docker.io or host:port',
     ],
     [
       'a registry with a path',

@@ -47,6 +47,35 @@ export const METADATA_ENV_OUTPUTS = [
   'json',
 ] as const;
 
+/** metadata-action's bake-file outputs: the output name and the file name's suffix. */
+export const BAKE_FILES = [
+  ['bake-file-tags', '-tags'],
+  ['bake-file-labels', '-labels'],
+  ['bake-file-annotations', '-annotations'],
+  ['bake-file', ''],
+] as const;
+
+/**
+ * The bake definitions metadata-action writes (`docker-metadata-action-bake*.json`), by output
+ * name, for `docker buildx bake -f`. Annotations carry their levels (default `manifest`). Pure.
+ */
+export function bakeDefinitions(meta: Meta, target: string): Record<string, string> {
+  const labels = metaJson(meta).labels;
+  const args = { DOCKER_META_IMAGES: meta.images.join(','), DOCKER_META_VERSION: meta.version };
+  const file = (definition: unknown): string =>
+    JSON.stringify({ target: { [target]: definition } }, null, 2);
+  return {
+    'bake-file-tags': file({ tags: meta.tags, args }),
+    'bake-file-labels': file({ labels }),
+    'bake-file-annotations': file({ annotations: levelled(meta.annotations) }),
+    'bake-file': file({ tags: meta.tags, labels, args }),
+  };
+}
+
+function levelled(annotations: string[]): string[] {
+  return annotations.map((a) => (LEVELLED.test(a) ? a : `manifest:${a}`));
+}
+
 /** The name of the environment variable metadata-action exports for an output. */
 export function metadataEnvName(output: string): string {
   return `DOCKER_METADATA_OUTPUT_${output.replace(/\W/g, '_').toUpperCase()}`;
@@ -55,14 +84,13 @@ export function metadataEnvName(output: string): string {
 /**
  * The DOCKER_METADATA_OUTPUT_* variables with the values metadata-action gives them: its
  * annotations carry their level (`manifest:` when DOCKER_METADATA_ANNOTATIONS_LEVELS is unset).
- * Bake files are not made (this action does not run bake). Pure.
+ * The bake files' variables are added by the caller, which writes the files. Pure.
  */
 export function metadataEnv(
   meta: Meta,
   sep: { tags: string; labels: string; annotations: string },
 ): Record<string, string> {
-  const leveled = meta.annotations.map((a) => (LEVELLED.test(a) ? a : `manifest:${a}`));
-  const outputs = metaOutputs({ ...meta, annotations: leveled }, sep);
+  const outputs = metaOutputs({ ...meta, annotations: levelled(meta.annotations) }, sep);
   const env: Record<string, string> = {};
   for (const name of METADATA_ENV_OUTPUTS) env[metadataEnvName(name)] = outputs[name];
   return env;

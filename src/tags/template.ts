@@ -12,7 +12,16 @@ export interface Expression {
   hash: Record<string, Arg>;
 }
 
-type Part = string | Expression;
+/** A Handlebars block: `{{#if name}}...{{else}}...{{/if}}`, or `#unless`. */
+export interface Block {
+  text: string;
+  helper: 'if' | 'unless';
+  arg: Arg;
+  then: Part[];
+  otherwise: Part[];
+}
+
+type Part = string | Expression | Block;
 
 /** A helper such as `date`: computes a string from its arguments. */
 export type Helper = (
@@ -30,22 +39,80 @@ export interface Scope {
 const TOKEN =
   /\s*(?:([A-Za-z_][\w-]*)=(?:'([^']*)'|"([^"]*)"|([^\s'"]+))|'([^']*)'|"([^"]*)"|([^\s'"=]+))/y;
 
-/** Splits a template into literal text and expressions; throws on a malformed `{{...}}`. */
+const BLOCK_HELPERS = ['if', 'unless'];
+
+/**
+ * Splits a template into literal text, expressions and blocks (`{{#if x}}a{{else}}b{{/if}}`,
+ * `{{#unless x}}...{{/unless}}`); throws on a malformed `{{...}}` or an unclosed block.
+ */
 export function parseTemplate(template: string, where: Where): Part[] {
-  const parts: Part[] = [];
+  const root: Part[] = [];
+  const open: Array<{ block: Block; parts: Part[]; inElse: boolean }> = [];
+  const current = (): Part[] => {
+    const top = open[open.length - 1];
+    return top ? (top.inElse ? top.block.otherwise : top.block.then) : root;
+  };
   let rest = template;
   for (;;) {
-    const open = rest.indexOf('{{');
-    if (open < 0) break;
-    if (open > 0) parts.push(rest.slice(0, open));
-    const close = rest.indexOf('}}', open + 2);
+    const start = rest.indexOf('{{');
+    if (start < 0) break;
+    if (start > 0) current().push(rest.slice(0, start));
+    const close = rest.indexOf('}}', start + 2);
     if (close < 0)
       throw inputError(where, `"{{" without a closing "}}"`, 'expressions written as {{name}}');
-    parts.push(parseExpression(rest.slice(open, close + 2), where));
+    const text = rest.slice(start, close + 2);
     rest = rest.slice(close + 2);
+    const inner = text.slice(2, -2).trim();
+    if (inner.startsWith('#')) {
+      const expr = parseExpression(`{{${inner.slice(1)}}}`, where);
+      if (!BLOCK_HELPERS.includes(expr.name) || expr.args.length !== 1) {
+        throw inputError(
+          where,
+          `unknown block ${text}`,
+          '{{#if name}}...{{/if}} or {{#unless name}}...{{/unless}}, with {{else}} if need be',
+        );
+      }
+      const block: Block = {
+        text,
+        helper: expr.name as Block['helper'],
+        arg: expr.args[0],
+        then: [],
+        otherwise: [],
+      };
+      current().push(block);
+      open.push({ block, parts: block.then, inElse: false });
+    } else if (inner === 'else') {
+      const top = open[open.length - 1];
+      if (!top || top.inElse) {
+        throw inputError(
+          where,
+          `{{else}} outside an {{#if}} or {{#unless}} block`,
+          '{{#if name}}a{{else}}b{{/if}}',
+        );
+      }
+      top.inElse = true;
+    } else if (inner.startsWith('/')) {
+      const top = open.pop();
+      const name = inner.slice(1).trim();
+      if (!top || top.block.helper !== name) {
+        throw inputError(
+          where,
+          `${text} closes no open block`,
+          top
+            ? `{{/${top.block.helper}}} to close ${top.block.text}`
+            : 'a block opened with {{#if name}}',
+        );
+      }
+    } else {
+      current().push(parseExpression(text, where));
+    }
   }
-  if (rest !== '') parts.push(rest);
-  return parts;
+  if (rest !== '') current().push(rest);
+  if (open.length > 0) {
+    const top = open[open.length - 1];
+    throw inputError(where, `${top.block.text} is not closed`, `{{/${top.block.helper}}}`);
+  }
+  return root;
 }
 
 function parseExpression(text: string, where: Where): Expression {
@@ -90,9 +157,22 @@ function parseExpression(text: string, where: Where): Expression {
   return expr;
 }
 
-/** Lists the expressions of a template (for deciding whether a value was written literally). */
+/** Lists the expressions of a template, inside blocks too (for deciding what a pattern uses). */
 export function expressionsOf(template: string, where: Where): Expression[] {
-  return parseTemplate(template, where).filter((p): p is Expression => typeof p !== 'string');
+  const found: Expression[] = [];
+  const walk = (parts: Part[]): void => {
+    for (const part of parts) {
+      if (typeof part === 'string') continue;
+      if ('helper' in part) {
+        if (part.arg.kind === 'word')
+          found.push({ text: part.text, name: part.arg.name, args: [], hash: {} });
+        walk(part.then);
+        walk(part.otherwise);
+      } else found.push(part);
+    }
+  };
+  walk(parseTemplate(template, where));
+  return found;
 }
 
 /** True when the template has at least one `{{...}}` expression. */
@@ -105,21 +185,31 @@ export function render(template: string, scope: Scope, where: Where): string {
   if (!hasExpressions(template)) return template;
   const resolve = (arg: Arg): string | undefined =>
     arg.kind === 'string' ? arg.value : scope.vars[arg.name];
-  return parseTemplate(template, where)
-    .map((part) => {
-      if (typeof part === 'string') return part;
-      const helper = scope.helpers[part.name];
-      if (helper) return helper(part, resolve, where);
-      if (Object.hasOwn(scope.vars, part.name)) {
-        if (part.args.length > 0 || Object.keys(part.hash).length > 0) {
-          throw inputError(where, `${part.text} takes no arguments`, `{{${part.name}}}`);
-        }
-        return scope.vars[part.name];
+  const known = (): string =>
+    [...Object.keys(scope.vars), ...Object.keys(scope.helpers)].join(', ');
+  const renderParts = (parts: Part[]): string => parts.map((part) => renderPart(part)).join('');
+  const renderPart = (part: Part): string => {
+    if (typeof part === 'string') return part;
+    if ('helper' in part) {
+      if (part.arg.kind === 'word' && !Object.hasOwn(scope.vars, part.arg.name)) {
+        throw inputError(where, `unknown expression ${part.text}`, `one of ${known()}`);
       }
-      const known = [...Object.keys(scope.vars), ...Object.keys(scope.helpers)];
-      throw inputError(where, `unknown expression ${part.text}`, `one of ${known.join(', ')}`);
-    })
-    .join('');
+      // "false" is false: {{#if is_default_branch}} means what it says.
+      const value = resolve(part.arg) ?? '';
+      const truthy = value !== '' && value !== 'false';
+      return renderParts((part.helper === 'if') === truthy ? part.then : part.otherwise);
+    }
+    const helper = scope.helpers[part.name];
+    if (helper) return helper(part, resolve, where);
+    if (Object.hasOwn(scope.vars, part.name)) {
+      if (part.args.length > 0 || Object.keys(part.hash).length > 0) {
+        throw inputError(where, `${part.text} takes no arguments`, `{{${part.name}}}`);
+      }
+      return scope.vars[part.name];
+    }
+    throw inputError(where, `unknown expression ${part.text}`, `one of ${known()}`);
+  };
+  return renderParts(parseTemplate(template, where));
 }
 
 /**
