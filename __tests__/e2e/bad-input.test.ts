@@ -135,11 +135,6 @@ const cases: Case[] = [
   ],
   [
     'tags',
-    { tags: 'type=raw,value=x,colour=red' },
-    'tags: unknown attribute "colour" for type=raw in "type=raw,value=x,colour=red"; expected attributes among type, enable, priority, prefix, suffix, value',
-  ],
-  [
-    'tags',
     { tags: 'type=raw,value={{nope}}' },
     `tags: unknown expression {{nope}} in "type=raw,value={{nope}}"; ${expressions}`,
   ],
@@ -164,9 +159,14 @@ const cases: Case[] = [
     'tags: a double quote is not closed in "type=raw,"value=x"; expected a closing "',
   ],
   [
+    'push',
+    { tags: 'type=ref,event=pr', push: 'true' },
+    'push: true, but no tag rule gives a tag for refs/tags/v1.2.3 (event push), so there is nothing to push; expected a rule in tags that applies here (for example type=sha), or push: auto, which then builds without pushing',
+  ],
+  [
     'tags',
-    { tags: 'type=ref,event=pr' },
-    'tags: no tag applies to refs/tags/v1.2.3 (event push), so there is nothing to push; add a rule that applies (for example type=sha) or set push: false',
+    { images: 'ghcr.io/acme/app', tags: 'docker.io/acme/other:latest' },
+    'tags: "docker.io/acme/other:latest" is a full image reference (build-push-action\'s tags), and docker.io/acme/other is not among the images (ghcr.io/acme/app); expected a tag rule such as type=raw,value=latest for every image, or docker.io/acme/other added to images',
   ],
   // flavor
   [
@@ -333,12 +333,63 @@ const cases: Case[] = [
   [
     'secrets',
     { secrets: secretValue },
-    'secrets: entry (value hidden) has no "="; expected ID=VALUE, one per line',
+    'secrets: entry 1 (value hidden) has no ID before "="; expected ID=VALUE, one per line, a value with commas or line breaks in double quotes ("ID=a,b")',
   ],
   [
     'secrets',
     { secrets: `a,b=${secretValue}` },
     'secrets: secret id "a,b" has characters buildx cannot take; expected letters, digits, ".", "_" or "-"',
+  ],
+  // build-push-action's other inputs
+  [
+    'secret-envs',
+    { 'secret-envs': 'NPM_TOKEN' },
+    'secret-envs: "NPM_TOKEN" is not ID=ENV_NAME; expected a secret id, "=" and the name of an environment variable of the step, such as MY_SECRET=MY_ENV_VAR',
+  ],
+  [
+    'add-hosts',
+    { 'add-hosts': 'docker' },
+    'add-hosts: "docker" is not a host mapping; expected HOST:IP such as docker:10.180.0.1, one per line or comma separated',
+  ],
+  [
+    'network',
+    { network: 'bridge' },
+    'network: "bridge" is not a build network mode; expected default, none, host (host also needs allow: network.host on a docker-container builder)',
+  ],
+  [
+    'shm-size',
+    { 'shm-size': 'large' },
+    'shm-size: "large" is not a size; expected bytes or a size such as 2g or 512m',
+  ],
+  [
+    'ulimit',
+    { ulimit: 'nofile' },
+    'ulimit: "nofile" is not a ulimit; expected NAME=SOFT[:HARD] such as nofile=1024:1024, one per line',
+  ],
+  [
+    'call',
+    { call: 'lint' },
+    'call: "lint" is not a build method; expected one of build, check, outline, targets, subrequests.describe (options after a comma, e.g. check,format=json)',
+  ],
+  [
+    'outputs',
+    { outputs: 'type=image,name=acme/other,push=true' },
+    'outputs: "type=image,name=acme/other,push=true" names the image (name=); expected the image names in images and the tags in tags, and only exporter attributes here (compression, oci-mediatypes, rewrite-timestamp, annotation-index.*, ...)',
+  ],
+  [
+    'context',
+    { context: '{{defaultContext}}:app' },
+    'context: "{{defaultContext}}:app" is build-push-action\'s Git context; this action builds from the workspace that actions/checkout fills: write the path instead ("app"), after an actions/checkout step',
+  ],
+  [
+    'logout',
+    { logout: 'false' },
+    'logout: "false": the logins of this action end with the job (its post step removes its Docker config); expected true, and a docker/login-action step before the later steps that need a login',
+  ],
+  [
+    'ecr',
+    { ecr: 'true' },
+    'ecr: "true" asks docker/login-action to log in to Amazon ECR with the AWS SDK, which this action does not do; expected username AWS and password from `aws ecr get-login-password` (or aws-actions/amazon-ecr-login in an earlier step, whose login this action uses)',
   ],
   [
     'secret-files',

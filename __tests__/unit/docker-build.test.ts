@@ -1,7 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { errorLines, isMissingBuildx, parseMetadata } from '../../src/docker/build.js';
+import {
+  errorLines,
+  isMissingBuildx,
+  parseMetadata,
+  unsupportedInput,
+} from '../../src/docker/build.js';
 import { parseBuilderDriver } from '../../src/docker/builder.js';
 import { removeSecretFiles, writeSecretFiles } from '../../src/docker/secrets.js';
 
@@ -152,4 +157,30 @@ test.each([
   ['ERROR: failed to solve: process "/bin/sh -c make" did not complete successfully', false],
 ])('isMissingBuildx(%j) is %s', (line, expected) => {
   expect(isMissingBuildx(line)).toBe(expected);
+});
+
+describe('unsupportedInput', () => {
+  test.each<[string[], string | undefined]>([
+    [
+      ['unknown flag: --call', "See 'docker buildx build --help'."],
+      'call (buildx 0.15 or later): the buildx of this runner does not know --call; expected a newer buildx: set buildx-version: latest, or leave call out',
+    ],
+    [
+      ['unknown flag: --no-cache-filter'],
+      'no-cache-filters: the buildx of this runner does not know --no-cache-filter; expected a newer buildx: set buildx-version: latest, or leave no-cache-filters out',
+    ],
+    [
+      [
+        'ERROR: OCI exporter is not supported for the docker driver.',
+        'Switch to a different driver, or turn on the containerd image store, and try again.',
+      ],
+      'outputs: the docker driver of this engine (the classic image store) cannot export type=oci; expected the containerd image store, a docker-container builder (docker/setup-buildx-action), or type=docker,dest=FILE (a docker save tarball)',
+    ],
+    [
+      ['#5 ERROR: process "/bin/sh -c false" did not complete successfully: exit code: 1'],
+      undefined,
+    ],
+  ])('%j', (output, expected) => {
+    expect(unsupportedInput(output)).toBe(expected);
+  });
 });

@@ -55,6 +55,9 @@ export async function build(args: string[], options: BuildOptions): Promise<Buil
     // Not the build's fault: the engine is away, and the error says where the action looked.
     const unreachable = engineUnreachable(tail.join('\n'), process.env.DOCKER_HOST);
     if (unreachable) throw new Error(unreachable);
+    // An input this buildx or engine cannot do: the error names the input, not only the flag.
+    const unsupported = unsupportedInput(tail);
+    if (unsupported) throw new Error(unsupported);
     const lines = errorLines(tail);
     throw new Error(
       `docker buildx build failed (exit code ${exitCode})${lines.length > 0 ? `:\n${lines.join('\n')}` : ''}`,
@@ -66,6 +69,42 @@ export async function build(args: string[], options: BuildOptions): Promise<Buil
   const imageId = readOptional(options.iidFile).trim() || parsed.configDigest;
   core.debug(`build metadata: ${metadata}`);
   return { digest: parsed.digest, imageId, metadata, durationMs };
+}
+
+// The inputs behind buildx flags that older buildx releases do not have.
+const FLAG_INPUTS: Record<string, string> = {
+  call: 'call (buildx 0.15 or later)',
+  'shm-size': 'shm-size',
+  ulimit: 'ulimit',
+  'no-cache-filter': 'no-cache-filters',
+  attest: 'attests',
+  annotation: 'annotations',
+  'build-context': 'build-contexts',
+  'cgroup-parent': 'cgroup-parent',
+  sbom: 'sbom',
+  provenance: 'provenance',
+  'add-host': 'add-hosts',
+  allow: 'allow',
+  ssh: 'ssh',
+  network: 'network',
+};
+
+/**
+ * The error for a build that failed because this buildx or engine cannot do what an input
+ * asks (a flag it does not know, an exporter its driver lacks); undefined otherwise. Pure.
+ */
+export function unsupportedInput(output: string[]): string | undefined {
+  const text = output.join('\n');
+  const flag = /unknown flag: --([\w-]+)/.exec(text)?.[1];
+  if (flag) {
+    const input = FLAG_INPUTS[flag] ?? flag;
+    return `${input}: the buildx of this runner does not know --${flag}; expected a newer buildx: set buildx-version: latest, or leave ${input.split(' ')[0]} out`;
+  }
+  const exporter = /(OCI|\w+) exporter is not supported for the docker driver/i.exec(text)?.[1];
+  if (exporter) {
+    return `outputs: the docker driver of this engine (the classic image store) cannot export type=${exporter.toLowerCase()}; expected the containerd image store, a docker-container builder (docker/setup-buildx-action), or type=docker,dest=FILE (a docker save tarball)`;
+  }
+  return undefined;
 }
 
 /** Whether a line of docker's output says that it has no buildx plugin (docker 20 to 28). Pure. */
