@@ -645,3 +645,35 @@ describe("metadata-action's environment variables", () => {
 function bakeFile(path: string): unknown {
   return JSON.parse(readFileSync(path, 'utf8')) as unknown;
 }
+
+describe('README: "Coming from the docker actions"', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const start = readme.indexOf('## Coming from the docker actions');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+
+  /** The first-column names of the table headed `| <action> | here |`. */
+  function rows(name: string): string[] {
+    const at = section.indexOf(`| ${name} | here |`);
+    if (at < 0) return [];
+    const names: string[] = [];
+    for (const line of section.slice(at).split('\n').slice(2)) {
+      const m = /^\| `([^`]+)` \|/.exec(line);
+      if (!m) break;
+      names.push(m[1]);
+    }
+    return names;
+  }
+
+  test.each(Object.keys(docker.actions))('the table of %s has every input, once', (name) => {
+    expect(start).toBeGreaterThanOrEqual(0);
+    const names = rows(name);
+    expect([...names].sort()).toEqual([...docker.actions[name].inputs].sort());
+  });
+
+  test('every documented metadata-action variable is named', () => {
+    for (const variable of docker.metadataActionEnvironment) {
+      const short = variable.replace('DOCKER_METADATA_OUTPUT', '');
+      expect(section.includes(variable) || section.includes(`\`${short}\``)).toBe(true);
+    }
+  });
+});
