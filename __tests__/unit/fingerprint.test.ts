@@ -295,6 +295,12 @@ describe('computeFingerprint', () => {
     expect(await fp({ secrets: [{ id: 'npm', value: 'x' }] })).not.toBe(first);
     expect(await fp({ platforms: ['linux/arm64'] })).not.toBe(first);
     expect(await fp({ target: 'x' })).not.toBe(first);
+    // build-push-action's inputs that change what RUN sees; unset ones change nothing.
+    expect(await fp({ addHosts: [], network: '', secretEnvs: [] })).toBe(first);
+    expect(await fp({ addHosts: ['db:10.0.0.1'] })).not.toBe(first);
+    expect(await fp({ network: 'host' })).not.toBe(first);
+    expect(await fp({ secretEnvs: [{ id: 'A', env: 'B' }] })).not.toBe(first);
+    expect(await fp({ attests: ['type=sbom'] })).not.toBe(first);
     baseDigest = `sha256:${'2'.repeat(64)}`;
     expect(await fp()).not.toBe(first);
     expect(fingerprintTag(first)).toBe(`fp-${first.slice(0, 16)}`);

@@ -23,11 +23,26 @@ export type FingerprintInputs = Pick<
   | 'secretFiles'
   | 'provenance'
   | 'sbom'
-> & {
-  /** The image's labels and annotations as planned; OCI ones are left out here. */
-  labels: string[];
-  annotations: string[];
-};
+> &
+  Partial<
+    Pick<
+      Inputs,
+      | 'secretEnvs'
+      | 'addHosts'
+      | 'allow'
+      | 'attests'
+      | 'network'
+      | 'shmSize'
+      | 'ulimit'
+      | 'cgroupParent'
+      | 'outputs'
+      | 'ssh'
+    >
+  > & {
+    /** The image's labels and annotations as planned; OCI ones are left out here. */
+    labels: string[];
+    annotations: string[];
+  };
 
 export interface FingerprintOptions {
   /** The platform the builder runs on: the image's platform when `platforms` is empty. */
@@ -146,10 +161,33 @@ export async function computeFingerprint(
     provenance: inputs.provenance,
     sbom: inputs.sbom,
     bases: bases.map((ref, i) => [ref, digests[i]]),
+    // build-push-action's inputs that change what RUN sees or what the image holds; present
+    // only when set, so that the fingerprints of builds without them stay what they were.
+    ...buildOptions(inputs),
   };
   const hash = createHash('sha256').update(JSON.stringify(record)).digest('hex');
   details.push(`Dockerfile ${file}: sha256:${record.dockerfile}`);
   return { hash, details };
+}
+
+function buildOptions(inputs: FingerprintInputs): Record<string, unknown> {
+  const options: Record<string, unknown> = {
+    secretEnvs: (inputs.secretEnvs ?? []).map((s) => s.id).sort(),
+    addHosts: [...(inputs.addHosts ?? [])].sort(),
+    allow: [...(inputs.allow ?? [])].sort(),
+    attests: [...(inputs.attests ?? [])].sort(),
+    network: inputs.network ?? '',
+    shmSize: inputs.shmSize ?? '',
+    ulimit: [...(inputs.ulimit ?? [])].sort(),
+    cgroupParent: inputs.cgroupParent ?? '',
+    outputs: [...(inputs.outputs ?? [])].sort(),
+    ssh: (inputs.ssh ?? []).map((entry) => entry.split('=', 1)[0]).sort(),
+  };
+  return Object.fromEntries(
+    Object.entries(options).filter(([, value]) =>
+      Array.isArray(value) ? value.length > 0 : value !== '',
+    ),
+  );
 }
 
 async function baseDigest(ref: string, options: FingerprintOptions): Promise<string> {
