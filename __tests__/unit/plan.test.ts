@@ -1,6 +1,6 @@
 import { contextFrom, type Context } from '../../src/context.js';
-import type { PushMode } from '../../src/inputs.js';
-import { forkSecretsWarning, pushDecision } from '../../src/plan.js';
+import type { Inputs, PushMode } from '../../src/inputs.js';
+import { forkSecretsWarning, makePlan, pushDecision } from '../../src/plan.js';
 
 const now = new Date('2024-05-01T12:00:00Z');
 
@@ -71,5 +71,54 @@ describe('forkSecretsWarning', () => {
     ['not a pull request', given, context('push')],
   ])('no warning: %s', (_name, inputs, ctx) => {
     expect(forkSecretsWarning(inputs, ctx)).toBeUndefined();
+  });
+});
+
+describe('makePlan: a ref no rule gives a tag for, and call', () => {
+  const inputs = (over: Partial<Inputs>): Inputs =>
+    ({
+      images: ['ghcr.io/acme/app'],
+      tags: ['type=ref,event=pr'],
+      flavor: [],
+      labels: [],
+      annotations: [],
+      tagPattern: '',
+      push: 'auto',
+      call: '',
+      test: '',
+      testTarget: '',
+      ...over,
+    }) as Inputs;
+  const tagPush = contextFrom(
+    { GITHUB_EVENT_NAME: 'push', GITHUB_REF: 'refs/tags/v1.2.3', GITHUB_SHA: 'abc' },
+    {},
+    now,
+  );
+
+  test('push: auto builds without pushing, and a notice says why', () => {
+    const plan = makePlan(inputs({ test: 'true' }), tagPush, now);
+    expect(plan.push).toBe(false);
+    expect(plan.meta.tagNames).toEqual([]);
+    expect(plan.notice).toBe(
+      'push is auto, but no tag rule gives a tag for refs/tags/v1.2.3 (event push): the image is built and tested, not pushed. Add a rule to tags that applies to this ref (for example type=sha) to push it',
+    );
+  });
+
+  test('push: true is an error naming push and what to write', () => {
+    expect(() => makePlan(inputs({ push: 'true' }), tagPush, now)).toThrow(
+      'push: true, but no tag rule gives a tag for refs/tags/v1.2.3 (event push), so there is nothing to push; expected a rule in tags that applies here (for example type=sha), or push: auto, which then builds without pushing',
+    );
+  });
+
+  test('call: check never pushes', () => {
+    const plan = makePlan(
+      inputs({ tags: ['type=sha'], call: 'check', push: 'true' }),
+      tagPush,
+      now,
+    );
+    expect(plan).toMatchObject({
+      push: false,
+      pushReason: 'call is check: buildx evaluates the build and makes no image',
+    });
   });
 });
