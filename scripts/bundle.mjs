@@ -2,6 +2,7 @@
 // `ncc build ENTRY --minify --target es2023 --license licenses.txt` does, in two bundles:
 //   dist/index.js        src/index.ts, the main step (action.yml runs.main)
 //   dist/post/index.js   src/post-entry.ts, the post step (runs.post): the cleanup alone
+//   dist/credential-helper/index.js  src/credential-helper.ts, docker-credential-build-tag-push
 // with the chunks minified too, and modules left out that nothing the action runs calls (ncc's
 // CLI cannot map a module to another, hence this script and its API):
 // - undici, in the main bundle: @actions/http-client imports it at its top level for
@@ -74,6 +75,8 @@ const bundles = [
     dir: '.',
     externals: { undici: './undici.cjs', 'apache-arrow': './apache-arrow.cjs' },
   },
+  // The action's docker credential helper (src/credential-helper.ts): node's own modules only.
+  { entry: 'src/credential-helper.ts', dir: 'credential-helper', externals: {} },
   {
     entry: 'src/post-entry.ts',
     dir: 'post',

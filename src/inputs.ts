@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { invalidNameCharacters } from './artifact/name.js';
+import { invalidNameCharacters, NAME_PLACEHOLDERS, unknownPlaceholders } from './artifact/name.js';
 import {
   checkNotMixed,
   isRegistryHost,
@@ -74,6 +74,8 @@ export interface Inputs {
   networkTimeout: string;
   /** Bound of each network operation of the action's own (a login attempt, a registry request, the artifact upload). */
   networkTimeoutMs: number;
+  /** `false`: the logins go to the user's Docker config and stay for later steps. */
+  logout: boolean;
 }
 
 /** Reads and validates the inputs; secrets are masked before anything else reads them. */
@@ -156,6 +158,7 @@ export function getInputs(): Inputs {
     retries: retryCount(core.getInput('retries')),
     networkTimeout: core.getInput('network-timeout'),
     networkTimeoutMs: parseDuration('network-timeout', core.getInput('network-timeout')),
+    logout: bool('logout'),
   };
 }
 
@@ -229,6 +232,12 @@ export function buildxVersion(value: string): string {
 
 /** An artifact name the results service takes ('' for no artifact); checked before anything runs. */
 export function artifactName(value: string): string {
+  const unknown = unknownPlaceholders(value);
+  if (unknown.length > 0) {
+    throw new Error(
+      `artifact-name: "${value}" has the unknown placeholder {{${unknown[0]}}}; expected ${NAME_PLACEHOLDERS.map((n) => `{{${n}}}`).join(' or ')}, or none`,
+    );
+  }
   const invalid = invalidNameCharacters(value);
   if (invalid.length === 0) return value;
   throw new Error(

@@ -362,7 +362,8 @@ export class RegistryClient {
   /** The Basic Authorization header of the registry's credentials; undefined without any. */
   private basic(registry: string): string | undefined {
     const credentials = this.credentials(registry);
-    return credentials
+    // An identity token is only good for the token service (an OAuth2 refresh token).
+    return credentials?.password
       ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
       : undefined;
   }
@@ -392,10 +393,26 @@ export class RegistryClient {
     core.debug(
       `registry token: ${tokenUrl.origin}${tokenUrl.pathname} for ${tokenUrl.searchParams.get('scope')}`,
     );
-    const init = { method: 'GET', headers: basic ? { Authorization: basic } : {} };
+    // An identity token (ACR, a credential helper's `<token>` login) is exchanged as docker
+    // does: an OAuth2 refresh-token grant POSTed to the realm.
+    const identityToken = credentials?.identityToken;
+    const init: RequestInit = identityToken
+      ? {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'refresh_token',
+            refresh_token: identityToken,
+            service: challenge.params.service ?? '',
+            scope: tokenUrl.searchParams.get('scope') ?? '',
+            client_id: 'build-tag-push',
+          }).toString(),
+        }
+      : { method: 'GET', headers: basic ? { Authorization: basic } : {} };
+    const url = identityToken ? realm : tokenUrl.toString();
     const response = signal
-      ? await this.sendOnce(ref, what, tokenUrl.toString(), init, signal)
-      : await this.send(ref, what, tokenUrl.toString(), init);
+      ? await this.sendOnce(ref, what, url, init, signal)
+      : await this.send(ref, what, url, init);
     if (!response.ok) {
       await response.body?.cancel();
       throw new Error(
