@@ -48,7 +48,7 @@ const httpAuth = absent('@actions/http-client', [
  * A stand-in beside the main bundle's chunks: a CommonJS file, so that require() finds it as
  * import does, whose classes and functions fail loudly.
  */
-function absentFile(module, classes, functions) {
+function absentFile(module, classes, functions, inert = []) {
   const message = JSON.stringify(
     `${module} is not in the build-tag-push bundle (scripts/bundle.mjs) and cannot be used`,
   );
@@ -60,12 +60,20 @@ function absentFile(module, classes, functions) {
       (name) => `exports.${name} = class ${name} { constructor() { throw new Error(absent); } };`,
     ),
     ...functions.map((name) => `exports.${name} = () => Promise.reject(new Error(absent));`),
+    // Constructed at module load by code the action loads but never calls (a proxy dispatcher
+    // that only `fetch` above would use): built without complaint, failing if ever used.
+    ...inert.map(
+      (name) =>
+        `exports.${name} = class ${name} { dispatch() { throw new Error(absent); } close() { return Promise.resolve(); } destroy() { return Promise.resolve(); } };`,
+    ),
     '',
   ].join('\n');
 }
 
 const files = {
-  'undici.cjs': absentFile('undici', ['ProxyAgent'], ['fetch']),
+  // @actions/github (in @actions/artifact) builds a ProxyAgent when its module loads if
+  // HTTPS_PROXY is set, for api.github.com calls the upload never makes.
+  'undici.cjs': absentFile('undici', [], ['fetch'], ['ProxyAgent']),
   'apache-arrow.cjs': absentFile('apache-arrow', [], ['tableFromIPC']),
 };
 
