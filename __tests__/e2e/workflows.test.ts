@@ -357,7 +357,8 @@ test('behind a forward proxy: the registry checks and the artifact upload go thr
     const direct = await step({
       event: pushEvent('refs/heads/direct', { sha }),
       inputs: { images: image, registry: name, username: user, password },
-      env: { ...server.env, ...proxyEnv, NO_PROXY: `.e2e.invalid,${host}` },
+      // Another job of the run: each job's default artifact name is its own.
+      env: { ...server.jobEnv('job-direct'), ...proxyEnv, NO_PROXY: `.e2e.invalid,${host}` },
     });
     expect(messages(direct.main, 'error')).toEqual([]);
     expect(direct.main.exitCode).toBe(0);

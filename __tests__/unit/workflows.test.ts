@@ -251,12 +251,12 @@ describe("docker's credential lookup in a Docker config", () => {
 
 test('an identity token is exchanged at the realm as an OAuth2 refresh-token grant', async () => {
   const requests: string[] = [];
-  const fetch = ((input: string | URL, init: RequestInit = {}) => {
+  const fakeFetch = ((input: string | URL, init: RequestInit = {}) => {
     const url = new URL(input.toString());
     const auth = new Headers(init.headers).get('authorization');
     requests.push(`${init.method ?? 'GET'} ${url.href}${auth ? ` [${auth}]` : ''}`);
     if (url.pathname === '/oauth2/token') {
-      const form = new URLSearchParams(String(init.body));
+      const form = new URLSearchParams(init.body as string);
       expect(Object.fromEntries(form)).toEqual({
         grant_type: 'refresh_token',
         refresh_token: 'refresh-tok',
@@ -280,9 +280,9 @@ test('an identity token is exchanged at the realm as an OAuth2 refresh-token gra
     return Promise.resolve(
       new Response(null, { status: 200, headers: { 'Docker-Content-Digest': 'sha256:ab' } }),
     );
-  }) as typeof fetch;
+  }) as typeof globalThis.fetch;
   const client = new RegistryClient({
-    fetch,
+    fetch: fakeFetch,
     credentials: () => ({ username: '<token>', password: '', identityToken: 'refresh-tok' }),
   });
   expect(await client.manifestDigest('acme.azurecr.io/app', '1')).toBe('sha256:ab');
@@ -295,17 +295,17 @@ test('an identity token is exchanged at the realm as an OAuth2 refresh-token gra
 
 test('a registry name that resolves to loopback only is spoken to over plain HTTP, as docker does', async () => {
   const urls: string[] = [];
-  const fetch = ((input: string | URL) => {
+  const fakeFetch = ((input: string | URL) => {
     urls.push(input.toString());
     return Promise.resolve(
       new Response(null, { status: 200, headers: { 'Docker-Content-Digest': 'sha256:cd' } }),
     );
-  }) as typeof fetch;
+  }) as typeof globalThis.fetch;
   const lookup = (host: string): Promise<string[]> =>
     Promise.resolve(
       host === 'vm' ? ['127.0.0.1'] : host === 'mixed' ? ['127.0.0.1', '10.0.0.2'] : [],
     );
-  const client = new RegistryClient({ fetch, lookup });
+  const client = new RegistryClient({ fetch: fakeFetch, lookup });
   await client.manifestDigest('vm:5000/app', '1');
   await client.manifestDigest('mixed:5000/app', '1');
   await client.manifestDigest('ghcr.io/app', '1');

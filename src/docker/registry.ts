@@ -164,7 +164,7 @@ export class RegistryClient {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.fetch = options.fetch ?? nodeFetch;
     // A fetch of the caller's (a test's) has its own hosts: their names are not resolved.
-    this.lookup = options.lookup ?? (options.fetch ? async () => [] : resolveHost);
+    this.lookup = options.lookup ?? (options.fetch ? () => Promise.resolve([]) : resolveHost);
     this.retry = options.retry ?? NO_RETRY;
     this.sleep = options.sleep;
   }

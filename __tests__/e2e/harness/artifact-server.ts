@@ -205,10 +205,12 @@ export async function startArtifactServer(
           // service answers), narrowed by the optional name and ID filters.
           const nameFilter = isRecord(input.name_filter) ? input.name_filter.value : undefined;
           const idFilter = isRecord(input.id_filter) ? input.id_filter.value : undefined;
+          const wantedId =
+            typeof idFilter === 'string' || typeof idFilter === 'number' ? String(idFilter) : '';
           const list = [...artifacts.values()]
             .filter((a) => a.finalized)
             .filter((a) => nameFilter === undefined || nameFilter === a.name)
-            .filter((a) => idFilter === undefined || String(idFilter) === String(a.id))
+            .filter((a) => idFilter === undefined || wantedId === String(a.id))
             .map((a) => ({
               workflow_run_backend_id: runId,
               workflow_job_run_backend_id: a.jobId,
