@@ -111,13 +111,17 @@ export async function run(): Promise<void> {
   // anything is pushed. That probe runs beside the logins.
   const gated = Boolean(inputs.test || inputs.testTarget);
   const artifactName = digestArtifactName(inputs, plan);
+  // `registry:` alone: the login of an earlier step (a fork's run gets none).
+  const earlier = fork ? '' : earlierLoginRegistry(inputs);
   const [driver] = await Promise.all([
     inputs.load || gated || inputs.builder || inputs.platforms.length > 1
       ? builderDriver(dockerConfig, inputs.builder)
       : Promise.resolve(''),
-    logins.length > 0 || plan.push || earlierLoginRegistry(inputs)
+    logins.length > 0 || plan.push || earlier
       ? core
-          .group('Log in', () => loginPhase(logins, dockerConfig, credentials, inputs, plan))
+          .group('Log in', () =>
+            loginPhase(logins, earlier, dockerConfig, credentials, inputs, plan),
+          )
           .catch(async (error: unknown) => {
             // An engine that does not answer is the cause to report, not the login it failed.
             const away = await engineAway(dockerConfig);
@@ -191,6 +195,7 @@ function helper(): { node: string; script: string } | undefined {
 
 async function loginPhase(
   logins: Login[],
+  earlier: string,
   dockerConfig: string,
   credentials: RegistryCredentials,
   inputs: Inputs,
@@ -208,7 +213,6 @@ async function loginPhase(
     });
   }
   // `registry:` alone: the login of an earlier step, which must be there before anything is built.
-  const earlier = earlierLoginRegistry(inputs);
   const registries = plan.push ? registriesOf(plan.meta.images) : [];
   await credentials.prepare(earlier ? [earlier, ...registries] : registries);
   if (earlier && !credentials.lookup(earlier)) {
