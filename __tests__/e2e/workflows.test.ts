@@ -4,11 +4,13 @@
 // PATH, and the cloud registries that need a login step. Every run is scanned for secrets.
 import { jest } from '@jest/globals';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import {
+  containerdEngine,
+  containerdStore,
   assertNoCredentialsLeft,
   assertNoSecrets,
   docker,
@@ -84,6 +86,19 @@ function messages(run: ActionRun, command: string): string[] {
 
 function log(run: ActionRun): string {
   return run.stdout.replace(/^::add-mask::.*$/gm, '');
+}
+
+/**
+ * A user Docker config directory of the test's own (DOCKER_CONFIG): with the engine's buildx
+ * in it on the containerd engine, as docker/setup-buildx-action would leave it.
+ */
+async function userConfigDir(prefix: string): Promise<string> {
+  const dir = await makeTempDir(prefix);
+  if (containerdStore()) {
+    await mkdir(join(dir, 'cli-plugins'));
+    await symlink(containerdEngine.buildx, join(dir, 'cli-plugins', 'docker-buildx'));
+  }
+  return dir;
 }
 
 const defaultName = (image: string): RegExp =>
@@ -162,7 +177,7 @@ test('GitHub Enterprise Server: no artifact, one notice, the image pushed and ve
 });
 
 test("a login left by docker/login-action in the user's config: verified push with no username or password, nothing copied", async () => {
-  const userConfig = await makeTempDir('login-action-config');
+  const userConfig = await userConfigDir('login-action-config');
   // What docker/login-action runs: docker login --password-stdin into the user's config.
   const loggedIn = await docker(['login', '--username', user, '--password-stdin', registry.url], {
     input: password,
@@ -223,8 +238,7 @@ test('a credential helper on PATH named in credHelpers (as gcloud auth configure
     ].join('\n'),
   );
   await chmod(join(bin, 'docker-credential-e2e-gcloud'), 0o755);
-  const userConfig = join(dir, 'docker');
-  await mkdir(userConfig);
+  const userConfig = await userConfigDir('gcloud-like-config');
   await writeFile(
     join(userConfig, 'config.json'),
     JSON.stringify({ credHelpers: { [registry.url]: 'e2e-gcloud' } }, null, 2),
