@@ -326,8 +326,10 @@ test("an OS credential helper on PATH (pass) is never used for the action's own 
 
 test('behind a forward proxy: the registry checks and the artifact upload go through it; NO_PROXY is honoured', async () => {
   // A registry name that is not a loopback literal (docker never proxies those) but resolves
-  // to one here, so the engine pushes to it as an insecure local registry.
-  const host = hostname();
+  // to one here, so the classic engine pushes to it as an insecure local registry. The
+  // containerd-store engine's BuildKit exporter speaks plain HTTP to loopback literals only:
+  // there the registry is 127.0.0.1, and the test shows it is not proxied, as docker does.
+  const host = containerdStore() ? '127.0.0.1' : hostname();
   const addresses = (await lookup(host, { all: true })).map((a) => a.address);
   if (!addresses.every((a) => a.startsWith('127.'))) {
     throw new Error(
@@ -357,7 +359,8 @@ test('behind a forward proxy: the registry checks and the artifact upload go thr
     expect(await registry.manifestDigest(repo, 'proxied')).toBe(main.outputs.digest);
     expect(server.uploads).toHaveLength(1);
     const registryRequests = proxy.requests.filter((r) => r.target === name);
-    expect(registryRequests.length).toBeGreaterThan(0);
+    if (containerdStore()) expect(registryRequests).toEqual([]);
+    else expect(registryRequests.length).toBeGreaterThan(0);
     expect(
       registryRequests.every((r) => r.kind === 'http' && r.url.startsWith(`http://${name}/v2/`)),
     ).toBe(true);
