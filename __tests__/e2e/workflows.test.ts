@@ -3,7 +3,9 @@
 // a runner behind a forward proxy, `logout: false` for later steps, an OS credential helper on
 // PATH, and the cloud registries that need a login step. Every run is scanned for secrets.
 import { jest } from '@jest/globals';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
@@ -29,6 +31,8 @@ import {
   type Registry,
   type RunOptions,
 } from './harness/index.js';
+import { startReleaseServer } from './release-server.js';
+import { buildxDownload } from '../../src/docker/buildx-install.js';
 
 const user = 'workflow-bot';
 const password = 'pw-e2e-workflows-Hq7tR2-secret';
@@ -324,7 +328,7 @@ test("an OS credential helper on PATH (pass) is never used for the action's own 
   expect(await readFile(calls, 'utf8')).toBe('');
 });
 
-test('behind a forward proxy: the registry checks and the artifact upload go through it; NO_PROXY is honoured', async () => {
+test('behind a forward proxy: the registry checks, the buildx download and the artifact upload go through it; NO_PROXY is honoured', async () => {
   // A registry name that is not a loopback literal (docker never proxies those) but resolves
   // to one here, so the classic engine pushes to it as an insecure local registry. The
   // containerd-store engine's BuildKit exporter speaks plain HTTP to loopback literals only:
@@ -336,7 +340,26 @@ test('behind a forward proxy: the registry checks and the artifact upload go thr
       `this test needs the machine's host name (${host}) to resolve to loopback addresses only; it resolves to ${addresses.join(', ')}`,
     );
   }
-  const proxy = await startForwardProxy({ hosts: { 'results.e2e.test': '127.0.0.1' } });
+  const proxy = await startForwardProxy({
+    hosts: { 'results.e2e.test': '127.0.0.1', 'releases.e2e.test': '127.0.0.1' },
+  });
+  // A buildx mirror serving the engine's own buildx as release 0.99.0 (newer than any runner's).
+  const buildx = execFileSync(
+    'docker',
+    [
+      'info',
+      '--format',
+      '{{range .ClientInfo.Plugins}}{{if eq .Name "buildx"}}{{.Path}}{{end}}{{end}}',
+    ],
+    { encoding: 'utf8' },
+  ).trim();
+  const asset = buildxDownload('0.99.0', process.arch).assetName;
+  const sum = createHash('sha256').update(readFileSync(buildx)).digest('hex');
+  const releases = await startReleaseServer({
+    [`/v0.99.0/${asset}`]: { file: buildx },
+    '/v0.99.0/checksums.txt': { body: `${sum} *${asset}\n` },
+  });
+  const mirror = releases.url.replace('127.0.0.1', 'releases.e2e.test');
   try {
     const server = await artifactServer({ host: 'results.e2e.test' });
     const name = `${host}:${registry.port}`;
@@ -351,7 +374,14 @@ test('behind a forward proxy: the registry checks and the artifact upload go thr
     };
     const { main } = await step({
       event: pushEvent('refs/heads/proxied', { sha }),
-      inputs: { images: image, registry: name, username: user, password },
+      inputs: {
+        images: image,
+        registry: name,
+        username: user,
+        password,
+        'buildx-version': '0.99.0',
+        'buildx-mirror': mirror,
+      },
       env: { ...server.env, ...proxyEnv },
     });
     expect(messages(main, 'error')).toEqual([]);
@@ -368,6 +398,11 @@ test('behind a forward proxy: the registry checks and the artifact upload go thr
     const artifactRequests = proxy.requests.filter((r) => r.target === results);
     // CreateArtifact, the blob (block and block list, or one put) and FinalizeArtifact.
     expect(artifactRequests.length).toBeGreaterThanOrEqual(3);
+    // The buildx download: the checksums and the asset, through the proxy.
+    expect(log(main)).toContain('buildx 0.99.0 installed for this job');
+    const mirrorHost = new URL(mirror).host;
+    expect(proxy.requests.filter((r) => r.target === mirrorHost).length).toBeGreaterThanOrEqual(2);
+    expect(releases.count(`/v0.99.0/${asset}`)).toBe(1);
 
     // NO_PROXY names the registry: its checks go direct; the results service still through it.
     const seen = proxy.requests.length;
@@ -385,6 +420,7 @@ test('behind a forward proxy: the registry checks and the artifact upload go thr
     expect(later.filter((r) => r.target === results).length).toBeGreaterThanOrEqual(3);
   } finally {
     await proxy.stop();
+    await releases.close();
   }
 });
 
