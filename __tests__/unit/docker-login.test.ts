@@ -23,6 +23,7 @@ import {
   dropCredHelper,
   NO_LOGIN_KEY,
   OWN_HELPER,
+  routeToOwnHelper,
 } from '../../src/docker/config.js';
 import {
   anonymousRegistries,
@@ -170,6 +171,28 @@ describe('createDockerConfig', () => {
       'ghcr.io': 'gh',
     });
     expect(existsSync(join(dir, 'bin'))).toBe(false);
+  });
+
+  test('logout: false logins are asked for through the helper, when there is one', () => {
+    const withHelper = createDockerConfig({
+      tempRoot: root,
+      userConfigDir: user,
+      helper: { node: '/usr/bin/node', script: '/h.js' },
+    });
+    routeToOwnHelper(withHelper, 'quay.io');
+    routeToOwnHelper(withHelper, 'docker.io');
+    const helpers = (
+      JSON.parse(readFileSync(join(withHelper, 'config.json'), 'utf8')) as {
+        credHelpers: Record<string, string>;
+      }
+    ).credHelpers;
+    expect(helpers['quay.io']).toBe(OWN_HELPER);
+    expect(helpers['https://index.docker.io/v1/']).toBe(OWN_HELPER);
+
+    const without = createDockerConfig({ tempRoot: root, userConfigDir: user });
+    const before = readFileSync(join(without, 'config.json'), 'utf8');
+    routeToOwnHelper(without, 'quay.io');
+    expect(readFileSync(join(without, 'config.json'), 'utf8')).toBe(before);
   });
 
   test('without a user config directory: a config that is never empty', () => {

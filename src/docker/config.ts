@@ -194,6 +194,8 @@ function readUserConfig(path: string): Record<string, unknown> {
  * got during this step, with `logout: false`). Needs the helper, written by createDockerConfig.
  */
 export function routeToOwnHelper(dockerConfig: string, registry: string): void {
+  // Not run from dist/ (no helper): a helper named but missing would fail docker's lookups.
+  if (!existsSync(join(dockerConfig, 'bin', `docker-credential-${OWN_HELPER}`))) return;
   const path = join(dockerConfig, 'config.json');
   const config = readUserConfig(path);
   const helpers = isRecord(config.credHelpers) ? config.credHelpers : {};
