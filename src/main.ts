@@ -132,7 +132,7 @@ export async function run(): Promise<void> {
   ]);
 
   await checkPlatforms(inputs.platforms, driver, () => engineImageStore(dockerConfig));
-  const outcome = await buildPhase(inputs, plan, tempDir, dockerConfig, driver, credentials.lookup);
+  const outcome = await buildPhase(inputs, plan, tempDir, dockerConfig, driver, credentials);
   await reportPhase(inputs, context, plan, outcome, tempDir, artifactName);
 }
 
@@ -233,8 +233,9 @@ async function buildPhase(
   tempDir: string,
   dockerConfig: string,
   driver: string,
-  credentials: (registry: string) => Credentials | undefined,
+  logins: RegistryCredentials,
 ): Promise<Outcome> {
+  const credentials = logins.lookup;
   const secrets = writeSecretFiles(inputs.secrets, inputs.secretFiles, join(tempDir, 'secrets'));
   let builds = 0;
   const buildWith = async (overrides: BuildOverrides, title: string): Promise<BuildResult> => {
@@ -270,7 +271,7 @@ async function buildPhase(
   const lookups = reuse
     ? registry
     : new RegistryClient({ credentials, timeoutMs: Math.min(inputs.networkTimeoutMs, 10_000) });
-  const fingerprinting = sourceFingerprint(inputs, plan, dockerConfig, lookups);
+  const fingerprinting = sourceFingerprint(inputs, plan, dockerConfig, lookups, logins);
   const fingerprint = reuse ? reportFingerprint(await fingerprinting, true) : '';
   const withFingerprint = async (outcome: Outcome): Promise<Outcome> =>
     reuse ? outcome : { ...outcome, fingerprint: reportFingerprint(await fingerprinting, false) };
@@ -405,6 +406,7 @@ async function sourceFingerprint(
   plan: Plan,
   dockerConfig: string,
   registry: RegistryClient,
+  logins: RegistryCredentials,
 ): Promise<FingerprintResult> {
   try {
     const buildPlatform = await enginePlatform(dockerConfig).catch(
@@ -412,7 +414,14 @@ async function sourceFingerprint(
     );
     const { hash, details } = await computeFingerprint(
       { ...inputs, labels: plan.meta.labels, annotations: plan.meta.annotations },
-      { buildPlatform, resolveDigest: (image, tag) => registry.manifestDigest(image, tag) },
+      {
+        buildPlatform,
+        // A base image's registry may have a login of an earlier step (a private base image).
+        resolveDigest: async (image, tag) => {
+          await logins.prepare([parseReference(image).registry]);
+          return registry.manifestDigest(image, tag);
+        },
+      },
     );
     return { hash, details, failure: '' };
   } catch (error) {

@@ -118,6 +118,7 @@ export function missingLoginError(registry: string, userConfigDir: string): Erro
  */
 export class RegistryCredentials {
   private readonly found = new Map<string, StoredLogin | undefined>();
+  private readonly pending = new Map<string, Promise<void>>();
 
   constructor(
     private readonly ownConfig: string,
@@ -128,23 +129,30 @@ export class RegistryCredentials {
   /** Looks up the earlier logins of `registries` (a credential helper is a process each). */
   async prepare(registries: string[]): Promise<void> {
     const own = credentialsFromConfig(this.ownConfig);
-    const todo = [...new Set(registries)].filter((r) => !this.found.has(r) && !own(r));
     await Promise.all(
-      todo.map(async (registry) => {
-        try {
-          const login = await storedLogin(this.userConfig, registry, {
-            timeoutMs: this.timeoutMs,
-          });
-          this.found.set(registry, login);
-          if (login) core.info(`${registry}: using the login of an earlier step (${login.source})`);
-        } catch (error) {
-          this.found.set(registry, undefined);
-          core.warning(
-            `${registry}: the login of an earlier step could not be read (${error instanceof Error ? error.message : String(error)}); the action's registry checks go without it`,
-          );
+      [...new Set(registries)].map((registry) => {
+        // Once per registry, also when lookups overlap (the fingerprint's base images).
+        let pending = this.pending.get(registry);
+        if (!pending) {
+          pending = own(registry) ? Promise.resolve() : this.find(registry);
+          this.pending.set(registry, pending);
         }
+        return pending;
       }),
     );
+  }
+
+  private async find(registry: string): Promise<void> {
+    try {
+      const login = await storedLogin(this.userConfig, registry, { timeoutMs: this.timeoutMs });
+      this.found.set(registry, login);
+      if (login) core.info(`${registry}: using the login of an earlier step (${login.source})`);
+    } catch (error) {
+      this.found.set(registry, undefined);
+      core.warning(
+        `${registry}: the login of an earlier step could not be read (${error instanceof Error ? error.message : String(error)}); the action's registry checks go without it`,
+      );
+    }
   }
 
   /** The credentials for `registry`, or undefined (anonymous). */
