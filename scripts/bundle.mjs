@@ -2,6 +2,7 @@
 // `ncc build ENTRY --minify --target es2023 --license licenses.txt` does, in two bundles:
 //   dist/index.js        src/index.ts, the main step (action.yml runs.main)
 //   dist/post/index.js   src/post-entry.ts, the post step (runs.post): the cleanup alone
+//   dist/credential-helper/index.js  src/credential-helper.ts, docker-credential-build-tag-push
 // with the chunks minified too, and modules left out that nothing the action runs calls (ncc's
 // CLI cannot map a module to another, hence this script and its API):
 // - undici, in the main bundle: @actions/http-client imports it at its top level for
@@ -47,7 +48,7 @@ const httpAuth = absent('@actions/http-client', [
  * A stand-in beside the main bundle's chunks: a CommonJS file, so that require() finds it as
  * import does, whose classes and functions fail loudly.
  */
-function absentFile(module, classes, functions) {
+function absentFile(module, classes, functions, inert = []) {
   const message = JSON.stringify(
     `${module} is not in the build-tag-push bundle (scripts/bundle.mjs) and cannot be used`,
   );
@@ -59,12 +60,20 @@ function absentFile(module, classes, functions) {
       (name) => `exports.${name} = class ${name} { constructor() { throw new Error(absent); } };`,
     ),
     ...functions.map((name) => `exports.${name} = () => Promise.reject(new Error(absent));`),
+    // Constructed at module load by code the action loads but never calls (a proxy dispatcher
+    // that only `fetch` above would use): built without complaint, failing if ever used.
+    ...inert.map(
+      (name) =>
+        `exports.${name} = class ${name} { dispatch() { throw new Error(absent); } close() { return Promise.resolve(); } destroy() { return Promise.resolve(); } };`,
+    ),
     '',
   ].join('\n');
 }
 
 const files = {
-  'undici.cjs': absentFile('undici', ['ProxyAgent'], ['fetch']),
+  // @actions/github (in @actions/artifact) builds a ProxyAgent when its module loads if
+  // HTTPS_PROXY is set, for api.github.com calls the upload never makes.
+  'undici.cjs': absentFile('undici', [], ['fetch'], ['ProxyAgent']),
   'apache-arrow.cjs': absentFile('apache-arrow', [], ['tableFromIPC']),
 };
 
@@ -74,6 +83,8 @@ const bundles = [
     dir: '.',
     externals: { undici: './undici.cjs', 'apache-arrow': './apache-arrow.cjs' },
   },
+  // The action's docker credential helper (src/credential-helper.ts): node's own modules only.
+  { entry: 'src/credential-helper.ts', dir: 'credential-helper', externals: {} },
   {
     entry: 'src/post-entry.ts',
     dir: 'post',

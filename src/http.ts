@@ -1,4 +1,5 @@
 import type * as http from 'node:http';
+import { proxyFor } from './proxy.js';
 
 // Node's fetch loads the undici bundled in Node at its first call: about 25 ms of the step's
 // time and 25 MB of its peak memory, for the handful of small requests this action makes (the
@@ -6,6 +7,7 @@ import type * as http from 'node:http';
 // at the first request (the post step sends none). It answers what the callers use: status,
 // statusText, ok, url, redirected, headers (get, has, iteration), text(), json(), arrayBuffer(),
 // bytes() and body.cancel(). Bodies are strings or bytes; redirects are followed as fetch does.
+// Requests honour HTTPS_PROXY, HTTP_PROXY and NO_PROXY as docker does (src/proxy.ts).
 
 interface Transports {
   'http:': typeof import('node:http');
@@ -158,6 +160,28 @@ function bodyBytes(body: unknown): Buffer | undefined {
   throw new TypeError('nodeFetch: the body must be a string or bytes');
 }
 
+// One agent per protocol and proxy URL: Node's own proxy support (http.Agent's `proxyEnv`,
+// Node 24.5+; CONNECT tunnels for https), given the proxy that proxyFor chose with docker's
+// rules. A direct request uses the default agent.
+const proxyAgents = new Map<string, http.Agent>();
+
+function agentFor(modules: Transports, url: URL): http.Agent | undefined {
+  const proxy = proxyFor(url, process.env);
+  if (!proxy) return undefined;
+  const key = `${url.protocol} ${proxy}`;
+  let agent = proxyAgents.get(key);
+  if (!agent) {
+    const variable = url.protocol === 'https:' ? 'HTTPS_PROXY' : 'HTTP_PROXY';
+    const options = { keepAlive: true, proxyEnv: { [variable]: proxy } };
+    agent =
+      url.protocol === 'https:'
+        ? new modules['https:'].Agent(options)
+        : new modules['http:'].Agent(options);
+    proxyAgents.set(key, agent);
+  }
+  return agent;
+}
+
 function send(
   modules: Transports,
   url: URL,
@@ -177,7 +201,8 @@ function send(
         }),
       );
     }
-    const request = transport.request(url, { method, headers });
+    const agent = agentFor(modules, url);
+    const request = transport.request(url, { method, headers, ...(agent ? { agent } : {}) });
     let answer: http.IncomingMessage | undefined;
     // Before the answer, an abort fails the request; after it, the body (as with fetch).
     const abort = (): void => {

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { invalidNameCharacters } from './artifact/name.js';
+import { invalidNameCharacters, NAME_PLACEHOLDERS, unknownPlaceholders } from './artifact/name.js';
 import {
   checkNotMixed,
   isRegistryHost,
@@ -104,6 +104,8 @@ export interface Inputs {
   networkTimeout: string;
   /** Bound of each network operation of the action's own (a login attempt, a registry request, the artifact upload). */
   networkTimeoutMs: number;
+  /** `false`: the logins go to the user's Docker config and stay for later steps. */
+  logout: boolean;
 }
 
 /** Reads and validates the inputs; secrets are masked before anything else reads them. */
@@ -203,6 +205,7 @@ export function getInputs(): Inputs {
     retries: retryCount(core.getInput('retries')),
     networkTimeout: core.getInput('network-timeout'),
     networkTimeoutMs: parseDuration('network-timeout', core.getInput('network-timeout')),
+    logout: bool('logout'),
   };
 }
 
@@ -248,13 +251,7 @@ function checkLoginActionInputs(): void {
   const scope = core.getInput('scope');
   if (scope) {
     core.warning(
-      `scope: "${scope}" is ignored: the logins of this action are its own (a Docker config of the step's, removed by the post step), so the runner's Docker Hub login for pulls stays untouched without a scope`,
-    );
-  }
-  const logout = core.getInput('logout');
-  if (logout !== '' && logout.toLowerCase() !== 'true') {
-    throw new Error(
-      `logout: "${logout}": the logins of this action end with the job (its post step removes its Docker config); expected true, and a docker/login-action step before the later steps that need a login`,
+      `scope: "${scope}" is ignored: this action logs in to each registry for the whole repository path it pushes to; \`logout: false\` leaves those logins for later steps`,
     );
   }
 }
@@ -356,6 +353,12 @@ export function buildxVersion(value: string): string {
 
 /** An artifact name the results service takes ('' for no artifact); checked before anything runs. */
 export function artifactName(value: string): string {
+  const unknown = unknownPlaceholders(value);
+  if (unknown.length > 0) {
+    throw new Error(
+      `artifact-name: "${value}" has the unknown placeholder {{${unknown[0]}}}; expected ${NAME_PLACEHOLDERS.map((n) => `{{${n}}}`).join(' or ')}, or none`,
+    );
+  }
   const invalid = invalidNameCharacters(value);
   if (invalid.length === 0) return value;
   throw new Error(

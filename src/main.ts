@@ -1,14 +1,15 @@
 import * as core from '@actions/core';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { getContext, type Context } from './context.js';
 import { completeContext } from './context-sources.js';
 import { build, type BuildResult } from './docker/build.js';
 import { builderDriver, checkPlatforms, engineAway } from './docker/builder.js';
 import { evaluatesOnly, secretEnvWarnings, sshAgentProblem } from './build-inputs.js';
 import { buildArgWarnings, buildxArgs } from './docker/buildx-args.js';
-import { createDockerConfig, credentialsFromConfig } from './docker/config.js';
+import { createDockerConfig, userDockerConfigDir } from './docker/config.js';
+import type { Credentials } from './docker/credentials.js';
 import { checkBuildSources } from './docker/preflight.js';
 import {
   buildAndTest,
@@ -20,7 +21,15 @@ import {
   type BuildOverrides,
   type Tested,
 } from './docker/gate.js';
-import { anonymousRegistries, login, resolveLogins, type Login } from './docker/login.js';
+import {
+  anonymousRegistries,
+  earlierLoginRegistry,
+  login,
+  missingLoginError,
+  RegistryCredentials,
+  resolveLogins,
+  type Login,
+} from './docker/login.js';
 import { promoteStep } from './docker/promote.js';
 import {
   buildTags,
@@ -30,7 +39,7 @@ import {
   type PushReport,
   type PushStep,
 } from './docker/push.js';
-import { RegistryClient } from './docker/registry.js';
+import { parseReference, RegistryClient } from './docker/registry.js';
 import { retryPolicy } from './docker/retry.js';
 import { removeSecretFiles, writeSecretFiles } from './docker/secrets.js';
 import { engineImageStore, enginePlatform } from './docker/test-run.js';
@@ -38,7 +47,9 @@ import { computeFingerprint, fingerprintTag } from './fingerprint/index.js';
 import { getInputs, type Inputs } from './inputs.js';
 import { Output, State } from './names.js';
 import { forkSecretsWarning, makePlan, type Plan } from './plan.js';
+import { expandArtifactName, jobRunId } from './artifact/name.js';
 import {
+  artifactExists,
   digestRecord,
   failedPushMarkdown,
   failedTestMarkdown,
@@ -80,8 +91,14 @@ export async function run(): Promise<void> {
   const tempRoot = process.env.RUNNER_TEMP || tmpdir();
   const tempDir = mkdtempSync(join(tempRoot, 'build-tag-push-'));
   core.saveState(State.tempDir, tempDir);
-  const dockerConfig = createDockerConfig({ tempRoot });
+  const userConfig = userDockerConfigDir();
+  const dockerConfig = createDockerConfig({
+    tempRoot,
+    userConfigDir: userConfig,
+    helper: helper(),
+  });
   core.saveState(State.dockerConfig, dockerConfig);
+  const credentials = new RegistryCredentials(dockerConfig, userConfig, inputs.networkTimeoutMs);
 
   if (inputs.buildxVersion) {
     await core.group('Set up buildx', async () => {
@@ -98,24 +115,66 @@ export async function run(): Promise<void> {
   // read only when it matters (--load, the test gate) or a named builder is to be checked before
   // anything is pushed. That probe runs beside the logins.
   const gated = Boolean(inputs.test || inputs.testTarget);
+  const artifactName = digestArtifactName(inputs, plan);
+  // `registry:` alone: the login of an earlier step (a fork's run gets none).
+  const earlier = fork ? '' : earlierLoginRegistry(inputs);
   const [driver] = await Promise.all([
     inputs.load || gated || inputs.builder || inputs.platforms.length > 1
       ? builderDriver(dockerConfig, inputs.builder)
       : Promise.resolve(''),
-    logins.length > 0 || plan.push
+    logins.length > 0 || plan.push || earlier
       ? core
-          .group('Log in', () => loginPhase(logins, dockerConfig, inputs, plan))
+          .group('Log in', () =>
+            loginPhase(logins, earlier, dockerConfig, credentials, inputs, plan),
+          )
           .catch(async (error: unknown) => {
             // An engine that does not answer is the cause to report, not the login it failed.
             const away = await engineAway(dockerConfig);
             throw away ? new Error(away) : error;
           })
       : undefined,
+    checkArtifactName(artifactName, inputs.networkTimeoutMs),
   ]);
 
   await checkPlatforms(inputs.platforms, driver, () => engineImageStore(dockerConfig));
-  const outcome = await buildPhase(inputs, plan, tempDir, dockerConfig, driver);
-  await reportPhase(inputs, context, plan, outcome, tempDir);
+  const outcome = await buildPhase(inputs, plan, tempDir, dockerConfig, driver, credentials);
+  await reportPhase(inputs, context, plan, outcome, tempDir, artifactName);
+}
+
+/** `artifact-name` with its placeholders filled in for this job and step; '' for none. */
+function digestArtifactName(inputs: Inputs, plan: Plan): string {
+  if (!inputs.artifactName) return '';
+  const name = expandArtifactName(inputs.artifactName, {
+    image: plan.meta.images[0] ?? '',
+    job: process.env.GITHUB_JOB ?? '',
+    jobRunId: jobRunId(process.env.ACTIONS_RUNTIME_TOKEN ?? ''),
+    step: process.env.GITHUB_ACTION ?? '',
+  });
+  core.debug(`digest artifact name: ${name}`);
+  return name;
+}
+
+/**
+ * Fails before the build when the run already holds an artifact of this name (each name is
+ * taken once per workflow run): the upload after the push would fail. A listing that fails
+ * only warns; the upload may still work.
+ */
+async function checkArtifactName(name: string, timeoutMs: number): Promise<void> {
+  if (!name) return;
+  let exists = false;
+  try {
+    exists = await artifactExists(name, timeoutMs);
+  } catch (error) {
+    core.warning(
+      `artifact-name: could not list this run's artifacts (${error instanceof Error ? error.message : String(error)}); "${name}" is uploaded after the push`,
+    );
+    return;
+  }
+  if (exists) {
+    throw new Error(
+      `artifact-name: this workflow run already has an artifact "${name}" (uploaded by another job or an earlier step), and a run holds each name once; nothing was built or pushed. Give each job or step its own artifact-name (the default, image-digest-{{image}}-{{job}}, is one per image, job and step), or set it empty for none`,
+    );
+  }
 }
 
 /**
@@ -151,23 +210,44 @@ function planPhase(inputs: Inputs, context: Context): Plan {
   return plan;
 }
 
+/** The action's credential helper, beside the main bundle (absent when not run from dist/). */
+function helper(): { node: string; script: string } | undefined {
+  const script = join(dirname(process.argv[1] ?? ''), 'credential-helper', 'index.js');
+  return existsSync(script) ? { node: process.execPath, script } : undefined;
+}
+
 async function loginPhase(
   logins: Login[],
+  earlier: string,
   dockerConfig: string,
+  credentials: RegistryCredentials,
   inputs: Inputs,
   plan: Plan,
 ): Promise<void> {
   if (logins.length > 0) {
-    // Saved before logging in: a login that half-succeeded is still logged out by the post step.
-    core.saveState(State.registries, JSON.stringify(logins.map((l) => l.registry)));
+    // Saved before logging in: a login that half-succeeded is still logged out by the post
+    // step; with `logout: false` the logins are the later steps', as with docker/login-action.
+    if (inputs.logout)
+      core.saveState(State.registries, JSON.stringify(logins.map((l) => l.registry)));
     await login(logins, dockerConfig, {
       retry: retryPolicy(inputs.retries),
       timeoutMs: inputs.networkTimeoutMs,
+      userConfig: inputs.logout ? undefined : credentials.userConfig,
     });
   }
+  // `registry:` alone: the login of an earlier step, which must be there before anything is built.
+  const registries = plan.push ? registriesOf(plan.meta.images) : [];
+  await credentials.prepare(earlier ? [earlier, ...registries] : registries);
+  if (earlier && !credentials.lookup(earlier)) {
+    throw missingLoginError(earlier, credentials.userConfig);
+  }
   if (!plan.push) return;
-  for (const registry of anonymousRegistries(plan.meta.images, credentialsFromConfig(dockerConfig)))
+  for (const registry of anonymousRegistries(plan.meta.images, credentials.lookup))
     core.info(`no credentials were given for ${registry}; pushing to it anonymously`);
+}
+
+function registriesOf(images: string[]): string[] {
+  return images.map((image) => parseReference(image).registry);
 }
 
 async function buildPhase(
@@ -176,7 +256,9 @@ async function buildPhase(
   tempDir: string,
   dockerConfig: string,
   driver: string,
+  logins: RegistryCredentials,
 ): Promise<Outcome> {
+  const credentials = logins.lookup;
   const secrets = writeSecretFiles(inputs.secrets, inputs.secretFiles, join(tempDir, 'secrets'));
   let builds = 0;
   const buildWith = async (overrides: BuildOverrides, title: string): Promise<BuildResult> => {
@@ -216,7 +298,6 @@ async function buildPhase(
   }
   const gated = Boolean(inputs.test || inputs.testTarget);
   const retry = retryPolicy(inputs.retries);
-  const credentials = credentialsFromConfig(dockerConfig);
   const registry = new RegistryClient({ credentials, retry, timeoutMs: inputs.networkTimeoutMs });
   // Needed before the build only to look for an image to reuse; otherwise it is computed beside
   // the build (base image lookups are network round trips) and logged after it.
@@ -226,7 +307,7 @@ async function buildPhase(
   const lookups = reuse
     ? registry
     : new RegistryClient({ credentials, timeoutMs: Math.min(inputs.networkTimeoutMs, 10_000) });
-  const fingerprinting = sourceFingerprint(inputs, plan, dockerConfig, lookups);
+  const fingerprinting = sourceFingerprint(inputs, plan, dockerConfig, lookups, logins);
   const fingerprint = reuse ? reportFingerprint(await fingerprinting, true) : '';
   const withFingerprint = async (outcome: Outcome): Promise<Outcome> =>
     reuse ? outcome : { ...outcome, fingerprint: reportFingerprint(await fingerprinting, false) };
@@ -361,6 +442,7 @@ async function sourceFingerprint(
   plan: Plan,
   dockerConfig: string,
   registry: RegistryClient,
+  logins: RegistryCredentials,
 ): Promise<FingerprintResult> {
   try {
     const buildPlatform = await enginePlatform(dockerConfig).catch(
@@ -368,7 +450,14 @@ async function sourceFingerprint(
     );
     const { hash, details } = await computeFingerprint(
       { ...inputs, labels: plan.meta.labels, annotations: plan.meta.annotations },
-      { buildPlatform, resolveDigest: (image, tag) => registry.manifestDigest(image, tag) },
+      {
+        buildPlatform,
+        // A base image's registry may have a login of an earlier step (a private base image).
+        resolveDigest: async (image, tag) => {
+          await logins.prepare([parseReference(image).registry]);
+          return registry.manifestDigest(image, tag);
+        },
+      },
     );
     return { hash, details, failure: '' };
   } catch (error) {
@@ -425,7 +514,7 @@ interface Promotion {
   fingerprint: string;
   fpTag: string;
   retry: ReturnType<typeof retryPolicy>;
-  credentials: ReturnType<typeof credentialsFromConfig>;
+  credentials: (registry: string) => Credentials | undefined;
 }
 
 /**
@@ -544,25 +633,21 @@ async function reportPhase(
   plan: Plan,
   outcome: Outcome,
   tempDir: string,
+  artifactName: string,
 ): Promise<void> {
   core.info(`digest: ${outcome.digest || '(none)'}`);
   // Outputs and summary first: when the upload fails, later steps still see what was pushed.
   setOutputs(plan, inputs, outcome);
   if (inputs.summary) await writeSummary(summaryMarkdown(plan, outcome));
-  if (!inputs.artifactName || !outcome.digest) return;
+  if (!artifactName || !outcome.digest) return;
   const record = digestRecord(plan, context, outcome);
   const id = await core.group('Upload digest artifact', async () => {
     try {
-      return await uploadDigestArtifact(
-        inputs.artifactName,
-        record,
-        tempDir,
-        inputs.networkTimeoutMs,
-      );
+      return await uploadDigestArtifact(artifactName, record, tempDir, inputs.networkTimeoutMs);
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);
       throw new Error(
-        `artifact-name: could not upload "${inputs.artifactName}" (${reason}); the image is pushed and its digest is in the outputs. A workflow run holds each artifact name once: give each job its own artifact-name, or set it empty for none`,
+        `artifact-name: could not upload "${artifactName}" (${reason}); the image is pushed and its digest is in the outputs. A workflow run holds each artifact name once: give each job its own artifact-name, or set it empty for none`,
       );
     }
   });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from './context.js';
 import type { Inputs } from './inputs.js';
+import { noArtifactService } from './artifact/name.js';
 import { Output } from './names.js';
 import type { PushReport } from './docker/push.js';
 import { parseReference } from './docker/registry.js';
@@ -245,7 +246,8 @@ export async function writeSummary(markdown: string): Promise<void> {
 
 /**
  * Uploads `image-digest.json` and `digest.txt` as a workflow artifact with @actions/artifact and
- * returns its ID. Outside GitHub (no ACTIONS_RUNTIME_TOKEN) it warns once and returns ''.
+ * returns its ID. Where there is no artifact service (GitHub Enterprise Server, outside GitHub
+ * Actions) it gives one notice and returns ''.
  */
 export async function uploadDigestArtifact(
   name: string,
@@ -254,9 +256,10 @@ export async function uploadDigestArtifact(
   /** Bound of the whole upload (`network-timeout`); the client itself waits for ever. */
   timeoutMs: number,
 ): Promise<string> {
-  if (!process.env.ACTIONS_RUNTIME_TOKEN) {
-    core.warning(
-      `artifact-name: no artifact "${name}" uploaded: ACTIONS_RUNTIME_TOKEN is not set (not running on GitHub Actions); the digest is in the step outputs and the job summary`,
+  const unavailable = noArtifactService(process.env);
+  if (unavailable) {
+    core.notice(
+      `artifact-name: no artifact "${name}" uploaded: ${unavailable}; the digest is in the step outputs (digest, refs) and the job summary`,
     );
     return '';
   }
@@ -286,5 +289,36 @@ export async function uploadDigestArtifact(
   } finally {
     clearTimeout(timer);
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Whether this workflow run already holds an artifact called `name` (uploaded by another job or
+ * an earlier step): checked before the build, so a name that cannot be uploaded fails the step
+ * before anything is pushed. False where there is no artifact service.
+ */
+export async function artifactExists(name: string, timeoutMs: number): Promise<boolean> {
+  if (noArtifactService(process.env)) return false;
+  const { DefaultArtifactClient } = await import('@actions/artifact');
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new Error(
+            `the artifact service at ${process.env.ACTIONS_RESULTS_URL ?? '(unset)'} gave no answer within ${Math.round(timeoutMs / 1000)} s`,
+          ),
+        ),
+      timeoutMs,
+    );
+  });
+  try {
+    const { artifacts } = await Promise.race([
+      new DefaultArtifactClient().listArtifacts(),
+      timeout,
+    ]);
+    return artifacts.some((artifact) => artifact.name === name);
+  } finally {
+    clearTimeout(timer);
   }
 }

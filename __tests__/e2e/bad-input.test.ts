@@ -381,11 +381,7 @@ const cases: Case[] = [
     { context: '{{defaultContext}}:app' },
     'context: "{{defaultContext}}:app" is build-push-action\'s Git context; this action builds from the workspace that actions/checkout fills: write the path instead ("app"), after an actions/checkout step',
   ],
-  [
-    'logout',
-    { logout: 'false' },
-    'logout: "false": the logins of this action end with the job (its post step removes its Docker config); expected true, and a docker/login-action step before the later steps that need a login',
-  ],
+  notBoolean('logout', 'no'),
   [
     'ecr',
     { ecr: 'true' },

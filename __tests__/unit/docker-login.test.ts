@@ -21,6 +21,9 @@ import {
   dockerEnv,
   credentialsFromConfig,
   dropCredHelper,
+  NO_LOGIN_KEY,
+  OWN_HELPER,
+  routeToOwnHelper,
 } from '../../src/docker/config.js';
 import {
   anonymousRegistries,
@@ -110,9 +113,10 @@ describe('createDockerConfig', () => {
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  test('a 0700 directory of its own, plugins and builders linked, logins copied, credsStore left out', () => {
+  test("a 0700 directory of its own, plugins and builders linked, no login copied, the user's helpers named", () => {
     const before = readFileSync(join(user, 'config.json'), 'utf8');
-    const dir = createDockerConfig({ tempRoot: root, userConfigDir: user });
+    const helper = { node: '/usr/bin/node', script: "/opt/it's/helper.js" };
+    const dir = createDockerConfig({ tempRoot: root, userConfigDir: user, helper });
     expect(dir.startsWith(join(root, 'build-tag-push-docker-'))).toBe(true);
     expect(statSync(dir).mode & 0o777).toBe(0o700);
     // The plugin directory is ours; only its entries point to the user's files.
@@ -122,26 +126,80 @@ describe('createDockerConfig', () => {
     );
     expect(readlinkSync(join(dir, 'buildx'))).toBe(join(user, 'buildx'));
     expect(statSync(join(dir, 'config.json')).mode & 0o777).toBe(0o600);
-    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<
-      string,
-      unknown
-    >;
-    expect(config.credsStore).toBeUndefined();
-    expect(config.currentContext).toBe('remote');
-    // A docker/login-action login before this step still counts.
-    expect(credentialsFromConfig(dir)('docker.io')).toEqual({ username: 'hub', password: 'pw' });
+    const text = readFileSync(join(dir, 'config.json'), 'utf8');
+    // No secret of the user's is copied: the Docker Hub login is asked for through our helper.
+    expect(text).not.toContain(Buffer.from('hub:pw').toString('base64'));
+    expect(JSON.parse(text)).toEqual({
+      auths: { [NO_LOGIN_KEY]: {} },
+      credsStore: OWN_HELPER,
+      credHelpers: {
+        'x.dkr.ecr.us-east-1.amazonaws.com': 'ecr-login',
+        'ghcr.io': 'gh',
+        'https://index.docker.io/v1/': OWN_HELPER,
+      },
+      currentContext: 'remote',
+    });
+    expect(credentialsFromConfig(dir)('docker.io')).toBeUndefined();
+    const script = readFileSync(join(dir, 'bin', 'docker-credential-build-tag-push'), 'utf8');
+    expect(script).toBe(
+      `#!/bin/sh\nexec '/usr/bin/node' '/opt/it'\\''s/helper.js' '${user}' '${dir}' "$@"\n`,
+    );
+    expect(statSync(join(dir, 'bin', 'docker-credential-build-tag-push')).mode & 0o777).toBe(0o700);
+    expect(dockerEnv(dir).PATH?.startsWith(`${join(dir, 'bin')}:`)).toBe(true);
     expect(readFileSync(join(user, 'config.json'), 'utf8')).toBe(before);
+    // Our helper only reads: no `docker logout` is needed for what it answers.
+    expect(keepsLoginElsewhere(dir, 'docker.io')).toBe(false);
+    expect(keepsLoginElsewhere(dir, 'ghcr.io')).toBe(true);
 
     dropCredHelper(dir, 'ghcr.io');
+    dropCredHelper(dir, 'docker.io');
     const after = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as {
       credHelpers: Record<string, string>;
     };
     expect(after.credHelpers).toEqual({ 'x.dkr.ecr.us-east-1.amazonaws.com': 'ecr-login' });
   });
 
-  test('without a user config directory: an empty one', () => {
+  test("without the helper: the user's helpers only, no credsStore", () => {
+    const dir = createDockerConfig({ tempRoot: root, userConfigDir: user });
+    const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    expect(config.credsStore).toBeUndefined();
+    expect(config.credHelpers).toEqual({
+      'x.dkr.ecr.us-east-1.amazonaws.com': 'ecr-login',
+      'ghcr.io': 'gh',
+    });
+    expect(existsSync(join(dir, 'bin'))).toBe(false);
+  });
+
+  test('logout: false logins are asked for through the helper, when there is one', () => {
+    const withHelper = createDockerConfig({
+      tempRoot: root,
+      userConfigDir: user,
+      helper: { node: '/usr/bin/node', script: '/h.js' },
+    });
+    routeToOwnHelper(withHelper, 'quay.io');
+    routeToOwnHelper(withHelper, 'docker.io');
+    const helpers = (
+      JSON.parse(readFileSync(join(withHelper, 'config.json'), 'utf8')) as {
+        credHelpers: Record<string, string>;
+      }
+    ).credHelpers;
+    expect(helpers['quay.io']).toBe(OWN_HELPER);
+    expect(helpers['https://index.docker.io/v1/']).toBe(OWN_HELPER);
+
+    const without = createDockerConfig({ tempRoot: root, userConfigDir: user });
+    const before = readFileSync(join(without, 'config.json'), 'utf8');
+    routeToOwnHelper(without, 'quay.io');
+    expect(readFileSync(join(without, 'config.json'), 'utf8')).toBe(before);
+  });
+
+  test('without a user config directory: a config that is never empty', () => {
     const dir = createDockerConfig({ tempRoot: root, userConfigDir: join(root, 'nothing') });
-    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({ auths: {} });
+    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8'))).toEqual({
+      auths: { [NO_LOGIN_KEY]: {} },
+    });
   });
 });
 

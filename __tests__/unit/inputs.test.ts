@@ -35,8 +35,9 @@ test('defaults from action.yml give a usable Inputs', () => {
     dryRun: false,
     summary: true,
     load: false,
-    artifactName: 'image-digest',
+    artifactName: 'image-digest-{{image}}-{{job}}',
     sepTags: '\n',
+    logout: true,
   });
 });
 

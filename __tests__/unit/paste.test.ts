@@ -468,10 +468,8 @@ describe('login-action inputs', () => {
     ],
     logout: [
       { with: { logout: 'true' }, check: () => {} },
-      {
-        with: { logout: 'false' },
-        error: 'logout: "false": the logins of this action end with the job',
-      },
+      { with: { logout: 'false' }, check: (i) => expect(i.logout).toBe(false) },
+      { with: { logout: 'no' }, error: 'logout: "no" is not a boolean; expected true or false' },
     ],
     ecr: [
       { with: { ecr: 'auto' }, check: () => {} },

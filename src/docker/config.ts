@@ -11,6 +11,9 @@ import {
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { authKey, entryCredentials, helperFor, isRecord, keyHost } from './credentials.js';
+
+export { authKey, credentialsFromConfig, isDockerHub, type Credentials } from './credentials.js';
 
 /**
  * Directories of the user's Docker config that the action's own one links to: buildx's
@@ -19,20 +22,29 @@ import { join } from 'node:path';
  */
 const LINKED = ['buildx', 'contexts'];
 
-/** Keys of the user's config.json carried over; `credsStore` is not, so logins land in our file. */
-interface UserConfig {
-  auths?: Record<string, unknown>;
-  credsStore?: unknown;
-  credHelpers?: Record<string, unknown>;
-  proxies?: unknown;
-  currentContext?: unknown;
-}
+/** The name of the action's own credential helper (`docker-credential-build-tag-push`). */
+export const OWN_HELPER = 'build-tag-push';
+
+/**
+ * An `auths` key that holds no login: a config with no login at all makes docker pick the OS
+ * credential helper (`pass`, `secretservice`) when one is on PATH, and store passwords in the
+ * keyring, beyond the reach of the post step. This entry keeps every config of the action "in
+ * use" so docker never does that.
+ */
+export const NO_LOGIN_KEY = 'build-tag-push.invalid';
 
 export interface DockerConfigOptions {
   /** Where the directory is created; RUNNER_TEMP on a runner. */
   tempRoot?: string;
   /** The user's config directory: DOCKER_CONFIG or ~/.docker. */
   userConfigDir?: string;
+  /**
+   * The action's credential helper (node and the bundled dist/credential-helper/index.js): it
+   * answers docker and buildx for the registries whose login an earlier step left in the
+   * user's config, so that no secret of the user's is copied. Without it, those registries
+   * are pushed to without the earlier login.
+   */
+  helper?: { node: string; script: string };
 }
 
 /** The user's Docker config directory, as docker itself finds it. */
@@ -42,9 +54,11 @@ export function userDockerConfigDir(env: Record<string, string | undefined> = pr
 
 /**
  * Creates the action's own Docker config directory (mode 0700) and returns its path.
- * It links the user's CLI plugins, buildx builders and contexts, and starts from a copy of
- * the user's existing logins (read only) so that a docker/login-action step before this one
- * still counts; the user's config.json itself is never written.
+ * It links the user's CLI plugins, buildx builders and contexts. The logins earlier steps left
+ * in the user's config are not copied: the user's credential helpers are named as they are,
+ * and registries with a login in the user's `auths` (or in the user's `credsStore`) are
+ * answered by the action's own helper, which reads the user's config when docker asks. The
+ * user's config.json itself is never written.
  */
 export function createDockerConfig(options: DockerConfigOptions = {}): string {
   const root = options.tempRoot || process.env.RUNNER_TEMP || tmpdir();
@@ -64,15 +78,49 @@ export function createDockerConfig(options: DockerConfigOptions = {}): string {
     symlinkSync(join(plugins, entry), join(dir, 'cli-plugins', entry));
 
   const user = readUserConfig(join(userDir, 'config.json'));
-  const config: UserConfig = { auths: isRecord(user.auths) ? user.auths : {} };
-  if (isRecord(user.credHelpers)) config.credHelpers = user.credHelpers;
+  const config: Record<string, unknown> = { auths: { [NO_LOGIN_KEY]: {} } };
+  const helpers: Record<string, string> = {};
+  if (isRecord(user.credHelpers)) {
+    for (const [key, name] of Object.entries(user.credHelpers))
+      if (typeof name === 'string' && name) helpers[key] = name;
+  }
+  let own = false;
+  if (options.helper) {
+    if (isRecord(user.auths)) {
+      for (const [key, entry] of Object.entries(user.auths)) {
+        const host = keyHost(key);
+        if (!entryCredentials(entry) || helpers[authKey(host)]) continue;
+        helpers[authKey(host)] = OWN_HELPER;
+        own = true;
+      }
+    }
+    // The user's store answers for every registry without a helper of its own; ours asks it.
+    if (typeof user.credsStore === 'string' && user.credsStore) {
+      config.credsStore = OWN_HELPER;
+      own = true;
+    }
+  }
+  if (Object.keys(helpers).length > 0) config.credHelpers = helpers;
   if (user.proxies !== undefined) config.proxies = user.proxies;
   if (typeof user.currentContext === 'string') config.currentContext = user.currentContext;
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2), { mode: 0o600 });
+  // Written whenever it can run: a `logout: false` login may route a registry to it later.
+  if (options.helper) writeHelper(dir, userDir, options.helper);
   core.debug(
-    `docker config: ${dir} (from ${userDir}; linked ${LINKED.filter((n) => existsSync(join(dir, n))).join(', ') || 'nothing'})`,
+    `docker config: ${dir} (from ${userDir}; linked ${LINKED.filter((n) => existsSync(join(dir, n))).join(', ') || 'nothing'}${own ? `; earlier logins through docker-credential-${OWN_HELPER}` : ''})`,
   );
   return dir;
+}
+
+/** `<dir>/bin/docker-credential-build-tag-push`: runs the helper bundle on the user's config. */
+function writeHelper(dir: string, userDir: string, helper: { node: string; script: string }): void {
+  const quote = (text: string): string => `'${text.replace(/'/g, "'\\''")}'`;
+  mkdirSync(join(dir, 'bin'), { mode: 0o700 });
+  writeFileSync(
+    join(dir, 'bin', `docker-credential-${OWN_HELPER}`),
+    `#!/bin/sh\nexec ${quote(helper.node)} ${quote(helper.script)} ${quote(userDir)} ${quote(dir)} "$@"\n`,
+    { mode: 0o700 },
+  );
 }
 
 /**
@@ -87,6 +135,9 @@ export function dockerEnv(dockerConfig: string): Record<string, string> {
     if (value !== undefined && !key.startsWith('INPUT_')) env[key] = value;
   }
   env.DOCKER_CONFIG = dockerConfig;
+  // The action's credential helper, when the config names it.
+  const bin = join(dockerConfig, 'bin');
+  if (existsSync(bin)) env.PATH = env.PATH ? `${bin}:${env.PATH}` : bin;
   return env;
 }
 
@@ -94,8 +145,10 @@ export function dockerEnv(dockerConfig: string): Record<string, string> {
 export function dropCredHelper(dockerConfig: string, registry: string): void {
   const path = join(dockerConfig, 'config.json');
   const config = readUserConfig(path);
-  if (!isRecord(config.credHelpers) || !(registry in config.credHelpers)) return;
-  delete config.credHelpers[registry];
+  const helpers = config.credHelpers;
+  if (!isRecord(helpers) || !(registry in helpers || authKey(registry) in helpers)) return;
+  delete helpers[registry];
+  delete helpers[authKey(registry)];
   writeFileSync(path, JSON.stringify(config, null, 2), { mode: 0o600 });
 }
 
@@ -106,58 +159,9 @@ export function dropCredHelper(dockerConfig: string, registry: string): void {
  */
 export function keepsLoginElsewhere(dockerConfig: string, registry: string): boolean {
   const config = readUserConfig(join(dockerConfig, 'config.json'));
-  const helpers = isRecord(config.credHelpers) ? config.credHelpers : {};
-  return (
-    (typeof config.credsStore === 'string' && config.credsStore !== '') ||
-    authKey(registry) in helpers ||
-    registry in helpers
-  );
-}
-
-export interface Credentials {
-  username: string;
-  password: string;
-}
-
-/** The key docker uses in config.json `auths` for a registry host. */
-export function authKey(registry: string): string {
-  return isDockerHub(registry) ? 'https://index.docker.io/v1/' : registry;
-}
-
-export function isDockerHub(registry: string): boolean {
-  return [
-    'docker.io',
-    'index.docker.io',
-    'registry-1.docker.io',
-    'https://index.docker.io/v1/',
-  ].includes(registry);
-}
-
-/**
- * Reads the logins stored in a Docker config directory (the action's own one), for the
- * registry client: a lookup from registry host to credentials.
- */
-export function credentialsFromConfig(
-  dockerConfig: string,
-): (registry: string) => Credentials | undefined {
-  return (registry) => {
-    // Read at each lookup: logins made after the lookup was created count too.
-    const auths = readUserConfig(join(dockerConfig, 'config.json')).auths;
-    if (!isRecord(auths)) return undefined;
-    const entry = auths[authKey(registry)] ?? auths[`https://${registry}`];
-    if (!isRecord(entry)) return undefined;
-    let username = typeof entry.username === 'string' ? entry.username : '';
-    let password = typeof entry.password === 'string' ? entry.password : '';
-    if (typeof entry.auth === 'string' && entry.auth !== '') {
-      const decoded = Buffer.from(entry.auth, 'base64').toString('utf8');
-      const colon = decoded.indexOf(':');
-      if (colon > 0) {
-        username = decoded.slice(0, colon);
-        password = decoded.slice(colon + 1);
-      }
-    }
-    return username && password ? { username, password } : undefined;
-  };
+  // The action's own helper only reads: nothing to log out of there.
+  const helper = helperFor(config, registry);
+  return helper !== '' && helper !== OWN_HELPER;
 }
 
 function listDir(path: string): string[] {
@@ -168,7 +172,7 @@ function listDir(path: string): string[] {
   }
 }
 
-function readUserConfig(path: string): UserConfig {
+function readUserConfig(path: string): Record<string, unknown> {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -185,6 +189,17 @@ function readUserConfig(path: string): UserConfig {
   }
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+/**
+ * Makes the action's config ask its credential helper for `registry` (a login the user's config
+ * got during this step, with `logout: false`). Needs the helper, written by createDockerConfig.
+ */
+export function routeToOwnHelper(dockerConfig: string, registry: string): void {
+  // Not run from dist/ (no helper): a helper named but missing would fail docker's lookups.
+  if (!existsSync(join(dockerConfig, 'bin', `docker-credential-${OWN_HELPER}`))) return;
+  const path = join(dockerConfig, 'config.json');
+  const config = readUserConfig(path);
+  const helpers = isRecord(config.credHelpers) ? config.credHelpers : {};
+  helpers[authKey(registry)] = OWN_HELPER;
+  config.credHelpers = helpers;
+  writeFileSync(path, JSON.stringify(config, null, 2), { mode: 0o600 });
 }

@@ -4,7 +4,15 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Inputs } from '../inputs.js';
-import { dockerEnv, dropCredHelper, keepsLoginElsewhere, type Credentials } from './config.js';
+import {
+  dockerEnv,
+  dropCredHelper,
+  keepsLoginElsewhere,
+  NO_LOGIN_KEY,
+  routeToOwnHelper,
+  type Credentials,
+} from './config.js';
+import { credentialsFromConfig, storedLogin, type StoredLogin } from './credentials.js';
 import { parseReference } from './registry.js';
 import { classifyText, NO_RETRY, withRetry, type Failure, type RetryPolicy } from './retry.js';
 
@@ -40,6 +48,8 @@ export function resolveLogins(
     if (!inputs.username && !inputs.password) return [];
     registry = 'docker.io';
   }
+  // A registry alone: the login an earlier step left is used (see earlierLoginRegistry).
+  if (earlierLoginRegistry(inputs)) return [];
   let { username, password } = inputs;
   if (registry === 'ghcr.io') {
     username ||= actor;
@@ -52,10 +62,102 @@ export function resolveLogins(
   }
   if (!password) {
     throw new Error(
-      `password: empty for registry ${registry}; set password to a token or password for ${username}${registry === 'ghcr.io' ? ', or leave github-token at its default' : ''}`,
+      `password: empty for registry ${registry}; set password to a token or password for ${username}${registry === 'ghcr.io' ? ', or leave github-token at its default' : loginHint(registry)}`,
     );
   }
   return [{ registry, username, password }];
+}
+
+/**
+ * The registry of `registry:` given without username and password (ghcr.io aside, which
+ * defaults them): the action logs in to nothing and uses the login an earlier step left in the
+ * user's Docker config (aws-actions/amazon-ecr-login, gcloud auth configure-docker,
+ * docker/login-action); '' otherwise. Pure.
+ */
+export function earlierLoginRegistry(
+  inputs: Pick<Inputs, 'registry' | 'username' | 'password'> &
+    Partial<Pick<Inputs, 'registryAuth'>>,
+): string {
+  if (inputs.registryAuth && inputs.registryAuth.length > 0) return '';
+  const registry = normalizeRegistry(inputs.registry);
+  if (!registry || registry === 'ghcr.io' || inputs.username || inputs.password) return '';
+  return registry;
+}
+
+const ECR = /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;
+const GOOGLE = /(^|\.)gcr\.io$|-docker\.pkg\.dev$/;
+
+/** What logs in to a cloud registry whose password is not an input. Pure. */
+export function loginHint(registry: string): string {
+  if (ECR.test(registry)) {
+    return `; for Amazon ECR run aws-actions/amazon-ecr-login before this step (its login to ${registry} is then used), and leave username and password empty`;
+  }
+  if (GOOGLE.test(registry)) {
+    return `; for Google Artifact Registry or Container Registry run google-github-actions/auth, then \`gcloud auth configure-docker ${registry}\`, before this step (its credential helper is then used), and leave username and password empty`;
+  }
+  return '';
+}
+
+/**
+ * The error for `registry:` without username and password when no earlier step left a login
+ * for it. Pure.
+ */
+export function missingLoginError(registry: string, userConfigDir: string): Error {
+  const hint =
+    loginHint(registry) ||
+    '; set username and password, or log in to it in an earlier step (docker/login-action)';
+  return new Error(
+    `password: empty for registry ${registry}, and no earlier step left a login for it in ${userConfigDir}/config.json${hint}`,
+  );
+}
+
+/**
+ * Credentials for the action's own registry requests (digest checks, tag copies, reuse
+ * lookups): the action's logins, else what docker would use from the user's Docker config
+ * (auths, credHelpers, credsStore), found once per registry by {@link prepare}.
+ */
+export class RegistryCredentials {
+  private readonly found = new Map<string, StoredLogin | undefined>();
+  private readonly pending = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly ownConfig: string,
+    readonly userConfig: string,
+    private readonly timeoutMs: number,
+  ) {}
+
+  /** Looks up the earlier logins of `registries` (a credential helper is a process each). */
+  async prepare(registries: string[]): Promise<void> {
+    const own = credentialsFromConfig(this.ownConfig);
+    await Promise.all(
+      [...new Set(registries)].map((registry) => {
+        // Once per registry, also when lookups overlap (the fingerprint's base images).
+        let pending = this.pending.get(registry);
+        if (!pending) {
+          pending = own(registry) ? Promise.resolve() : this.find(registry);
+          this.pending.set(registry, pending);
+        }
+        return pending;
+      }),
+    );
+  }
+
+  private async find(registry: string): Promise<void> {
+    try {
+      const login = await storedLogin(this.userConfig, registry, { timeoutMs: this.timeoutMs });
+      this.found.set(registry, login);
+      if (login) core.info(`${registry}: using the login of an earlier step (${login.source})`);
+    } catch (error) {
+      this.found.set(registry, undefined);
+      core.warning(
+        `${registry}: the login of an earlier step could not be read (${error instanceof Error ? error.message : String(error)}); the action's registry checks go without it`,
+      );
+    }
+  }
+
+  /** The credentials for `registry`, or undefined (anonymous). */
+  readonly lookup = (registry: string): Credentials | undefined =>
+    credentialsFromConfig(this.ownConfig)(registry) ?? this.found.get(registry)?.credentials;
 }
 
 /** `https://ghcr.io/` and `ghcr.io` are the same registry for docker login. */
@@ -72,6 +174,8 @@ export interface LoginOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Bound of one `docker login` attempt (the `network-timeout` input); 30 s when not given. */
   timeoutMs?: number;
+  /** `logout: false`: log in into this Docker config directory (the user's), for later steps. */
+  userConfig?: string;
 }
 
 const LOGIN_TIMEOUT_MS = 30_000;
@@ -88,6 +192,8 @@ export async function login(
   dockerConfig: string,
   options: LoginOptions = {},
 ): Promise<void> {
+  if (options.userConfig)
+    return loginForLaterSteps(logins, dockerConfig, options.userConfig, options);
   const results = await Promise.allSettled(
     logins.map((entry) => loginOne(entry, dockerConfig, options)),
   );
@@ -106,6 +212,25 @@ export async function login(
   if (failures.length > 0) throw new Error(failures.join('\n'));
 }
 
+/**
+ * `logout: false`: each login goes where later steps find it, the user's Docker config, by
+ * `docker login` as docker/login-action does (one at a time: two docker processes writing one
+ * config.json would lose a login). The action's own config asks for them through its
+ * credential helper; no secret is written twice.
+ */
+async function loginForLaterSteps(
+  logins: Login[],
+  dockerConfig: string,
+  userConfig: string,
+  options: LoginOptions,
+): Promise<void> {
+  for (const entry of logins) {
+    await dockerLogin(entry, dockerEnv(userConfig), options);
+    routeToOwnHelper(dockerConfig, entry.registry);
+    core.info(`logged in to ${entry.registry} as ${entry.username} (kept for later steps)`);
+  }
+}
+
 /** One `docker login` into a scratch config under `dockerConfig`; returns the `auths` it stored. */
 async function loginOne(
   { registry, username, password }: Login,
@@ -116,61 +241,71 @@ async function loginOne(
   try {
     const main = readJson(join(dockerConfig, 'config.json'));
     // The same docker context as the action's config: the login goes to the same daemon.
-    const config: Record<string, unknown> = { auths: {} };
+    // Never an empty config: docker would store the login with the OS credential helper.
+    const config: Record<string, unknown> = { auths: { [NO_LOGIN_KEY]: {} } };
     if (typeof main.currentContext === 'string') config.currentContext = main.currentContext;
     writeFileSync(join(scratch, 'config.json'), JSON.stringify(config), { mode: 0o600 });
     if (existsSync(join(dockerConfig, 'contexts'))) {
       symlinkSync(join(dockerConfig, 'contexts'), join(scratch, 'contexts'));
     }
-    const what = `login to ${registry} as ${username}`;
-    const timeoutMs = options.timeoutMs ?? LOGIN_TIMEOUT_MS;
-    await withRetry(
-      async () => {
-        const result = await runBounded(
-          ['login', '--username', username, '--password-stdin', registry],
-          dockerEnv(scratch),
-          password,
-          timeoutMs,
-        );
-        if (result.timedOut) {
-          const detail = `no answer within ${seconds(timeoutMs)} (network-timeout)`;
-          throw Object.assign(new Error(`${what} failed: ${detail}`), {
-            detail,
-            failure: { kind: 'transient', reason: detail },
-          });
-        }
-        if (result.exitCode === 0) return;
-        const detail = scrub(`${result.stderr}\n${result.stdout}`, password)
-          .split('\n')
-          .map((line) => line.trim())
-          .filter(
-            (line) =>
-              line &&
-              !/credentials are stored unencrypted|credential helper|credential-store/.test(line),
-          )
-          .join('; ');
-        const refused = classifyText(detail).kind === 'auth';
-        const error = new Error(
-          `${what} failed: ${refused ? `${registry} refused the credentials; ` : ''}${detail || `docker login exited with ${result.exitCode}`}`,
-        );
-        throw Object.assign(error, { detail });
-      },
-      {
-        policy: options.retry ?? NO_RETRY,
-        what,
-        // docker's own words, for the retry line (the message repeats what was being done).
-        classify: (error) =>
-          (error as { failure?: Failure }).failure ??
-          classifyText((error as { detail?: string }).detail ?? String(error)),
-        log: (line) => core.info(line),
-        sleep: options.sleep,
-      },
-    );
+    await dockerLogin({ registry, username, password }, dockerEnv(scratch), options);
     const auths = readJson(join(scratch, 'config.json')).auths;
     return isRecord(auths) ? auths : {};
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+}
+
+/** `docker login --password-stdin` with `env` (its DOCKER_CONFIG), bounded and retried. */
+async function dockerLogin(
+  { registry, username, password }: Login,
+  env: Record<string, string>,
+  options: LoginOptions,
+): Promise<void> {
+  const what = `login to ${registry} as ${username}`;
+  const timeoutMs = options.timeoutMs ?? LOGIN_TIMEOUT_MS;
+  await withRetry(
+    async () => {
+      const result = await runBounded(
+        ['login', '--username', username, '--password-stdin', registry],
+        env,
+        password,
+        timeoutMs,
+      );
+      if (result.timedOut) {
+        const detail = `no answer within ${seconds(timeoutMs)} (network-timeout)`;
+        throw Object.assign(new Error(`${what} failed: ${detail}`), {
+          detail,
+          failure: { kind: 'transient', reason: detail },
+        });
+      }
+      if (result.exitCode === 0) return;
+      const detail = scrub(`${result.stderr}\n${result.stdout}`, password)
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(
+          (line) =>
+            line &&
+            !/credentials are stored unencrypted|credential helper|credential-store/.test(line),
+        )
+        .join('; ');
+      const refused = classifyText(detail).kind === 'auth';
+      const error = new Error(
+        `${what} failed: ${refused ? `${registry} refused the credentials; ` : ''}${detail || `docker login exited with ${result.exitCode}`}`,
+      );
+      throw Object.assign(error, { detail });
+    },
+    {
+      policy: options.retry ?? NO_RETRY,
+      what,
+      // docker's own words, for the retry line (the message repeats what was being done).
+      classify: (error) =>
+        (error as { failure?: Failure }).failure ??
+        classifyText((error as { detail?: string }).detail ?? String(error)),
+      log: (line) => core.info(line),
+      sleep: options.sleep,
+    },
+  );
 }
 
 /**

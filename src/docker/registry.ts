@@ -77,6 +77,15 @@ function isLoopback(registry: string): boolean {
   return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
+function isLoopbackAddress(address: string): boolean {
+  return /^127\./.test(address) || address === '::1';
+}
+
+async function resolveHost(host: string): Promise<string[]> {
+  const { lookup } = await import('node:dns/promises');
+  return (await lookup(host, { all: true })).map((entry) => entry.address);
+}
+
 export interface Challenge {
   scheme: string;
   params: Record<string, string>;
@@ -110,6 +119,8 @@ export interface RegistryClientOptions {
   /** Bound of every request, token requests included. */
   timeoutMs?: number;
   fetch?: typeof fetch;
+  /** Resolves a registry host name (to tell a loopback registry); dns.lookup by default. */
+  lookup?: (host: string) => Promise<string[]>;
   /** Retries of a request that met a transient failure (connection refused, 5xx, 429); none by default. */
   retry?: RetryPolicy;
   sleep?: (ms: number) => Promise<void>;
@@ -144,10 +155,16 @@ export class RegistryClient {
   /** Answers given back after the retries ran out, with what the error should say about them. */
   private readonly retryNotes = new WeakMap<Response, string>();
 
+  /** Per host: whether docker would speak plain HTTP to it (see {@link plainHttp}). */
+  private readonly plain = new Map<string, Promise<boolean>>();
+  private readonly lookup: (host: string) => Promise<string[]>;
+
   constructor(options: RegistryClientOptions = {}) {
     this.credentials = options.credentials ?? (() => undefined);
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.fetch = options.fetch ?? nodeFetch;
+    // A fetch of the caller's (a test's) has its own hosts: their names are not resolved.
+    this.lookup = options.lookup ?? (options.fetch ? () => Promise.resolve([]) : resolveHost);
     this.retry = options.retry ?? NO_RETRY;
     this.sleep = options.sleep;
   }
@@ -161,7 +178,7 @@ export class RegistryClient {
   async warmUp(images: string[], signal: AbortSignal): Promise<void> {
     await Promise.allSettled(
       [...new Set(images)].map(async (image) => {
-        const ref = parseReference(image);
+        const ref = await this.local(parseReference(image));
         const push = `${ref.apiHost}/${ref.repository}:push`;
         if (this.authorization.has(push) || this.basicHosts.has(ref.apiHost)) return;
         const what = `asking ${ref.registry} how it authenticates`;
@@ -322,6 +339,7 @@ export class RegistryClient {
     access: Access,
     upload?: Manifest | { body: Buffer; contentType: string },
   ): Promise<Response> {
+    await this.local(ref);
     const url = /^https?:\/\//.test(path)
       ? path
       : `${ref.scheme}://${ref.apiHost}/v2/${ref.repository}/${path}`;
@@ -359,10 +377,33 @@ export class RegistryClient {
     return response;
   }
 
+  /**
+   * Sets `ref.scheme` to `http` when docker would speak plain HTTP to the registry: its host is
+   * a name that resolves to loopback addresses only (docker's default insecure range is
+   * 127.0.0.0/8; `localhost` and loopback IPs are http already). Resolved once per host; a name
+   * that does not resolve here (behind a proxy) stays https. Returns `ref`.
+   */
+  private async local(ref: ImageReference): Promise<ImageReference> {
+    if (ref.scheme === 'http') return ref;
+    const host = ref.apiHost.replace(/:\d+$/, '');
+    if (/^[\d.]+$|^\[/.test(host)) return ref;
+    let plain = this.plain.get(host);
+    if (!plain) {
+      plain = this.lookup(host).then(
+        (addresses) => addresses.length > 0 && addresses.every(isLoopbackAddress),
+        () => false,
+      );
+      this.plain.set(host, plain);
+    }
+    if (await plain) ref.scheme = 'http';
+    return ref;
+  }
+
   /** The Basic Authorization header of the registry's credentials; undefined without any. */
   private basic(registry: string): string | undefined {
     const credentials = this.credentials(registry);
-    return credentials
+    // An identity token is only good for the token service (an OAuth2 refresh token).
+    return credentials?.password
       ? `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`
       : undefined;
   }
@@ -392,10 +433,26 @@ export class RegistryClient {
     core.debug(
       `registry token: ${tokenUrl.origin}${tokenUrl.pathname} for ${tokenUrl.searchParams.get('scope')}`,
     );
-    const init = { method: 'GET', headers: basic ? { Authorization: basic } : {} };
+    // An identity token (ACR, a credential helper's `<token>` login) is exchanged as docker
+    // does: an OAuth2 refresh-token grant POSTed to the realm.
+    const identityToken = credentials?.identityToken;
+    const init: RequestInit = identityToken
+      ? {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'refresh_token',
+            refresh_token: identityToken,
+            service: challenge.params.service ?? '',
+            scope: tokenUrl.searchParams.get('scope') ?? '',
+            client_id: 'build-tag-push',
+          }).toString(),
+        }
+      : { method: 'GET', headers: basic ? { Authorization: basic } : {} };
+    const url = identityToken ? realm : tokenUrl.toString();
     const response = signal
-      ? await this.sendOnce(ref, what, tokenUrl.toString(), init, signal)
-      : await this.send(ref, what, tokenUrl.toString(), init);
+      ? await this.sendOnce(ref, what, url, init, signal)
+      : await this.send(ref, what, url, init);
     if (!response.ok) {
       await response.body?.cancel();
       throw new Error(

@@ -40,8 +40,15 @@ export interface ArtifactRequest {
 export interface ArtifactServerOptions {
   /** Answer this step with an error, to test how the action copes. */
   failOn?: 'CreateArtifact' | 'upload' | 'FinalizeArtifact';
+  /** The workflow run's backend ID: one server is one run. */
   runId?: string;
+  /** The backend ID of the job {@link ArtifactServer.runtimeToken} is for. */
   jobId?: string;
+  /**
+   * Host name in the URLs the server hands out (ACTIONS_RESULTS_URL, signed upload URLs);
+   * default 127.0.0.1. A name only a test proxy resolves makes every request go through it.
+   */
+  host?: string;
 }
 
 /** A stand-in for the GitHub Actions results service, on 127.0.0.1. */
@@ -52,6 +59,11 @@ export interface ArtifactServer {
   runtimeToken: string;
   /** Both variables, to spread into `runAction({ env })`. */
   env: { ACTIONS_RUNTIME_TOKEN: string; ACTIONS_RESULTS_URL: string };
+  /**
+   * The variables for another job of the same run (a matrix job): a runtime token whose scope
+   * names `jobId`. Artifacts are per run, as on GitHub: every job sees (and lists) them all.
+   */
+  jobEnv(jobId: string): { ACTIONS_RUNTIME_TOKEN: string; ACTIONS_RESULTS_URL: string };
   /** Finalized artifacts, in upload order. */
   uploads: UploadedArtifact[];
   requests: ArtifactRequest[];
@@ -63,6 +75,8 @@ const twirpPrefix = '/twirp/github.actions.results.api.v1.ArtifactService/';
 interface Pending {
   id: number;
   name: string;
+  /** The job that created it. */
+  jobId: string;
   mimeType?: string;
   blocks: Map<string, Buffer>;
   blob?: Buffer;
@@ -81,11 +95,20 @@ export async function startArtifactServer(
 ): Promise<ArtifactServer> {
   const runId = options.runId ?? 'e2e-run-backend-id';
   const jobId = options.jobId ?? 'e2e-job-backend-id';
-  const runtimeToken = unsignedJwt({
-    scp: `Actions.ExampleScope Actions.Results:${runId}:${jobId}`,
-    iss: 'e2e',
-    exp: Math.floor(Date.now() / 1000) + 3600,
-  });
+  // Token -> the job it was issued for.
+  const tokens = new Map<string, string>();
+  const tokenFor = (job: string): string => {
+    const existing = [...tokens].find(([, j]) => j === job)?.[0];
+    if (existing) return existing;
+    const token = unsignedJwt({
+      scp: `Actions.ExampleScope Actions.Results:${runId}:${job}`,
+      iss: 'e2e',
+      exp: Math.floor(Date.now() / 1000) + 3600,
+    });
+    tokens.set(token, job);
+    return token;
+  };
+  const runtimeToken = tokenFor(jobId);
   const uploads: UploadedArtifact[] = [];
   const requests: ArtifactRequest[] = [];
   const artifacts = new Map<string, Pending>();
@@ -117,10 +140,14 @@ export async function startArtifactServer(
       } catch {
         return twirpError(method, 400, 'malformed', 'request body is not JSON');
       }
-      if (request.headers.authorization !== `Bearer ${runtimeToken}`) {
+      const tokenJob = tokens.get((request.headers.authorization ?? '').replace(/^Bearer /, ''));
+      if (tokenJob === undefined) {
         return twirpError(method, 401, 'unauthenticated', 'missing or wrong runtime token');
       }
-      if (input.workflow_run_backend_id !== runId || input.workflow_job_run_backend_id !== jobId) {
+      if (
+        input.workflow_run_backend_id !== runId ||
+        input.workflow_job_run_backend_id !== tokenJob
+      ) {
         return twirpError(method, 400, 'invalid_argument', 'backend ids do not match the token');
       }
       const name = typeof input.name === 'string' ? input.name : '';
@@ -143,6 +170,7 @@ export async function startArtifactServer(
           artifacts.set(name, {
             id,
             name,
+            jobId: tokenJob,
             mimeType: typeof mime === 'string' ? mime : undefined,
             blocks: new Map(),
             finalized: false,
@@ -173,12 +201,19 @@ export async function startArtifactServer(
           return reply(method, 200, { ok: true, artifact_id: String(pending.id) });
         }
         case 'ListArtifacts': {
+          // The run's finalized artifacts, whichever job uploaded them (as the results
+          // service answers), narrowed by the optional name and ID filters.
+          const nameFilter = isRecord(input.name_filter) ? input.name_filter.value : undefined;
+          const idFilter = isRecord(input.id_filter) ? input.id_filter.value : undefined;
+          const wantedId =
+            typeof idFilter === 'string' || typeof idFilter === 'number' ? String(idFilter) : '';
           const list = [...artifacts.values()]
             .filter((a) => a.finalized)
-            .filter((a) => !isRecord(input.name_filter) || input.name_filter.value === a.name)
+            .filter((a) => nameFilter === undefined || nameFilter === a.name)
+            .filter((a) => idFilter === undefined || wantedId === String(a.id))
             .map((a) => ({
               workflow_run_backend_id: runId,
-              workflow_job_run_backend_id: jobId,
+              workflow_job_run_backend_id: a.jobId,
               database_id: String(a.id),
               name: a.name,
               size: String(a.blob?.length ?? 0),
@@ -273,12 +308,13 @@ export async function startArtifactServer(
   const address = server.address();
   if (typeof address !== 'object' || address === null)
     throw new Error('artifact server: no address');
-  base = `http://127.0.0.1:${address.port}/`;
+  base = `http://${options.host ?? '127.0.0.1'}:${address.port}/`;
 
   return {
     url: base,
     runtimeToken,
     env: { ACTIONS_RUNTIME_TOKEN: runtimeToken, ACTIONS_RESULTS_URL: base },
+    jobEnv: (job) => ({ ACTIONS_RUNTIME_TOKEN: tokenFor(job), ACTIONS_RESULTS_URL: base }),
     uploads,
     requests,
     stop: async () => {

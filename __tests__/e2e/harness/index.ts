@@ -43,6 +43,12 @@ export {
   type PushOptions,
   type RepositoryOptions,
 } from './events.js';
+export {
+  startForwardProxy,
+  type ForwardedRequest,
+  type ForwardProxy,
+  type ForwardProxyOptions,
+} from './forward-proxy.js';
 export { freePort, startSilentServer, waitFor, type SilentServer } from './net.js';
 export { makeTempDir, removeTempDir, removeTempDirs, repoRoot } from './paths.js';
 export { commandLines, processListWhile, type ProcessSample } from './processes.js';
