@@ -27,6 +27,8 @@ export interface Context {
   repositoryKnown: boolean;
   runId: string;
   runNumber: string;
+  /** GITHUB_RUN_ATTEMPT: 1, then 2... for each re-run. */
+  runAttempt: string;
   actor: string;
   serverUrl: string;
   /** Pull request data when the event is a pull request. */
@@ -93,6 +95,7 @@ export function contextFrom(env: Env, payload: Payload, now: Date): Context {
     repositoryKnown: isObject(payload.repository),
     runId: env.GITHUB_RUN_ID ?? '',
     runNumber: env.GITHUB_RUN_NUMBER ?? '',
+    runAttempt: env.GITHUB_RUN_ATTEMPT ?? '',
     actor: env.GITHUB_ACTOR ?? '',
     serverUrl: env.GITHUB_SERVER_URL ?? 'https://github.com',
     pullRequest,

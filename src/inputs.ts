@@ -90,6 +90,8 @@ export interface Inputs {
   testTimeoutMs: number;
   /** Tag an image already built from the same source fingerprint instead of building. */
   reuse: boolean;
+  /** Move every moving tag to this release, even backwards (an older version or commit). */
+  forceMovingTags: boolean;
   /** Run `test` in a reused image (pulled) before it gets the new tags. */
   testOnReuse: boolean;
   dryRun: boolean;
@@ -195,6 +197,7 @@ export function getInputs(): Inputs {
     testTimeout: core.getInput('test-timeout'),
     testTimeoutMs: parseDuration('test-timeout', core.getInput('test-timeout')),
     reuse: bool('reuse'),
+    forceMovingTags: bool('force-moving-tags'),
     testOnReuse: bool('test-on-reuse'),
     dryRun: bool('dry-run'),
     summary: bool('summary'),

@@ -9,7 +9,6 @@ import { builderDriver, checkPlatforms, engineAway } from './docker/builder.js';
 import { evaluatesOnly, secretEnvWarnings, sshAgentProblem } from './build-inputs.js';
 import { buildArgWarnings, buildxArgs } from './docker/buildx-args.js';
 import { createDockerConfig, userDockerConfigDir } from './docker/config.js';
-import type { Credentials } from './docker/credentials.js';
 import { checkBuildSources } from './docker/preflight.js';
 import {
   buildAndTest,
@@ -31,23 +30,25 @@ import {
   type Login,
 } from './docker/login.js';
 import { promoteStep } from './docker/promote.js';
-import {
-  buildTags,
-  pushSteps,
-  PushError,
-  runPushSteps,
-  type PushReport,
-  type PushStep,
-} from './docker/push.js';
+import { PushError, refName } from './docker/push.js';
 import { parseReference, RegistryClient } from './docker/registry.js';
 import { retryPolicy } from './docker/retry.js';
 import { removeSecretFiles, writeSecretFiles } from './docker/secrets.js';
 import { engineImageStore, enginePlatform } from './docker/test-run.js';
 import { computeFingerprint, fingerprintTag } from './fingerprint/index.js';
+import { isAncestor } from './git/ancestry.js';
 import { getInputs, type Inputs } from './inputs.js';
 import { Output, State } from './names.js';
 import { forkSecretsWarning, makePlan, type Plan } from './plan.js';
 import { expandArtifactName, jobRunId } from './artifact/name.js';
+import { identityOf } from './release/forward.js';
+import { releaseOrder, stagingTag, type ReleaseOrder } from './release/order.js';
+import {
+  release,
+  type ReleaseOptions,
+  type ReleaseReport,
+  type ReleaseRunner,
+} from './release/transaction.js';
 import {
   artifactExists,
   digestRecord,
@@ -137,7 +138,15 @@ export async function run(): Promise<void> {
   ]);
 
   await checkPlatforms(inputs.platforms, driver, () => engineImageStore(dockerConfig));
-  const outcome = await buildPhase(inputs, plan, tempDir, dockerConfig, driver, credentials);
+  const outcome = await buildPhase(
+    inputs,
+    context,
+    plan,
+    tempDir,
+    dockerConfig,
+    driver,
+    credentials,
+  );
   await reportPhase(inputs, context, plan, outcome, tempDir, artifactName);
 }
 
@@ -252,6 +261,7 @@ function registriesOf(images: string[]): string[] {
 
 async function buildPhase(
   inputs: Inputs,
+  context: Context,
   plan: Plan,
   tempDir: string,
   dockerConfig: string,
@@ -330,57 +340,49 @@ async function buildPhase(
     // With reuse, every image also gets the fingerprint tag, an immutable one.
     const fpTag = inputs.reuse && fingerprint ? fingerprintTag(fingerprint) : '';
     const tags = fpTag ? [...plan.meta.planned, { name: fpTag, moving: false }] : plan.meta.planned;
-    const steps = pushSteps(plan.meta.images.map((image) => ({ image, tags })));
+    const order = releaseOrder(
+      plan.meta.images.map((image) => ({ image, tags })),
+      stagingTag(context.runId, context.runAttempt, new Date()),
+    );
+    const options = releaseOptions(inputs, plan, { retry, credentials });
     const found = fpTag ? await findReusable(registry, plan.meta.images[0], fpTag) : undefined;
     if (found) {
-      return await promotePhase(inputs, plan, steps, {
+      return await promotePhase(inputs, plan, order, options, {
         registry,
         dockerConfig,
         digest: found,
         fingerprint,
         fpTag,
-        retry,
-        credentials,
       });
     }
-    // With a test gate the image is built and tested first; the push sends that image.
+    // With a test gate the image is built and tested first; the release sends that image.
+    const stageRefs = order.stage.map(refName);
     const tested = gated
-      ? await testPhase(inputs, plan, buildTags(steps), buildWith, driver, dockerConfig)
+      ? await testPhase(inputs, plan, stageRefs, buildWith, driver, dockerConfig)
       : undefined;
     let result: BuildResult | undefined = tested?.result;
-    let report: PushReport;
-    try {
-      report = await runPushSteps(
-        steps,
-        {
-          build: async (refs) => {
-            if (tested && driver === 'docker') {
-              return pushTestedImage(tested, refs, dockerConfig, registry, join(tempDir, 'image'));
-            }
-            if (tested) {
-              const pushed = await pushByDigest(tested, refs, buildWith, registry);
-              result = pushed.result;
-              return pushed.digest;
-            }
-            result = await buildOnce(refs, true);
-            return result.digest;
-          },
-          registry,
-        },
-        { retry, credentials },
-      );
-    } catch (error) {
-      if (error instanceof PushError && inputs.summary) {
-        await writeSummary(failedPushMarkdown(plan, error.report, error.reason));
-      }
-      throw error;
-    }
+    const report = await releasePhase(plan, inputs, order, options, {
+      build: async (refs) => {
+        if (tested && driver === 'docker') {
+          return pushTestedImage(tested, refs, dockerConfig, registry, join(tempDir, 'image'));
+        }
+        if (tested) {
+          const pushed = await pushByDigest(tested, refs, buildWith, registry);
+          result = pushed.result;
+          return pushed.digest;
+        }
+        result = await buildOnce(refs, true);
+        return result.digest;
+      },
+      registry,
+    });
     if (!result) throw new Error('the push finished without a build');
     const refs = plan.meta.images.map((image) => `${image}@${report.digest}`);
     core.info(`pushed and verified ${report.digest}: ${plan.meta.tags.join(', ')}`);
-    return await withFingerprint(
-      outcomeOf({ ...result, digest: report.digest }, inputs, true, refs, fingerprint, tested),
-    );
+    return await withFingerprint({
+      ...outcomeOf({ ...result, digest: report.digest }, inputs, true, refs, fingerprint, tested),
+      heldBack: heldBackRefs(report),
+    });
   } finally {
     warmUp.abort();
     for (const warning of removeSecretFiles(join(tempDir, 'secrets'))) core.warning(warning);
@@ -513,20 +515,78 @@ interface Promotion {
   digest: string;
   fingerprint: string;
   fpTag: string;
-  retry: ReturnType<typeof retryPolicy>;
-  credentials: (registry: string) => Credentials | undefined;
+}
+
+/** How the release transaction runs for these inputs: retries, and forward-only moves. */
+function releaseOptions(
+  inputs: Inputs,
+  plan: Plan,
+  push: Pick<ReleaseOptions, 'retry' | 'credentials'>,
+): ReleaseOptions {
+  const labels = Object.fromEntries(
+    plan.meta.labels.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+  return {
+    ...push,
+    move: {
+      ours: identityOf(labels),
+      force: inputs.forceMovingTags,
+      ancestry: (older, newer) => isAncestor(workspace, older, newer, inputs.networkTimeoutMs),
+      settleMs: MOVE_SETTLE_MS,
+    },
+  };
 }
 
 /**
- * Reuse: the image found under the fingerprint tag in the first image repository gets every
- * tag in every image repository, in the push order (immutable tags, verified, then moving
- * ones), by manifest copy; no build, no pull of its layers. The `test` command runs in it
- * first (pulled), unless test-on-reuse is false.
+ * How long the moving-tag step waits before reading its tags back: longer than another run
+ * takes between reading a tag and writing it, so a race between two runs ends with the newer.
+ */
+const MOVE_SETTLE_MS = 1500;
+
+/**
+ * The release transaction (src/release/) in a log group; a failure writes the failed-push
+ * summary (what each registry got, what was put back) and fails the step.
+ */
+async function releasePhase(
+  plan: Plan,
+  inputs: Inputs,
+  order: ReleaseOrder,
+  options: ReleaseOptions,
+  runner: ReleaseRunner,
+  title = 'Release',
+): Promise<ReleaseReport> {
+  try {
+    const report = await core.group(title, () => release(order, runner, options));
+    for (const held of report.heldBack) {
+      core.warning(
+        `held back ${refName(held.ref)}: ${held.reason}; set force-moving-tags: true to move it anyway`,
+      );
+    }
+    return report;
+  } catch (error) {
+    if (error instanceof PushError && inputs.summary) {
+      await writeSummary(failedPushMarkdown(plan, error.report, error.reason));
+    }
+    throw error;
+  }
+}
+
+function heldBackRefs(report: ReleaseReport): string[] {
+  return report.heldBack.map((h) => refName(h.ref));
+}
+
+/**
+ * Reuse: the image found under the fingerprint tag in the first image repository is released
+ * to every image repository by the same transaction (stage references, verified, then moving
+ * tags forward only), by manifest copy; no build, no pull of its layers. The `test` command
+ * runs in it first (pulled), unless test-on-reuse is false.
  */
 async function promotePhase(
   inputs: Inputs,
   plan: Plan,
-  steps: PushStep[],
+  order: ReleaseOrder,
+  options: ReleaseOptions,
   promotion: Promotion,
 ): Promise<Outcome> {
   const { registry, dockerConfig, digest, fpTag } = promotion;
@@ -547,21 +607,14 @@ async function promotePhase(
     );
   }
 
-  let report: PushReport;
-  try {
-    report = await core.group(`Promote ${source}:${fpTag}`, () =>
-      runPushSteps(
-        steps,
-        { build: promoteStep(registry, source, digest), registry },
-        { retry: promotion.retry, credentials: promotion.credentials },
-      ),
-    );
-  } catch (error) {
-    if (error instanceof PushError && inputs.summary) {
-      await writeSummary(failedPushMarkdown(plan, error.report, error.reason));
-    }
-    throw error;
-  }
+  const report = await releasePhase(
+    plan,
+    inputs,
+    order,
+    options,
+    { build: promoteStep(registry, source, digest), registry },
+    `Promote ${source}:${fpTag}`,
+  );
   const configDigest = imageId || (await configOf(registry, source, digest, dockerConfig));
   const refs = plan.meta.images.map((image) => `${image}@${report.digest}`);
   core.info(
@@ -582,6 +635,7 @@ async function promotePhase(
     test,
     fingerprint: promotion.fingerprint,
     reused: { tag: fpTag, image: source },
+    heldBack: heldBackRefs(report),
   };
 }
 

@@ -13,6 +13,7 @@ export const Output = {
   pushed: 'pushed',
   reused: 'reused',
   fingerprint: 'fingerprint',
+  heldBack: 'held-back',
   testResult: 'test-result',
   testExitCode: 'test-exit-code',
   testDuration: 'test-duration',

@@ -41,6 +41,8 @@ export interface Outcome {
   fingerprint?: string;
   /** Set when no build ran: the tags were added to the image of this fingerprint tag. */
   reused?: Reuse;
+  /** Moving tags (`image:tag`) left where they were: they hold a newer release. */
+  heldBack?: string[];
 }
 
 /** Where a reused image came from. */
@@ -104,6 +106,7 @@ export function setOutputs(plan: Plan, inputs: Inputs, outcome: Outcome | undefi
   core.setOutput(Output.pushed, String(outcome?.pushed ?? false));
   core.setOutput(Output.reused, String(Boolean(outcome?.reused)));
   core.setOutput(Output.fingerprint, outcome?.fingerprint ?? '');
+  core.setOutput(Output.heldBack, (outcome?.heldBack ?? []).join('\n'));
   setTestOutputs(outcome?.test ?? SKIPPED);
   // artifact-id is set by the upload, after these: a failed upload leaves every other output.
 }
@@ -167,6 +170,11 @@ export function summaryMarkdown(plan: Plan, outcome: Outcome | undefined): strin
     }
     if (outcome.fingerprint) out.push(`- fingerprint: ${code(outcome.fingerprint)}`);
     out.push(`- pushed: ${outcome.pushed ? 'yes' : 'no'} (${plan.pushReason})`);
+    if (outcome.heldBack && outcome.heldBack.length > 0) {
+      out.push(
+        `- held back (they hold a newer release; moving tags move only forward): ${outcome.heldBack.map(code).join(' ')}`,
+      );
+    }
     if (outcome.pushed && outcome.refs.length > 0) {
       out.push('', 'Pull exactly this image:', '', '```sh');
       for (const ref of outcome.refs) out.push(`docker pull ${ref}`);
@@ -205,9 +213,12 @@ export function failedPushMarkdown(plan: Plan, report: PushReport, cause: string
       ...image.pushed.map(code),
       ...image.unverified.map((t) => `${code(t)} (not verified)`),
     ];
+    const restored = new Set(image.restored ?? []);
     const missing = [
       ...(image.unknown ?? []).map((t) => `${code(t)} (unknown: registry not readable)`),
-      ...image.notPushed.map(code),
+      ...image.notPushed.map((t) => (restored.has(t) ? `${code(t)} (moved, then put back)` : code(t))),
+      ...(image.heldBack ?? []).map((t) => `${code(t)} (held back: holds a newer release)`),
+      ...(image.notRestored ?? []).map((t) => `${code(t)} (moved, NOT put back)`),
     ];
     out.push(
       `| ${code(registryOf(image.image))} | ${code(image.image)} | ${pushed.join(' ') || 'nothing'} | ${missing.join(' ') || 'nothing'} |`,
@@ -215,7 +226,7 @@ export function failedPushMarkdown(plan: Plan, report: PushReport, cause: string
   }
   out.push(
     '',
-    'Moving tags (`latest`, major, minor, branch) are pushed only after every immutable tag is verified in every registry. A tag marked "not verified" is in the registry, but the push stopped before its digest was checked against the build.',
+    'Moving tags (`latest`, major, minor, branch) are written only after the image is verified in every registry, and a failure while writing them puts back those already moved. A tag marked "not verified" is in the registry, but the push stopped before its digest was checked against the build.',
   );
   const details = cause.split('\n').slice(1);
   if (details.length > 0) {

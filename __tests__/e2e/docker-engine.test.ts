@@ -16,7 +16,9 @@ import { builderDriver } from '../../src/docker/builder.js';
 import { buildxArgs, type BuildxPlan } from '../../src/docker/buildx-args.js';
 import { createDockerConfig, credentialsFromConfig } from '../../src/docker/config.js';
 import { login, logout } from '../../src/docker/login.js';
-import { PushError, pushSteps, runPushSteps, type ImageTags } from '../../src/docker/push.js';
+import { PushError } from '../../src/docker/push.js';
+import { releaseOrder, type ImageTags } from '../../src/release/order.js';
+import { release, type ReleaseOptions } from '../../src/release/transaction.js';
 import { RegistryClient } from '../../src/docker/registry.js';
 import { removeSecretFiles, writeSecretFiles } from '../../src/docker/secrets.js';
 import {
@@ -108,6 +110,15 @@ test('a wrong password: login fails naming registry and user, never the password
   expect(error.message).not.toContain(wrong);
 });
 
+/** The release options of a first release 2.1.1: every moving tag is new, so it moves. */
+const forward: ReleaseOptions = {
+  move: {
+    ours: { version: '2.1.1', revision: 'abc1234abc1234abc1234abc1234abc1234abc12' },
+    force: false,
+    ancestry: () => Promise.resolve('unknown'),
+  },
+};
+
 test('one build, immutable tags to both registries, verified, then moving tags copied with the same digest', async () => {
   const context = await makeContext({ 'version.txt': `${Date.now()}\n` });
   const images: ImageTags[] = [registryA, registryB].map((r) => ({
@@ -120,10 +131,10 @@ test('one build, immutable tags to both registries, verified, then moving tags c
       { name: 'sha-abc1234', moving: false },
     ],
   }));
-  const steps = pushSteps(images);
+  const order = releaseOrder(images, 'build-tag-push-1-1');
   const client = new RegistryClient({ credentials: credentialsFromConfig(dockerConfig) });
   let built: BuildResult | undefined;
-  const report = await runPushSteps(steps, {
+  const report = await release(order, {
     build: async (refs) => {
       // Before the build pushes, no tag exists anywhere.
       expect(await registryA.tags('acme/app')).toEqual([]);
@@ -141,7 +152,7 @@ test('one build, immutable tags to both registries, verified, then moving tags c
       return built.digest;
     },
     registry: client,
-  });
+  }, forward);
 
   expect(built?.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
   expect(built?.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -168,7 +179,7 @@ test('a registry that refuses the push: the build fails, no moving tag is touche
   const context = await makeContext({ 'version.txt': `refused ${Date.now()}\n` });
   // Registry B is reached under a name the action has no login for, through the same port.
   const unknown = `localhost:${registryB.port}/acme/other`;
-  const steps = pushSteps([
+  const order = releaseOrder([
     {
       image: `${registryA.url}/acme/other`,
       tags: [
@@ -183,12 +194,12 @@ test('a registry that refuses the push: the build fails, no moving tag is touche
         { name: 'latest', moving: true },
       ],
     },
-  ]);
+  ], 'build-tag-push-1-1');
   const client = new RegistryClient({ credentials: credentialsFromConfig(dockerConfig) });
-  const error = (await runPushSteps(steps, {
+  const error = (await release(order, {
     build: async (refs) => (await runBuild(plan(context.dir, { tags: refs, push: true }))).digest,
     registry: client,
-  }).catch((e: unknown) => e)) as PushError;
+  }, forward).catch((e: unknown) => e)) as PushError;
   expect(error).toBeInstanceOf(PushError);
   expect(error.message).toMatch(
     /docker buildx build failed \(exit code 1\):\n[\s\S]*(401|unauthorized|authorization|credentials)/i,

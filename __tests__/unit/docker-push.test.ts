@@ -1,136 +1,26 @@
 import { jest } from '@jest/globals';
 import {
-  buildTags,
   describePush,
   PushError,
-  pushSteps,
-  refName,
   refusedRegistries,
   runPushSteps,
-  type ImageTags,
   type PushRunner,
   type PushStep,
 } from '../../src/docker/push.js';
+import { releaseOrder, type ImageTags } from '../../src/release/order.js';
 import type { Manifest } from '../../src/docker/registry.js';
 import { retryPolicy } from '../../src/docker/retry.js';
 
-const release: ImageTags[] = [
-  {
-    image: 'ghcr.io/acme/app',
-    tags: [
-      { name: '2.1.1', moving: false },
-      { name: '2.1', moving: true },
-      { name: '2', moving: true },
-      { name: 'latest', moving: true },
-      { name: 'sha-abc1234', moving: false },
-    ],
-  },
-  {
-    image: 'docker.io/acme/app',
-    tags: [
-      { name: '2.1.1', moving: false },
-      { name: 'latest', moving: true },
-    ],
-  },
-];
-
-/** The steps as `kind: ref ref ...` lines, easy to read in a table. */
-function show(steps: PushStep[]): string[] {
-  return steps.map((s) => `${s.kind}: ${s.refs.map(refName).join(' ')}`);
+/** The stage of a release (immutable tags, or the staging tag), built then verified. */
+function pushSteps(images: ImageTags[]): PushStep[] {
+  const { stage } = releaseOrder(images, 'build-tag-push-1-1');
+  return stage.length === 0
+    ? []
+    : [
+        { kind: 'build', refs: stage },
+        { kind: 'verify', refs: stage },
+      ];
 }
-
-describe('pushSteps', () => {
-  test('immutable tags of every image are built, verified, then moving tags copied and verified', () => {
-    expect(show(pushSteps(release))).toEqual([
-      'build: ghcr.io/acme/app:2.1.1 ghcr.io/acme/app:sha-abc1234 docker.io/acme/app:2.1.1',
-      'verify: ghcr.io/acme/app:2.1.1 ghcr.io/acme/app:sha-abc1234 docker.io/acme/app:2.1.1',
-      'copy: ghcr.io/acme/app:2.1 ghcr.io/acme/app:2 ghcr.io/acme/app:latest docker.io/acme/app:latest',
-      'verify: ghcr.io/acme/app:2.1 ghcr.io/acme/app:2 ghcr.io/acme/app:latest docker.io/acme/app:latest',
-    ]);
-  });
-
-  test.each<[string, ImageTags[], string[]]>([
-    [
-      'branch push: sha is built, the branch tag copied',
-      [
-        {
-          image: 'r/app',
-          tags: [
-            { name: 'main', moving: true },
-            { name: 'sha-1', moving: false },
-          ],
-        },
-      ],
-      ['build: r/app:sha-1', 'verify: r/app:sha-1', 'copy: r/app:main', 'verify: r/app:main'],
-    ],
-    [
-      'no immutable tag: the first tag is built, the rest copied',
-      [
-        {
-          image: 'r/app',
-          tags: [
-            { name: 'edge', moving: true },
-            { name: 'main', moving: true },
-          ],
-        },
-      ],
-      ['build: r/app:edge', 'verify: r/app:edge', 'copy: r/app:main', 'verify: r/app:main'],
-    ],
-    [
-      'only immutable tags: no copy step',
-      [{ image: 'r/app', tags: [{ name: '1.0.0', moving: false }] }],
-      ['build: r/app:1.0.0', 'verify: r/app:1.0.0'],
-    ],
-    [
-      'a single moving tag is built',
-      [{ image: 'r/app', tags: [{ name: 'latest', moving: true }] }],
-      ['build: r/app:latest', 'verify: r/app:latest'],
-    ],
-    [
-      'per image: one image without immutable tags still gets its blobs from the build',
-      [
-        {
-          image: 'a/x',
-          tags: [
-            { name: '1.0.0', moving: false },
-            { name: 'latest', moving: true },
-          ],
-        },
-        { image: 'b/x', tags: [{ name: 'latest', moving: true }] },
-      ],
-      [
-        'build: a/x:1.0.0 b/x:latest',
-        'verify: a/x:1.0.0 b/x:latest',
-        'copy: a/x:latest',
-        'verify: a/x:latest',
-      ],
-    ],
-    [
-      'duplicate tags once',
-      [
-        {
-          image: 'r/app',
-          tags: [
-            { name: '1', moving: false },
-            { name: '1', moving: false },
-          ],
-        },
-      ],
-      ['build: r/app:1', 'verify: r/app:1'],
-    ],
-    ['no tags: nothing to do', [{ image: 'r/app', tags: [] }], []],
-  ])('%s', (_name, images, expected) => {
-    expect(show(pushSteps(images))).toEqual(expected);
-  });
-
-  test('buildTags are the refs of the build step', () => {
-    expect(buildTags(pushSteps(release))).toEqual([
-      'ghcr.io/acme/app:2.1.1',
-      'ghcr.io/acme/app:sha-abc1234',
-      'docker.io/acme/app:2.1.1',
-    ]);
-  });
-});
 
 const DIGEST = 'sha256:' + 'a'.repeat(64);
 
@@ -188,23 +78,26 @@ const simple: ImageTags[] = [
 ];
 
 describe('runPushSteps', () => {
-  test('builds, verifies, copies the moving tags from one manifest read, verifies again', async () => {
+  test('builds the immutable tags only, then verifies them; writes no moving tag', async () => {
     const runner = new FakeRunner();
     const report = await runPushSteps(pushSteps(simple), runner);
-    expect(runner.calls).toEqual([
-      'build r/app:1.0.0',
-      // The manifest the copies need is read beside the verification of the immutable tags.
-      `get r/app@${DIGEST}`,
-      'digest r/app:1.0.0',
-      'put r/app:latest',
-      'put r/app:1',
-      'digest r/app:latest',
-      'digest r/app:1',
-    ]);
+    expect(runner.calls).toEqual(['build r/app:1.0.0', 'digest r/app:1.0.0']);
     expect(report).toEqual({
       digest: DIGEST,
-      images: [{ image: 'r/app', pushed: ['1.0.0', 'latest', '1'], unverified: [], notPushed: [] }],
+      images: [{ image: 'r/app', pushed: ['1.0.0'], unverified: [], notPushed: [] }],
     });
+  });
+
+  test('an image without an immutable tag is built under the staging tag, never a moving one', async () => {
+    const runner = new FakeRunner();
+    await runPushSteps(
+      pushSteps([{ image: 'r/app', tags: [{ name: 'main', moving: true }] }]),
+      runner,
+    );
+    expect(runner.calls).toEqual([
+      'build r/app:build-tag-push-1-1',
+      'digest r/app:build-tag-push-1-1',
+    ]);
   });
 
   test('a failed build touches nothing and reports every tag as not pushed', async () => {
@@ -215,7 +108,7 @@ describe('runPushSteps', () => {
     // Only reads after the failure: which of the build's tags are in the registry.
     expect(runner.calls).toEqual(['build r/app:1.0.0', 'digest r/app:1.0.0']);
     expect((error as PushError).message).toBe(
-      'docker buildx build failed (exit code 1)\nr/app: pushed nothing; not pushed 1.0.0, latest, 1',
+      'docker buildx build failed (exit code 1)\nr/app: pushed nothing; not pushed 1.0.0',
     );
   });
 
@@ -247,8 +140,8 @@ describe('runPushSteps', () => {
       (e: unknown) => e,
     )) as PushError;
     expect(error.message.split('\n').slice(-2)).toEqual([
-      'a/app: pushed nothing; in the registry, not verified 1; not pushed latest',
-      'b/app: pushed nothing; not pushed 1, latest',
+      'a/app: pushed nothing; in the registry, not verified 1',
+      'b/app: pushed nothing; not pushed 1',
     ]);
   });
 
@@ -266,26 +159,8 @@ describe('runPushSteps', () => {
       image: 'r/app',
       pushed: [],
       unverified: ['1.0.0'],
-      notPushed: ['latest', '1'],
+      notPushed: [],
     });
-  });
-
-  test('a refused copy stops there; the report says which tags made it', async () => {
-    const runner = new FakeRunner();
-    runner.failPut = 'r/app:1';
-    const error = (await runPushSteps(pushSteps(simple), runner).catch(
-      (e: unknown) => e,
-    )) as PushError;
-    expect(error.report.images[0]).toEqual({
-      image: 'r/app',
-      pushed: ['1.0.0'],
-      unverified: ['latest'],
-      notPushed: ['1'],
-    });
-    expect(error.message.split('\n')).toEqual([
-      'tagging r/app:1: r refused the credentials for "u" (HTTP 403)',
-      'r/app: pushed 1.0.0; in the registry, not verified latest; not pushed 1',
-    ]);
   });
 
   test('without a digest from buildx, the first pushed tag gives it', async () => {
@@ -296,7 +171,7 @@ describe('runPushSteps', () => {
     };
     const report = await runPushSteps(pushSteps(simple), runner);
     expect(report.digest).toBe(DIGEST);
-    expect(report.images[0].pushed).toEqual(['1.0.0', 'latest', '1']);
+    expect(report.images[0].pushed).toEqual(['1.0.0']);
   });
 
   test('describePush, one line per image', () => {
@@ -323,18 +198,6 @@ describe('several registries', () => {
     ],
   }));
 
-  test('no moving tag is written anywhere before every immutable tag is verified everywhere', async () => {
-    const runner = new FakeRunner();
-    await runPushSteps(pushSteps(two), runner);
-    const firstPut = runner.calls.findIndex((c) => c.startsWith('put'));
-    const lastImmutableCheck = Math.max(
-      ...['a.io', 'b.io'].flatMap((r) =>
-        ['2.1.1', 'sha-abc1234'].map((t) => runner.calls.indexOf(`digest ${r}/acme/app:${t}`)),
-      ),
-    );
-    expect(firstPut).toBeGreaterThan(lastImmutableCheck);
-  });
-
   test('the second registry lacks a tag after the build: no moving tag on either registry', async () => {
     const runner = new FakeRunner();
     const build = runner.build.bind(runner);
@@ -354,29 +217,17 @@ describe('several registries', () => {
         image: 'a.io/acme/app',
         pushed: ['2.1.1', 'sha-abc1234'],
         unverified: [],
-        notPushed: ['2.1', 'latest'],
+        notPushed: [],
       },
       {
         image: 'b.io/acme/app',
         pushed: ['2.1.1'],
         unverified: ['sha-abc1234'],
-        notPushed: ['2.1', 'latest'],
+        notPushed: [],
       },
     ]);
   });
 
-  test('a copy refused on the second registry: the first keeps its moving tags, reported per image', async () => {
-    const runner = new FakeRunner();
-    runner.failPut = 'b.io/acme/app:2.1';
-    const error = (await runPushSteps(pushSteps(two), runner).catch(
-      (e: unknown) => e,
-    )) as PushError;
-    // The moving tags are written at once: the refusal of one does not stop the others.
-    expect(error.message.split('\n').slice(1)).toEqual([
-      'a.io/acme/app: pushed 2.1.1, sha-abc1234; in the registry, not verified 2.1, latest',
-      'b.io/acme/app: pushed 2.1.1, sha-abc1234; in the registry, not verified latest; not pushed 2.1',
-    ]);
-  });
 });
 
 describe('build retries', () => {
@@ -416,7 +267,7 @@ describe('build retries', () => {
   test('a registry 503 during the push: the build is run again, and logged', async () => {
     const runner = failing(unavailable, unavailable);
     const report = await runPushSteps(pushSteps(simple), runner, options);
-    expect(report.images[0].pushed).toEqual(['1.0.0', 'latest', '1']);
+    expect(report.images[0].pushed).toEqual(['1.0.0']);
     expect(runner.calls.filter((c) => c.startsWith('build'))).toEqual([
       'build r/app:1.0.0 (fails)',
       'build r/app:1.0.0 (fails)',

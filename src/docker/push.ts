@@ -9,12 +9,6 @@ import {
   type RetryPolicy,
 } from './retry.js';
 
-/** One image's tags, as the tag engine gives them. */
-export interface ImageTags {
-  image: string;
-  tags: { name: string; moving: boolean }[];
-}
-
 export interface TagRef {
   image: string;
   tag: string;
@@ -23,53 +17,15 @@ export interface TagRef {
 
 /**
  * One step of a push, in order:
- * - `build`: `docker buildx build --push` with these tags (the image is built once, so every
- *   registry gets the same digest);
- * - `verify`: each tag's digest, read back from its registry, must be the built one;
- * - `copy`: each tag is added by copying the manifest (same bytes, same digest) within its repository.
+ * - `build`: writes the image under these references (`docker buildx build --push`, the test
+ *   gate's push, or a promotion), so every registry gets the same digest;
+ * - `verify`: each reference's digest, read back from its registry, must be the built one.
+ * The moving tags follow in the release transaction (src/release/).
  */
-export type PushStep =
-  | { kind: 'build'; refs: TagRef[] }
-  | { kind: 'verify'; refs: TagRef[] }
-  | { kind: 'copy'; refs: TagRef[] };
+export type PushStep = { kind: 'build'; refs: TagRef[] } | { kind: 'verify'; refs: TagRef[] };
 
 export function refName(ref: TagRef): string {
   return `${ref.image}:${ref.tag}`;
-}
-
-/**
- * The ordered push steps. The build pushes the immutable tags (full version, sha) of every
- * image; they are verified; only then are the moving tags (latest, major, branch...) copied and
- * verified. An image without any immutable tag has its first tag pushed by the build, since a
- * manifest copy needs the image's blobs in that repository already. Pure.
- */
-export function pushSteps(images: ImageTags[]): PushStep[] {
-  const built: TagRef[] = [];
-  const copied: TagRef[] = [];
-  for (const { image, tags } of images) {
-    const seen = new Set<string>();
-    const refs = tags
-      .filter((t) => !seen.has(t.name) && seen.add(t.name))
-      .map((t) => ({ image, tag: t.name, moving: t.moving }));
-    if (refs.length === 0) continue;
-    const immutable = refs.filter((r) => !r.moving);
-    const first = immutable.length > 0 ? immutable : [refs[0]];
-    built.push(...first);
-    copied.push(...refs.filter((r) => !first.includes(r)));
-  }
-  if (built.length === 0) return [];
-  const steps: PushStep[] = [
-    { kind: 'build', refs: built },
-    { kind: 'verify', refs: built },
-  ];
-  if (copied.length > 0)
-    steps.push({ kind: 'copy', refs: copied }, { kind: 'verify', refs: copied });
-  return steps;
-}
-
-/** The full references the build step pushes (the `--tag` values of the build). Pure. */
-export function buildTags(steps: PushStep[]): string[] {
-  return steps.filter((s) => s.kind === 'build').flatMap((s) => s.refs.map(refName));
 }
 
 /**
@@ -82,6 +38,12 @@ export interface ImagePushResult {
   unverified: string[];
   unknown?: string[];
   notPushed: string[];
+  /** Moving tags left where they were: moving them would have gone backwards. */
+  heldBack?: string[];
+  /** Moving tags moved, then put back where they were after a failure (also in notPushed). */
+  restored?: string[];
+  /** Moving tags moved that could not be put back after a failure. */
+  notRestored?: string[];
 }
 
 export interface PushReport {
@@ -126,8 +88,7 @@ type Status = 'pending' | 'pushed' | 'verified' | 'unknown';
 
 /**
  * Runs the steps in order and stops at the first failure, throwing a PushError whose message
- * has the cause and, per image, the tags pushed and not pushed. Nothing after a failed step
- * runs, so no moving tag is touched when the build or a verification failed.
+ * has the cause and, per image, the tags pushed and not pushed.
  */
 export async function runPushSteps(
   steps: PushStep[],
@@ -135,15 +96,14 @@ export async function runPushSteps(
   options: PushOptions = {},
 ): Promise<PushReport> {
   const status = new Map<string, Status>();
-  const all = steps.flatMap((s) => (s.kind === 'build' || s.kind === 'copy' ? s.refs : []));
+  const all = steps.flatMap((s) => (s.kind === 'build' ? s.refs : []));
   for (const ref of all) status.set(refName(ref), 'pending');
   let digest = '';
-  const manifests = new Map<string, Promise<Manifest>>();
 
   const report = (): PushReport => pushReport(all, status, digest);
   let current: PushStep | undefined;
   try {
-    for (const [index, step] of steps.entries()) {
+    for (const step of steps) {
       current = step;
       if (step.kind === 'build') {
         const refs = step.refs.map(refName);
@@ -164,12 +124,8 @@ export async function runPushSteps(
             throw new Error(`${refName(first)} is not in the registry after the build pushed it`);
           core.debug(`buildx reported no digest; using ${digest} of ${refName(first)}`);
         }
-      } else if (step.kind === 'verify') {
-        // The manifest a following copy step needs is read now, beside this verification: a
-        // read of the built digest, which moves no tag.
-        const next = steps[index + 1];
-        if (next?.kind === 'copy') readManifests(next.refs, digest, runner, manifests);
-        // The tags of a step are independent: they are read at once, reported in order.
+      } else {
+        // The references of a step are independent: they are read at once, reported in order.
         const found = await Promise.allSettled(
           step.refs.map((ref) => runner.registry.manifestDigest(ref.image, ref.tag)),
         );
@@ -189,23 +145,6 @@ export async function runPushSteps(
         });
         throwFirstRejection(found);
         if (problems.length > 0) throw new Error(`verification failed: ${problems.join('; ')}`);
-      } else {
-        // Every tag of a copy step is a moving one, so their order does not matter: each
-        // image's manifest is read once, then its tags are written at once.
-        readManifests(step.refs, digest, runner, manifests);
-        const read = new Map<string, Manifest>();
-        for (const [image, manifest] of manifests) read.set(image, await manifest);
-        const tagged = await Promise.allSettled(
-          step.refs.map((ref) =>
-            runner.registry.putManifest(ref.image, ref.tag, read.get(ref.image) as Manifest),
-          ),
-        );
-        step.refs.forEach((ref, i) => {
-          if (tagged[i].status !== 'fulfilled') return;
-          status.set(refName(ref), 'pushed');
-          core.info(`tagged ${refName(ref)}`);
-        });
-        throwFirstRejection(tagged);
       }
     }
   } catch (error) {
@@ -218,22 +157,6 @@ export async function runPushSteps(
     throw new PushError(cause, report());
   }
   return report();
-}
-
-/** Starts reading the built manifest of each image of `refs` not read yet (once per image). */
-function readManifests(
-  refs: TagRef[],
-  digest: string,
-  runner: PushRunner,
-  manifests: Map<string, Promise<Manifest>>,
-): void {
-  for (const { image } of refs) {
-    if (manifests.has(image)) continue;
-    const manifest = runner.registry.getManifest(image, digest);
-    // Awaited by the copy step; a failure before then is not an unhandled rejection.
-    manifest.catch(() => undefined);
-    manifests.set(image, manifest);
-  }
 }
 
 function throwFirstRejection(results: PromiseSettledResult<unknown>[]): void {

@@ -257,6 +257,69 @@ export class RegistryClient {
     return digest;
   }
 
+  /**
+   * Removes the tag `tag` of `image` (the manifest and its other tags stay): true when removed
+   * or not there, false when the registry does not remove tags (OCI distribution 1.1 lets a
+   * registry decline).
+   */
+  async deleteTag(image: string, tag: string): Promise<boolean> {
+    const ref = parseReference(image);
+    const what = `removing the tag ${image}:${tag}`;
+    const response = await this.request(ref, what, 'DELETE', `manifests/${tag}`, 'push');
+    if (response.ok || response.status === 404) {
+      await response.body?.cancel();
+      return true;
+    }
+    if ([400, 405, 501].includes(response.status)) {
+      await response.body?.cancel();
+      return false;
+    }
+    throw await this.failure(ref, what, response);
+  }
+
+  /**
+   * The labels of the image config of `image@digest` with the manifest's annotations over them
+   * (for an index: of its first platform image, with the index's annotations over those).
+   */
+  async imageLabels(image: string, digest: string): Promise<Record<string, string>> {
+    type Doc = {
+      annotations?: Record<string, string>;
+      config?: { digest?: string };
+      manifests?: {
+        digest: string;
+        platform?: { os?: string };
+        annotations?: Record<string, string>;
+      }[];
+    };
+    const parse = (manifest: Manifest): Doc => {
+      try {
+        return JSON.parse(manifest.body.toString('utf8')) as Doc;
+      } catch {
+        throw new Error(`the manifest ${image}@${manifest.digest} is not JSON`);
+      }
+    };
+    let doc = parse(await this.getManifest(image, digest));
+    const layers: Record<string, string>[] = [doc.annotations ?? {}];
+    if (doc.manifests) {
+      // Attestation manifests (buildx's provenance) have platform unknown/unknown.
+      const child = doc.manifests.find(
+        (m) =>
+          !m.annotations?.['vnd.docker.reference.type'] && (m.platform?.os ?? '') !== 'unknown',
+      );
+      if (!child) return { ...layers[0] };
+      doc = parse(await this.getManifest(image, child.digest));
+      layers.unshift(doc.annotations ?? {});
+    }
+    let labels: Record<string, string> = {};
+    if (doc.config?.digest) {
+      const config = JSON.parse(
+        (await this.getBlob(image, doc.config.digest)).toString('utf8'),
+      ) as { config?: { Labels?: Record<string, string> | null } };
+      labels = config.config?.Labels ?? {};
+    }
+    return Object.assign({}, labels, ...layers) as Record<string, string>;
+  }
+
   /** True when `image` has the blob `digest` (a layer or config). */
   async blobExists(image: string, digest: string): Promise<boolean> {
     const ref = parseReference(image);

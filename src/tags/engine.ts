@@ -93,7 +93,9 @@ export function planTags(
       byFlavor ? ` (rule "${rule.line}" with the flavor's prefix and suffix)` : '',
     );
     if (name === '') continue;
-    tags.push({ name, moving: outcome.moving });
+    // `moving=` on the rule is the user's word on what the tag means; it wins.
+    const moving = rule.attrs.moving === undefined ? outcome.moving : rule.attrs.moving === 'true';
+    tags.push({ name, moving });
     if (latest === undefined) {
       latest = flavor.latest === 'auto' ? outcome.latestAuto : flavor.latest === 'true';
     }
@@ -170,12 +172,21 @@ function produce(rule: Rule, env: Env, where: Where): Outcome | undefined {
       if (branch === '' || branch !== target) return undefined;
       return one('edge', false, true, false);
     }
-    case 'ref':
+    case 'ref': {
       if (attrs.event === 'branch') return one(branchOf(context.ref), true, true, false);
       if (attrs.event === 'pr') return one(pullRequestOf(context.ref), true, true, false);
-      return one(tagOf(context.ref), true, false, isReleaseTag(tagOf(context.ref), env));
-    case 'raw':
-      return one(render(attrs.value, scope, where), hasExpressions(attrs.value), true, false);
+      // A git tag that is a full version (`v1.2.3`) names one release; `v1` or `stable` is
+      // re-pointed from release to release, so it moves.
+      const tag = tagOf(context.ref);
+      const version = tag === '' ? undefined : releaseVersion(tag, env.tagPattern);
+      const full = version !== undefined && isFullVersion(version);
+      return one(tag, true, !full, isReleaseTag(tag, env));
+    }
+    case 'raw': {
+      // A raw value moves unless it is a full version; `moving=false` marks others immutable.
+      const value = render(attrs.value, scope, where);
+      return one(value, hasExpressions(attrs.value), !isFullVersion(value), false);
+    }
     case 'sha': {
       const sha =
         attrs.format === 'long' ? context.sha : context.sha.slice(0, context.shortShaLength);
@@ -186,6 +197,16 @@ function produce(rule: Rule, env: Env, where: Where): Outcome | undefined {
 
 function one(value: string, derived: boolean, moving: boolean, latestAuto: boolean): Outcome {
   return { value, derived, moving, latestAuto };
+}
+
+/**
+ * True when `text` names exactly one version: major, minor and patch written out (`1.2.3`,
+ * `v2.0.0-rc.1`, `1.2.3+build.4`), as SemVer or PEP 440 (`1.2.3rc1`). `1`, `1.2`, `latest` and
+ * branch names are not. Pure.
+ */
+export function isFullVersion(text: string): boolean {
+  if (!/^v?\d+\.\d+\.\d+(?![.\d])/.test(text)) return false;
+  return parseSemver(text) !== undefined || parsePep440(text) !== undefined;
 }
 
 /** A git tag that counts as a final release: it matches tag-pattern and is no pre-release. */
@@ -250,5 +271,7 @@ function produceMatch(rule: Rule, env: Env, where: Where): Outcome | undefined {
   const release = source.gitTag
     ? isReleaseTag(source.text, env)
     : !looksLikePreRelease(source.text);
-  return one(value, true, false, release);
+  // A captured group such as `1` (of v1.2.3) is a partial version, re-pointed by every release
+  // of that line: it moves unless it is a full version itself.
+  return one(value, true, !isFullVersion(value), release);
 }

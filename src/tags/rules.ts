@@ -37,7 +37,7 @@ const PRIORITY: Record<RuleType, number> = {
   sha: 100,
 };
 
-const COMMON = ['type', 'enable', 'priority', 'prefix', 'suffix'];
+const COMMON = ['type', 'enable', 'priority', 'prefix', 'suffix', 'moving'];
 const ATTRIBUTES: Record<RuleType, string[]> = {
   schedule: [...COMMON, 'pattern'],
   semver: [...COMMON, 'pattern', 'value', 'match'],
@@ -99,6 +99,13 @@ export function parseRule(line: string, warnings: string[] = []): Rule {
       throw inputError(where, `invalid priority "${attrs.priority}"`, 'a whole number such as 500');
     }
     priority = Number(attrs.priority);
+  }
+  if (attrs.moving !== undefined && !/^(true|false)$/.test(attrs.moving)) {
+    throw inputError(
+      where,
+      `invalid moving "${attrs.moving}"`,
+      'moving=true (the tag is expected to change: pushed only after verification, forward only) or moving=false (it names one image for good)',
+    );
   }
   applyTypeDefaults(type, attrs, where);
   return { type, attrs, priority, line };
