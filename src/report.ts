@@ -216,7 +216,9 @@ export function failedPushMarkdown(plan: Plan, report: PushReport, cause: string
     const restored = new Set(image.restored ?? []);
     const missing = [
       ...(image.unknown ?? []).map((t) => `${code(t)} (unknown: registry not readable)`),
-      ...image.notPushed.map((t) => (restored.has(t) ? `${code(t)} (moved, then put back)` : code(t))),
+      ...image.notPushed.map((t) =>
+        restored.has(t) ? `${code(t)} (moved, then put back)` : code(t),
+      ),
       ...(image.heldBack ?? []).map((t) => `${code(t)} (held back: holds a newer release)`),
       ...(image.notRestored ?? []).map((t) => `${code(t)} (moved, NOT put back)`),
     ];

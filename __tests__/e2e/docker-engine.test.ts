@@ -134,25 +134,29 @@ test('one build, immutable tags to both registries, verified, then moving tags c
   const order = releaseOrder(images, 'build-tag-push-1-1');
   const client = new RegistryClient({ credentials: credentialsFromConfig(dockerConfig) });
   let built: BuildResult | undefined;
-  const report = await release(order, {
-    build: async (refs) => {
-      // Before the build pushes, no tag exists anywhere.
-      expect(await registryA.tags('acme/app')).toEqual([]);
-      built = await runBuild(
-        plan(context.dir, {
-          tags: refs,
-          push: true,
-          labels: ['org.opencontainers.image.version=2.1.1'],
-          annotations: ['manifest:org.opencontainers.image.version=2.1.1'],
-        }),
-      );
-      // The build pushed only the immutable tags.
-      expect(await registryA.tags('acme/app')).toEqual(['2.1.1', 'sha-abc1234']);
-      expect(await registryB.tags('acme/app')).toEqual(['2.1.1', 'sha-abc1234']);
-      return built.digest;
+  const report = await release(
+    order,
+    {
+      build: async (refs) => {
+        // Before the build pushes, no tag exists anywhere.
+        expect(await registryA.tags('acme/app')).toEqual([]);
+        built = await runBuild(
+          plan(context.dir, {
+            tags: refs,
+            push: true,
+            labels: ['org.opencontainers.image.version=2.1.1'],
+            annotations: ['manifest:org.opencontainers.image.version=2.1.1'],
+          }),
+        );
+        // The build pushed only the immutable tags.
+        expect(await registryA.tags('acme/app')).toEqual(['2.1.1', 'sha-abc1234']);
+        expect(await registryB.tags('acme/app')).toEqual(['2.1.1', 'sha-abc1234']);
+        return built.digest;
+      },
+      registry: client,
     },
-    registry: client,
-  }, forward);
+    forward,
+  );
 
   expect(built?.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
   expect(built?.imageId).toMatch(/^sha256:[0-9a-f]{64}$/);
@@ -179,27 +183,34 @@ test('a registry that refuses the push: the build fails, no moving tag is touche
   const context = await makeContext({ 'version.txt': `refused ${Date.now()}\n` });
   // Registry B is reached under a name the action has no login for, through the same port.
   const unknown = `localhost:${registryB.port}/acme/other`;
-  const order = releaseOrder([
-    {
-      image: `${registryA.url}/acme/other`,
-      tags: [
-        { name: '1.0.0', moving: false },
-        { name: 'latest', moving: true },
-      ],
-    },
-    {
-      image: unknown,
-      tags: [
-        { name: '1.0.0', moving: false },
-        { name: 'latest', moving: true },
-      ],
-    },
-  ], 'build-tag-push-1-1');
+  const order = releaseOrder(
+    [
+      {
+        image: `${registryA.url}/acme/other`,
+        tags: [
+          { name: '1.0.0', moving: false },
+          { name: 'latest', moving: true },
+        ],
+      },
+      {
+        image: unknown,
+        tags: [
+          { name: '1.0.0', moving: false },
+          { name: 'latest', moving: true },
+        ],
+      },
+    ],
+    'build-tag-push-1-1',
+  );
   const client = new RegistryClient({ credentials: credentialsFromConfig(dockerConfig) });
-  const error = (await release(order, {
-    build: async (refs) => (await runBuild(plan(context.dir, { tags: refs, push: true }))).digest,
-    registry: client,
-  }, forward).catch((e: unknown) => e)) as PushError;
+  const error = (await release(
+    order,
+    {
+      build: async (refs) => (await runBuild(plan(context.dir, { tags: refs, push: true }))).digest,
+      registry: client,
+    },
+    forward,
+  ).catch((e: unknown) => e)) as PushError;
   expect(error).toBeInstanceOf(PushError);
   expect(error.message).toMatch(
     /docker buildx build failed \(exit code 1\):\n[\s\S]*(401|unauthorized|authorization|credentials)/i,

@@ -227,7 +227,6 @@ describe('several registries', () => {
       },
     ]);
   });
-
 });
 
 describe('build retries', () => {

@@ -117,7 +117,7 @@ test('a failed push: per registry and image, what was pushed and what not, then 
       '| `127.0.0.1:5000` | `127.0.0.1:5000/acme/app` | `1.2.3` (not verified) | `latest` |',
       '| `ghcr.io` | `ghcr.io/acme/app` | nothing | `1.2.3` `latest` |',
       '',
-      'Moving tags (`latest`, major, minor, branch) are pushed only after every immutable tag is verified in every registry. A tag marked "not verified" is in the registry, but the push stopped before its digest was checked against the build.',
+      'Moving tags (`latest`, major, minor, branch) are written only after the image is verified in every registry, and a failure while writing them puts back those already moved. A tag marked "not verified" is in the registry, but the push stopped before its digest was checked against the build.',
       '',
       '<details><summary>Error</summary>',
       '',

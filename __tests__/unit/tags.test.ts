@@ -509,15 +509,40 @@ describe('moving flags (push order)', () => {
     ['branch, sha', 'refs/heads/main', ['type=ref,event=branch', 'type=sha'], [true, false]],
     ['pr', 'refs/pull/42/merge', ['type=ref,event=pr'], [true]],
     [
-      'tag, match, major.minor.patch',
+      'a full-version git tag and major.minor.patch are immutable; a match group of two parts moves',
       'refs/tags/v1.2.3',
       [
         'type=ref,event=tag',
         'type=match,pattern=\\d.\\d',
         'type=semver,pattern={{major}}.{{minor}}.{{patch}}',
       ],
-      [false, false, false, true],
+      [false, true, false, true],
     ],
+    [
+      'a match group moves by meaning: 1 of v1.2.3 moves, 1.2.3 does not',
+      'refs/tags/v1.2.3',
+      ['type=match,pattern=v(\\d+),group=1', 'type=match,pattern=v(\\d+.\\d+.\\d+),group=1'],
+      [true, false, true],
+    ],
+    [
+      'a git tag that is not a full version moves (v1)',
+      'refs/tags/v1',
+      ['type=ref,event=tag'],
+      [true, true],
+    ],
+    ['a git tag such as stable moves', 'refs/tags/stable', ['type=ref,event=tag'], [true, true]],
+    [
+      'raw: latest and a word move, a full version does not; moving= decides',
+      'refs/heads/main',
+      [
+        'type=raw,value=latest',
+        'type=raw,value=1.2.3',
+        'type=raw,value=build-{{run_number}},moving=false',
+        'type=sha,moving=true',
+      ],
+      [true, false, false, true],
+    ],
+    ['branch-only rules move', 'refs/heads/main', ['type=ref,event=branch'], [true]],
     ['raw, edge', 'refs/heads/main', ['type=raw,x', 'type=edge'], [true, true]],
     [
       'pre-release partial pattern gives the full version',

@@ -180,7 +180,9 @@ export async function moveTags(
           verified = true;
           break;
         }
-        core.info(`${refName(p.ref)} was moved to ${now} by another run, an older release; writing it again`);
+        core.info(
+          `${refName(p.ref)} was moved to ${now} by another run, an older release; writing it again`,
+        );
         await registry.putManifest(p.ref.image, p.ref.tag, await manifestOf(p.ref.image));
         await sleep(options.settleMs ?? 0);
       }
@@ -210,7 +212,9 @@ async function restore(
       try {
         const now = await registry.manifestDigest(p.ref.image, p.ref.tag);
         if (now !== digest) {
-          core.info(`${refName(p.ref)} is not put back: another run moved it to ${now ?? 'nothing'} since`);
+          core.info(
+            `${refName(p.ref)} is not put back: another run moved it to ${now ?? 'nothing'} since`,
+          );
           return;
         }
         if (p.previous) {
@@ -227,7 +231,10 @@ async function restore(
           });
         }
       } catch (error) {
-        notRestored.push({ ref: p.ref, reason: error instanceof Error ? error.message : String(error) });
+        notRestored.push({
+          ref: p.ref,
+          reason: error instanceof Error ? error.message : String(error),
+        });
       }
     }),
   );

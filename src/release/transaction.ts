@@ -155,7 +155,9 @@ async function removeStaging(
           : `${refName(ref)} is kept: the registry does not remove tags`,
       );
     } catch (error) {
-      core.info(`${refName(ref)} is kept: ${error instanceof Error ? error.message : String(error)}`);
+      core.info(
+        `${refName(ref)} is kept: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
   }
 }
