@@ -41,7 +41,7 @@ import { getInputs, type Inputs } from './inputs.js';
 import { Output, State } from './names.js';
 import { forkSecretsWarning, makePlan, type Plan } from './plan.js';
 import { expandArtifactName, jobRunId } from './artifact/name.js';
-import { identityOf } from './release/forward.js';
+import { identityOf, pushedAncestry } from './release/forward.js';
 import { releaseOrder, stagingTag, type ReleaseOrder } from './release/order.js';
 import {
   release,
@@ -344,7 +344,7 @@ async function buildPhase(
       plan.meta.images.map((image) => ({ image, tags })),
       stagingTag(context.runId, context.runAttempt, new Date()),
     );
-    const options = releaseOptions(inputs, plan, { retry, credentials });
+    const options = releaseOptions(inputs, plan, context, { retry, credentials });
     const found = fpTag ? await findReusable(registry, plan.meta.images[0], fpTag) : undefined;
     if (found) {
       return await promotePhase(inputs, plan, order, options, {
@@ -521,6 +521,7 @@ interface Promotion {
 function releaseOptions(
   inputs: Inputs,
   plan: Plan,
+  context: Context,
   push: Pick<ReleaseOptions, 'retry' | 'credentials'>,
 ): ReleaseOptions {
   const labels = Object.fromEntries(
@@ -532,7 +533,11 @@ function releaseOptions(
     move: {
       ours: identityOf(labels),
       force: inputs.forceMovingTags,
-      ancestry: (older, newer) => isAncestor(workspace, older, newer, inputs.networkTimeoutMs),
+      // The checkout's history first; then what the push event says about its commits.
+      ancestry: async (older, newer) => {
+        const found = await isAncestor(workspace, older, newer, inputs.networkTimeoutMs);
+        return found === 'unknown' ? pushedAncestry(context.payload, older, newer) : found;
+      },
       settleMs: MOVE_SETTLE_MS,
     },
   };

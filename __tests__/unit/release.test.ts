@@ -4,6 +4,7 @@ import type { Manifest } from '../../src/docker/registry.js';
 import {
   compareVersions,
   decideForward,
+  pushedAncestry,
   type Ancestry,
   type ReleaseIdentity,
 } from '../../src/release/forward.js';
@@ -89,6 +90,17 @@ describe('releaseOrder', () => {
   });
 });
 
+test.each<[string, Record<string, unknown>, Ancestry]>([
+  ['the branch before the push', { after: 'n', before: 'o', forced: false, commits: [] }, 'yes'],
+  ['a pushed commit', { after: 'n', before: 'x', forced: false, commits: [{ id: 'o' }] }, 'yes'],
+  ['a forced push says nothing', { after: 'n', before: 'o', forced: true }, 'unknown'],
+  ['another commit', { after: 'n', before: 'x', forced: false, commits: [] }, 'unknown'],
+  ['not this push', { after: 'z', before: 'o', forced: false }, 'unknown'],
+  ['no push payload', {}, 'unknown'],
+])('pushedAncestry: %s', (_name, payload, expected) => {
+  expect(pushedAncestry(payload, 'o', 'n')).toBe(expected);
+});
+
 describe('forward only', () => {
   const ancestryOf =
     (edges: Record<string, Ancestry>) =>
@@ -151,12 +163,28 @@ describe('forward only', () => {
     ],
     ['diverged history holds back', ours('main', 'a'), ours('main', 'b'), {}, false, /diverged/],
     [
-      'missing history holds back and says so',
+      'missing history, no creation dates: holds back and says so',
       ours('main', 'b'),
       ours('main', 'a'),
       { 'a>b': 'unknown' },
       false,
-      /fetch-depth: 0/,
+      /fetch-depth: 0.*no creation date/,
+    ],
+    [
+      'missing history: a run that started later moves it',
+      { ...ours('main', 'b'), created: '2026-01-02T00:00:00Z' },
+      { ...ours('main', 'a'), created: '2026-01-01T00:00:00Z' },
+      { 'a>b': 'unknown' },
+      true,
+      /fetch-depth: 0.*started after/,
+    ],
+    [
+      'missing history: a slow run that started earlier does not',
+      { ...ours('main', 'b'), created: '2026-01-01T00:00:00Z' },
+      { ...ours('main', 'a'), created: '2026-01-02T00:00:00Z' },
+      { 'a>b': 'unknown' },
+      false,
+      /started later/,
     ],
     [
       'an image without a revision holds back',

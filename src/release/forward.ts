@@ -8,10 +8,13 @@ export interface ReleaseIdentity {
   version: string;
   /** `org.opencontainers.image.revision`, a commit SHA ('' when absent). */
   revision: string;
+  /** `org.opencontainers.image.created`, an ISO date ('' when absent). */
+  created?: string;
 }
 
 export const VERSION_KEY = 'org.opencontainers.image.version';
 export const REVISION_KEY = 'org.opencontainers.image.revision';
+export const CREATED_KEY = 'org.opencontainers.image.created';
 
 /** Whether commit `older` is an ancestor of (or equal to) `newer`; `unknown` when the history at hand cannot say. */
 export type Ancestry = 'yes' | 'no' | 'unknown';
@@ -24,7 +27,11 @@ export interface Decision {
 
 /** The release identity read from `key=value` labels (the plan's, or an image's). Pure. */
 export function identityOf(labels: Record<string, string>): ReleaseIdentity {
-  return { version: labels[VERSION_KEY] ?? '', revision: labels[REVISION_KEY] ?? '' };
+  return {
+    version: labels[VERSION_KEY] ?? '',
+    revision: labels[REVISION_KEY] ?? '',
+    created: labels[CREATED_KEY] ?? '',
+  };
 }
 
 /** A SemVer version (`1.2.3`, `v1.2.3-rc.1`), or undefined. Pure. */
@@ -85,12 +92,7 @@ export async function decideForward(
       reason: `${short(ours.revision)} descends from its commit ${short(theirs.revision)}`,
     };
   }
-  if (forward === 'unknown') {
-    return {
-      move: false,
-      reason: `the git history at hand does not say whether ${short(ours.revision)} descends from its commit ${short(theirs.revision)} (check out with fetch-depth: 0)`,
-    };
-  }
+  if (forward === 'unknown') return byCreation(ours, theirs);
   const backward = await ancestry(ours.revision, theirs.revision);
   return backward === 'yes'
     ? {
@@ -101,6 +103,44 @@ export async function decideForward(
         move: false,
         reason: `it holds ${short(theirs.revision)}, which ${short(ours.revision)} does not descend from (history diverged)`,
       };
+}
+
+/**
+ * Without the history between the two commits (a shallow checkout), the run that started later
+ * wins: a slow run of an older commit never overwrites a newer run's tag. An image without a
+ * creation date is held back.
+ */
+function byCreation(ours: ReleaseIdentity, theirs: ReleaseIdentity): Decision {
+  const missing = `the git history at hand does not say whether ${short(ours.revision)} descends from its commit ${short(theirs.revision)} (check out with fetch-depth: 0 to decide by history)`;
+  const a = Date.parse(ours.created ?? '');
+  const b = Date.parse(theirs.created ?? '');
+  if (Number.isNaN(a) || Number.isNaN(b)) {
+    return { move: false, reason: `${missing}, and its image has no creation date` };
+  }
+  return a >= b
+    ? { move: true, reason: `${missing}; this run started after it was built (${theirs.created})` }
+    : {
+        move: false,
+        reason: `${missing}, and it was built by a run that started later (${theirs.created})`,
+      };
+}
+
+/**
+ * What a push event's payload says: `newer` is the pushed commit and `older` the branch's
+ * commit before the push (or one of the pushed commits), and the push was not forced. Pure.
+ */
+export function pushedAncestry(
+  payload: Record<string, unknown>,
+  older: string,
+  newer: string,
+): Ancestry {
+  if (payload.after !== newer || payload.forced !== false) return 'unknown';
+  if (payload.before === older) return 'yes';
+  const commits = Array.isArray(payload.commits) ? (payload.commits as unknown[]) : [];
+  const ids = commits.map((c) =>
+    typeof c === 'object' && c !== null ? (c as { id?: unknown }).id : undefined,
+  );
+  return ids.includes(older) ? 'yes' : 'unknown';
 }
 
 function short(sha: string): string {

@@ -147,15 +147,18 @@ export async function moveTags(
 
   const written: Planned[] = [];
   try {
-    // 2. Write.
-    const results = await Promise.allSettled(
-      toMove.map(async (p) => {
-        await registry.putManifest(p.ref.image, p.ref.tag, await manifestOf(p.ref.image));
-        written.push(p);
-        core.info(`tagged ${refName(p.ref)}`);
-      }),
-    );
-    for (const result of results) if (result.status === 'rejected') throw result.reason;
+    // 2. Write: the tags that exist first, then the new ones, so a failure among the first
+    // leaves nothing that cannot be put back (not every registry removes a tag).
+    for (const wave of [toMove.filter((p) => p.before), toMove.filter((p) => !p.before)]) {
+      const results = await Promise.allSettled(
+        wave.map(async (p) => {
+          await registry.putManifest(p.ref.image, p.ref.tag, await manifestOf(p.ref.image));
+          written.push(p);
+          core.info(`tagged ${refName(p.ref)}`);
+        }),
+      );
+      for (const result of results) if (result.status === 'rejected') throw result.reason;
+    }
 
     // 3. Read back, after concurrent runs had the time to write what they decided.
     await sleep(options.settleMs ?? 0);

@@ -1,0 +1,249 @@
+// The release transaction on the real engine and two real registries: moving tags move only
+// forward (a backport, a re-run of an older release, two runs of one branch racing), and a
+// failure injected at each step of the transaction, in each registry, leaves every moving tag
+// of every registry where it was. Every tag is checked through the registries' own API.
+import { jest } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  makeContext,
+  makeTempDir,
+  pushEvent,
+  removeTempDirs,
+  runAction,
+  startFaultyProxy,
+  startRegistry,
+  type ActionRun,
+  type Fault,
+  type FaultyProxy,
+  type Registry,
+} from './harness/index.js';
+
+jest.setTimeout(600_000);
+
+const run = promisify(execFile);
+const repo = 'acme/app';
+let A: Registry;
+let B: Registry;
+let workspace = '';
+/** Commits of the workspace's history: main c1 -> c2 -> c3, and a release branch c1 -> cb. */
+const commit: Record<'c1' | 'c2' | 'c3' | 'cb', string> = { c1: '', c2: '', c3: '', cb: '' };
+const proxies: FaultyProxy[] = [];
+
+async function git(...args: string[]): Promise<string> {
+  const { stdout } = await run('git', ['-C', workspace, ...args], {
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Mona',
+      GIT_AUTHOR_EMAIL: 'mona@example.com',
+      GIT_COMMITTER_NAME: 'Mona',
+      GIT_COMMITTER_EMAIL: 'mona@example.com',
+    },
+  });
+  return stdout.trim();
+}
+
+async function commitFile(name: string): Promise<string> {
+  await writeFile(join(workspace, 'change.txt'), `${name}\n`);
+  await git('add', 'change.txt');
+  await git('commit', '-q', '-m', name);
+  return git('rev-parse', 'HEAD');
+}
+
+beforeAll(async () => {
+  [A, B] = await Promise.all([startRegistry(), startRegistry()]);
+  workspace = await makeTempDir('workspace');
+  await git('init', '-q', '-b', 'main');
+  commit.c1 = await commitFile('one');
+  commit.c2 = await commitFile('two');
+  commit.c3 = await commitFile('three');
+  await git('checkout', '-q', '-b', 'release-1.1', commit.c1);
+  commit.cb = await commitFile('backport');
+});
+
+afterAll(async () => {
+  await Promise.all(proxies.map((p) => p.stop()));
+  await Promise.all([A, B].map((r) => r?.stop()));
+  await removeTempDirs();
+});
+
+interface Release {
+  main: ActionRun;
+  digest: string;
+}
+
+/** One run of the action for `ref` at `sha`, to both registries (or the hosts given). */
+async function release(
+  ref: string,
+  sha: string,
+  options: { hosts?: string[]; tags?: string; inputs?: Record<string, string> } = {},
+): Promise<Release> {
+  // The content differs per commit, so each release has its own digest.
+  const context = await makeContext({ 'release.txt': `${ref} ${sha}\n` });
+  const hosts = options.hosts ?? [A.url, B.url];
+  const main = await runAction({
+    event: pushEvent(ref, { sha }),
+    workspace,
+    inputs: {
+      images: hosts.map((h) => `${h}/${repo}`).join('\n'),
+      context: context.dir,
+      'artifact-name': '',
+      retries: '0',
+      ...(options.tags ? { tags: options.tags } : {}),
+      ...options.inputs,
+    },
+  });
+  return { main, digest: main.outputs.digest ?? '' };
+}
+
+/** Every tag's digest in both registries, `A latest` -> digest. */
+async function snapshot(tags: string[]): Promise<Record<string, string | undefined>> {
+  const found: Record<string, string | undefined> = {};
+  for (const [name, registry] of [
+    ['A', A],
+    ['B', B],
+  ] as const) {
+    for (const tag of tags) found[`${name} ${tag}`] = await registry.manifestDigest(repo, tag);
+  }
+  return found;
+}
+
+function expectAll(found: Record<string, string | undefined>, tags: string[], digest: string) {
+  const expected: Record<string, string> = {};
+  for (const name of ['A', 'B']) for (const tag of tags) expected[`${name} ${tag}`] = digest;
+  expect(
+    Object.fromEntries(Object.entries(found).filter(([k]) => tags.includes(k.split(' ')[1]))),
+  ).toEqual(expected);
+}
+
+function errors(main: ActionRun): string[] {
+  return main.commands.filter((c) => c.command === 'error').map((c) => c.message);
+}
+
+const versions = ['latest', '1', '1.1', '1.2', '1.3'];
+const digests: Record<string, string> = {};
+
+test('a backport release moves only the tags it is newest for; latest and 1 stay on the newer release', async () => {
+  for (const [tag, sha] of [
+    ['v1.1.4', commit.c1],
+    ['v1.2.0', commit.c2],
+    ['v1.1.5', commit.cb],
+  ] as const) {
+    const { main, digest } = await release(tag, sha);
+    expect(errors(main)).toEqual([]);
+    expect(main.exitCode).toBe(0);
+    digests[tag] = digest;
+  }
+  const found = await snapshot(['latest', '1', '1.1', '1.2', '1.1.5', '1.2.0', '1.1.4']);
+  expectAll(found, ['latest', '1', '1.2', '1.2.0'], digests['v1.2.0']);
+  expectAll(found, ['1.1', '1.1.5'], digests['v1.1.5']);
+  expectAll(found, ['1.1.4'], digests['v1.1.4']);
+});
+
+test('the backport run says what it held back: log, summary, output', async () => {
+  // Run again: the same release moves nothing more, and says again what it holds back.
+  const { main } = await release('v1.1.5', commit.cb);
+  expect(main.exitCode).toBe(0);
+  expect(main.outputs['held-back']?.split('\n').sort()).toEqual(
+    [A, B].flatMap((r) => [`${r.url}/${repo}:1`, `${r.url}/${repo}:latest`]).sort(),
+  );
+  const warnings = main.commands.filter((c) => c.command === 'warning').map((c) => c.message);
+  expect(warnings).toEqual(
+    expect.arrayContaining([
+      expect.stringMatching(
+        new RegExp(`held back ${A.url}/${repo}:latest: it holds 1\\.2\\.0, newer than 1\\.1\\.5`),
+      ),
+    ]),
+  );
+  expect(main.summary).toContain('held back');
+  expectAll(await snapshot(['latest', '1']), ['latest', '1'], digests['v1.2.0']);
+});
+
+test('a re-run of an older release job moves no moving tag back', async () => {
+  const before = await snapshot(versions);
+  const { main } = await release('v1.1.4', commit.c1);
+  expect(main.exitCode).toBe(0);
+  expect(await snapshot(versions)).toEqual(before);
+  expect(main.outputs['held-back']).toContain(`${A.url}/${repo}:1.1`);
+});
+
+test('two runs of one branch racing: the newer commit wins whatever the finishing order', async () => {
+  const tags = 'type=ref,event=branch';
+  // Both at once, then the older one again (a slow run that finishes last).
+  const [newer, older] = await Promise.all([
+    release('refs/heads/main', commit.c3, { tags }),
+    release('refs/heads/main', commit.c2, { tags }),
+  ]);
+  expect([newer.main.exitCode, older.main.exitCode]).toEqual([0, 0]);
+  expectAll(await snapshot(['main']), ['main'], newer.digest);
+  const late = await release('refs/heads/main', commit.c2, { tags });
+  expect(late.main.exitCode).toBe(0);
+  expect(late.main.outputs['held-back']).toContain(`${A.url}/${repo}:main`);
+  expectAll(await snapshot(['main']), ['main'], newer.digest);
+  // Branch-only rules: the build pushed no moving tag itself; the image was staged first.
+  expect(late.main.stdout).toMatch(/build-tag-push-/);
+});
+
+test('force-moving-tags moves a tag backwards', async () => {
+  const { main, digest } = await release('refs/heads/main', commit.c1, {
+    tags: 'type=ref,event=branch',
+    inputs: { 'force-moving-tags': 'true' },
+  });
+  expect(main.exitCode).toBe(0);
+  expectAll(await snapshot(['main']), ['main'], digest);
+});
+
+describe('a failure at each step of the transaction leaves every moving tag of every registry where it was', () => {
+  const fromDocker = (ua: string): boolean => ua.startsWith('docker/');
+  const path = (r: { path: string }, tag: string) => r.path.endsWith(`/manifests/${tag}`);
+  const steps: [string, Fault][] = [
+    [
+      'the push of the immutable tag',
+      {
+        status: 500,
+        times: Infinity,
+        match: (r) => fromDocker(r.userAgent) && r.method === 'PUT' && path(r, '1.3.0'),
+      },
+    ],
+    [
+      'the verification of the immutable tag',
+      {
+        status: 500,
+        times: Infinity,
+        match: (r) => !fromDocker(r.userAgent) && r.method === 'HEAD' && path(r, '1.3.0'),
+      },
+    ],
+    ...['latest', '1', '1.3'].map((tag): [string, Fault] => [
+      `the move of ${tag}`,
+      { status: 500, times: Infinity, match: (r) => r.method === 'PUT' && path(r, tag) },
+    ]),
+  ];
+  const cases = ['A', 'B'].flatMap((registry) =>
+    steps.map(([step, fault]) => [registry, step, fault] as const),
+  );
+
+  test.each(cases)('registry %s fails %s', async (registry, _step, fault) => {
+    const before = await snapshot(versions);
+    expect(before['A latest']).toBe(digests['v1.2.0']);
+    const [pa, pb] = await Promise.all([
+      startFaultyProxy(A.port, registry === 'A' ? [fault] : []),
+      startFaultyProxy(B.port, registry === 'B' ? [fault] : []),
+    ]);
+    proxies.push(pa, pb);
+    const { main } = await release('v1.3.0', commit.c3, { hosts: [pa.url, pb.url] });
+    expect(main.exitCode).toBe(1);
+    // 1.3 did not exist: a registry that cannot remove tags keeps it when it was written.
+    const after = await snapshot(versions);
+    for (const key of Object.keys(before)) {
+      if (key.endsWith(' 1.3') && before[key] === undefined && after[key] !== undefined) {
+        expect(main.summary).toMatch(/`1\.3` \(moved, NOT put back\)/);
+        continue;
+      }
+      expect([key, after[key]]).toEqual([key, before[key]]);
+    }
+    await pa.stop();
+    await pb.stop();
+  });
+});
