@@ -15,7 +15,10 @@ export interface Context {
   eventName: string;
   /** Full git ref, e.g. `refs/tags/v1.2.3`; for pull_request_target the PR merge ref. */
   ref: string;
-  /** The commit the image is built from (the PR head when DOCKER_METADATA_PR_HEAD_SHA is true). */
+  /**
+   * The commit the image is built from: the PR head on pull_request_target (and on pull_request
+   * when DOCKER_METADATA_PR_HEAD_SHA is true).
+   */
   sha: string;
   payload: Payload;
   repository: Repository;
@@ -70,9 +73,12 @@ export function contextFrom(env: Env, payload: Payload, now: Date): Context {
     ref = `refs/pull/${payload.number}/merge`;
   }
   let sha = env.GITHUB_SHA ?? '';
+  // pull_request_target's GITHUB_SHA is the base branch's head: the image of the PR is named
+  // after the PR's head commit, so its `sha-` tag and revision never take main's commit's.
   if (
-    /^true$/i.test(env.DOCKER_METADATA_PR_HEAD_SHA ?? '') &&
-    eventName.startsWith('pull_request') &&
+    (eventName === 'pull_request_target' ||
+      (/^true$/i.test(env.DOCKER_METADATA_PR_HEAD_SHA ?? '') &&
+        eventName.startsWith('pull_request'))) &&
     pullRequest?.headSha
   ) {
     sha = pullRequest.headSha;
@@ -178,7 +184,8 @@ function readPullRequest(payload: Payload): PullRequest | undefined {
     headSha: str(head.sha),
     headRef: str(head.ref),
     baseRef: str(base.ref),
-    fromFork: headRepo !== '' && baseRepo !== '' && headRepo !== baseRepo,
+    // Same repository only when both are named and equal: a deleted fork's head.repo is null.
+    fromFork: headRepo === '' || headRepo !== baseRepo,
   };
 }
 

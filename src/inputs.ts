@@ -163,7 +163,7 @@ export function getInputs(): Inputs {
     password,
     registryAuth,
     context: buildContext(core.getInput('context')),
-    file: core.getInput('file'),
+    file: dockerfile(core.getInput('file')),
     buildArgs: lines('build-args'),
     buildContexts: lines('build-contexts'),
     target: core.getInput('target'),
@@ -333,11 +333,23 @@ export function parsePairs(input: string, entries: string[], form: string): Buil
     const eq = entry.indexOf('=');
     const id = eq > 0 ? entry.slice(0, eq).trim() : '';
     if (!id) {
-      const shown = eq < 0 && input === 'secrets' ? '(value hidden)' : `"${entry}"`;
-      throw new Error(`${input}: entry ${shown} has no "="; expected ${form}, one per line`);
+      // A secret's line is never shown: without an ID, all of it may be the value.
+      const shown = input === 'secrets' ? '(value hidden)' : `"${entry}"`;
+      const problem = eq < 0 ? 'has no "="' : 'has no ID before "="';
+      throw new Error(`${input}: entry ${shown} ${problem}; expected ${form}, one per line`);
     }
     return { id, value: entry.slice(eq + 1) };
   });
+}
+
+/** The `file` input: a path; `-` (buildx reads the Dockerfile from stdin, which the step has not) is refused. */
+export function dockerfile(value: string): string {
+  if (value.trim() === '-') {
+    throw new Error(
+      'file: "-" would make buildx read the Dockerfile from standard input, which a step does not have; expected the path of a Dockerfile, such as ./Dockerfile or docker/app.Dockerfile',
+    );
+  }
+  return value;
 }
 
 export function pushMode(value: string): PushMode {

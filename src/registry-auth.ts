@@ -125,7 +125,8 @@ export function checkNotMixed(
 
 /** A registry host as logins take it: `ghcr.io`, `host:port`, `[::1]:5000`, no path. Pure. */
 export function isRegistryHost(host: string): boolean {
-  return /^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9a-fA-F:]+\](:\d+)?$/.test(host);
+  // A host starts with a letter or digit: one starting with `-` would be read as an option.
+  return /^[A-Za-z0-9][A-Za-z0-9.-]*(:\d+)?$|^\[[0-9a-fA-F:]+\](:\d+)?$/.test(host);
 }
 
 /** `https://ghcr.io/` -> `ghcr.io`; Docker Hub's other names -> `docker.io`. Pure. */

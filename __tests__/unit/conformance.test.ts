@@ -51,6 +51,8 @@ interface Divergence {
   reason: string;
   /** Tag names metadata-action gives that we do not (the rest must match exactly). */
   withoutTags: string[];
+  /** Text of metadata-action's expected tags, version and labels that we give otherwise: [theirs, ours]. */
+  replace?: [string, string][];
 }
 
 const root = fileURLToPath(
@@ -110,7 +112,7 @@ if (!data) {
     for (const d of divergences) {
       expect(runnable.map((c) => c.id)).toContain(d.id);
       expect(d.reason.length).toBeGreaterThan(20);
-      expect(d.withoutTags.length).toBeGreaterThan(0);
+      expect(d.withoutTags.length + (d.replace?.length ?? 0)).toBeGreaterThan(0);
     }
   });
 
@@ -154,12 +156,18 @@ if (!data) {
     test.each(
       runnable.filter((c) => byId.has(c.id)).map((c) => [c.id, byId.get(c.id)!.reason, c] as const),
     )('%s: %s', (id, _reason, c) => {
-      const { withoutTags } = byId.get(id)!;
+      const { withoutTags, replace = [] } = byId.get(id)!;
+      const ours = (text: string): string =>
+        replace.reduce((t, [from, to]) => t.split(from).join(to), text);
       const meta = run(c, files);
-      expect(c.expected.tags).not.toEqual(meta.tags);
-      expect(meta.tags).toEqual(without(c.expected.tags, withoutTags));
-      if (c.expected.version !== undefined) expect(meta.version).toBe(c.expected.version ?? '');
-      if (c.expected.labels) expect([...meta.labels].sort()).toEqual(c.expected.labels);
+      const differs =
+        JSON.stringify(c.expected.tags) !== JSON.stringify(meta.tags) ||
+        JSON.stringify(c.expected.labels) !== JSON.stringify([...meta.labels].sort());
+      expect(differs).toBe(true);
+      expect(meta.tags).toEqual(without(c.expected.tags, withoutTags).map(ours));
+      if (c.expected.version !== undefined)
+        expect(meta.version).toBe(ours(c.expected.version ?? ''));
+      if (c.expected.labels) expect([...meta.labels].sort()).toEqual(c.expected.labels.map(ours));
     });
   });
 }

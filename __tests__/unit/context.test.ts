@@ -96,3 +96,28 @@ test('pull_request_target gets the PR merge ref; DOCKER_METADATA_PR_HEAD_SHA sel
   expect(context.ref).toBe('refs/pull/42/merge');
   expect(context.sha).toBe('head-sha');
 });
+
+test('pull_request_target names the image after the PR head, never the base branch head', () => {
+  const context = contextFrom(
+    {
+      GITHUB_EVENT_NAME: 'pull_request_target',
+      GITHUB_REF: 'refs/heads/main',
+      GITHUB_SHA: 'base-sha',
+    },
+    prPayload('acme/app'),
+    now,
+  );
+  expect(context.sha).toBe('head-sha');
+});
+
+test('a pull request from a deleted fork (head.repo null) is a fork', () => {
+  const payload = prPayload('acme/app');
+  const pr = payload.pull_request as { head: Record<string, unknown> };
+  pr.head.repo = null;
+  const context = contextFrom(
+    { GITHUB_EVENT_NAME: 'pull_request_target', GITHUB_REF: 'refs/heads/main' },
+    payload,
+    now,
+  );
+  expect(context.pullRequest?.fromFork).toBe(true);
+});

@@ -6,7 +6,8 @@ const base: BuildxPlan = buildxPlan('.', {
   iidFile: '/tmp/t/iid',
 });
 
-const tail = ['--metadata-file', '/tmp/t/metadata.json', '--iidfile', '/tmp/t/iid'];
+// `--` ends the options: the context is always a path, even one starting with `-`.
+const tail = ['--metadata-file', '/tmp/t/metadata.json', '--iidfile', '/tmp/t/iid', '--'];
 
 describe('buildxArgs', () => {
   test('the minimum: context, metadata file and iidfile', () => {
@@ -15,6 +16,7 @@ describe('buildxArgs', () => {
 
   test.each<[string, Partial<BuildxPlan>, string[]]>([
     ['context', { context: 'app' }, [...tail, 'app']],
+    ['a context starting with - stays a path', { context: '-app' }, [...tail, '-app']],
     ['empty context is .', { context: '' }, [...tail, '.']],
     [
       'file',
@@ -124,7 +126,7 @@ describe('buildxArgs', () => {
       'buildx build --builder b --file Dockerfile --target t --platform linux/amd64 --build-arg A=1 ' +
         '--build-context c=d --cache-from type=gha --cache-to type=gha,mode=max --no-cache --pull ' +
         '--provenance=false --sbom=false --label l=1 --annotation a=1 --tag r/i:1 --secret id=s,src=/f ' +
-        '--push --metadata-file /tmp/t/metadata.json --iidfile /tmp/t/iid ctx',
+        '--push --metadata-file /tmp/t/metadata.json --iidfile /tmp/t/iid -- ctx',
     );
   });
 

@@ -303,7 +303,7 @@ describe('anonymousRegistries', () => {
 // A stand-in for `docker login`: logs start and end, fails as the registry name says, and
 // writes the login into DOCKER_CONFIG/config.json as docker does.
 const FAKE_DOCKER = `#!/bin/sh
-reg="$5"; user="$3"; pw=$(cat)
+reg="$6"; user="$3"; pw=$(cat)
 echo "start $reg" >> "$FAKE_LOG"
 case "$reg" in
   flaky*)

@@ -74,8 +74,20 @@ test.each([
     'secrets: entry 1 (value hidden) has no ID before "="; expected ID=VALUE, one per line, a value with commas or line breaks in double quotes ("ID=a,b")',
   ],
   [
+    { secrets: '=s3cr3t-value-not-shown' },
+    'secrets: entry (value hidden) has no ID before "="; expected ID=VALUE, one per line',
+  ],
+  [
     { 'secret-files': 'npmrc' },
     'secret-files: entry "npmrc" has no "="; expected ID=PATH, one per line',
+  ],
+  [
+    { file: '-' },
+    'file: "-" would make buildx read the Dockerfile from standard input, which a step does not have; expected the path of a Dockerfile, such as ./Dockerfile or docker/app.Dockerfile',
+  ],
+  [
+    { registry: '--help' },
+    'registry: "--help" is not a registry host; expected a host such as ghcr.io, docker.io or host:port, without a path',
   ],
   [
     { 'buildx-version': '0.19' },

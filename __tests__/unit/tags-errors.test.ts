@@ -268,3 +268,42 @@ test('annotation levels', () => {
     ),
   );
 });
+
+describe('user regular expressions are bounded in time', () => {
+  const longTag = contextFrom(
+    { GITHUB_EVENT_NAME: 'push', GITHUB_REF: `refs/tags/v${'1'.repeat(40)}x`, GITHUB_SHA: 'abc' },
+    {},
+    new Date('2024-01-01T00:00:00Z'),
+  );
+  const meta = (over: Partial<TagInputs>) => () =>
+    computeMeta(
+      {
+        images: ['a/b'],
+        tags: ['type=sha'],
+        flavor: [],
+        labels: [],
+        annotations: [],
+        tagPattern: '',
+        ...over,
+      },
+      longTag,
+      new Date('2024-01-01T00:00:00Z'),
+    );
+
+  test.each<[string, Partial<TagInputs>, RegExp]>([
+    [
+      'tag-pattern',
+      { tagPattern: '^v(\\d+)+$', tags: ['type=semver,pattern={{version}}'] },
+      /^tag-pattern: the regular expression "\^v\(\\d\+\)\+\$" takes more than 1 s on "v1{40}x"/,
+    ],
+    [
+      'a match rule',
+      { tags: ['type=match,pattern=^v(\\d+)+$,group=1'] },
+      /^tags: the regular expression .* takes more than 1 s .* in "type=match/,
+    ],
+  ])('%s: a backtracking expression fails within its limit', (_name, over, message) => {
+    const started = Date.now();
+    expect(meta(over)).toThrow(message);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+});

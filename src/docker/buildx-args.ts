@@ -97,7 +97,8 @@ export function buildxArgs(plan: BuildxPlan): string[] {
   args.push('--metadata-file', plan.metadataFile);
   // A local or tar export has no image ID to write (as build-push-action).
   if (!exportsFiles(plan.outputs)) args.push('--iidfile', plan.iidFile);
-  args.push(plan.context || '.');
+  // `--`: a context path starting with `-` is a path, not an option.
+  args.push('--', plan.context || '.');
   return args;
 }
 

@@ -267,7 +267,7 @@ async function dockerLogin(
   await withRetry(
     async () => {
       const result = await runBounded(
-        ['login', '--username', username, '--password-stdin', registry],
+        ['login', '--username', username, '--password-stdin', '--', registry],
         env,
         password,
         timeoutMs,

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { compileRegExp, inputError, type Where } from './errors.js';
+import { boundedExec, compileRegExp, inputError, type Where } from './errors.js';
 import { withVars } from './expressions.js';
 import type { Flavor } from './flavor.js';
 import { parsePep440 } from './pep440.js';
@@ -45,7 +45,7 @@ interface Env {
  */
 export function releaseVersion(tag: string, tagPattern: RegExp | undefined): string | undefined {
   if (!tagPattern) return tag;
-  const m = tagPattern.exec(tag);
+  const m = boundedExec(tagPattern, tag, { input: 'tag-pattern', line: '' });
   if (!m) return undefined;
   return m.groups?.version ?? m[1] ?? m[0];
 }
@@ -234,7 +234,7 @@ function produceVersion(rule: Rule, env: Env, where: Where): Outcome | undefined
   if (source.gitTag) text = releaseVersion(text, env.tagPattern);
   if (text === undefined) return undefined;
   if (rule.attrs.match) {
-    const m = compileRegExp(rule.attrs.match, where).exec(text);
+    const m = boundedExec(compileRegExp(rule.attrs.match, where), text, where);
     if (!m) return undefined;
     text = m[1] ?? m[0];
   }
@@ -265,7 +265,7 @@ function produceVersion(rule: Rule, env: Env, where: Where): Outcome | undefined
 function produceMatch(rule: Rule, env: Env, where: Where): Outcome | undefined {
   const source = sourceOf(rule, env, where);
   if (!source) return undefined;
-  const m = compileRegExp(rule.attrs.pattern, where).exec(source.text);
+  const m = boundedExec(compileRegExp(rule.attrs.pattern, where), source.text, where);
   const value = m?.[Number(rule.attrs.group)];
   if (value === undefined) return undefined;
   const release = source.gitTag

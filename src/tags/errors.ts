@@ -1,3 +1,4 @@
+import { createContext, Script } from 'node:vm';
 /** Where a value came from, for error messages: the action input and the line it was on. */
 export interface Where {
   input: string;
@@ -26,5 +27,33 @@ export function compileRegExp(source: string, where: Where, flags = ''): RegExp 
       `invalid regular expression "${source}" (${reason})`,
       'a JavaScript regular expression',
     );
+  }
+}
+
+/** How long one match of a user-written regular expression may take. */
+export const REGEXP_LIMIT_MS = 1000;
+
+const sandbox = createContext({ re: /./, text: '' });
+const execScript = new Script('re.exec(text)');
+
+/**
+ * `re.exec(text)`, bounded in time: a user-written expression that backtracks without end
+ * (`^v(\d+)+$` on a long tag) fails with an input error instead of holding the job.
+ */
+export function boundedExec(re: RegExp, text: string, where: Where): RegExpExecArray | null {
+  sandbox.re = re;
+  sandbox.text = text;
+  try {
+    return execScript.runInContext(sandbox, { timeout: REGEXP_LIMIT_MS }) as RegExpExecArray | null;
+  } catch (error) {
+    if ((error as { code?: unknown }).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw error;
+    throw inputError(
+      where,
+      `the regular expression "${re.source}" takes more than ${REGEXP_LIMIT_MS / 1000} s on "${text}"`,
+      'an expression without nested repetition such as (\\d+)+, which backtracks without end',
+    );
+  } finally {
+    sandbox.re = /./;
+    sandbox.text = '';
   }
 }
