@@ -264,8 +264,31 @@ export function testMarkdown(report: TestReport): string[] {
     const what = report.identity === 'image' ? 'tested image' : 'tested image config';
     out.push('', `- ${what}: ${code(report.configDigest)}`);
   }
-  if (report.failure) out.push('', report.failure);
+  if (report.failure) out.push(...failureMarkdown(report.failure));
   return out;
+}
+
+/**
+ * A failure for the summary: its first line as text with HTML and Markdown neutralised, the
+ * rest (build output: any text, HTML and links included) in a fenced block, never rendered. Pure.
+ */
+export function failureMarkdown(failure: string): string[] {
+  const [first, ...rest] = failure.split(/\r?\n/);
+  const out = ['', escapeMarkdown(first)];
+  if (rest.length > 0) {
+    out.push('', '<details><summary>Output</summary>', '', '```text');
+    out.push(...rest.map((line) => line.replace(/`{3,}/g, "'''")), '```', '', '</details>');
+  }
+  return out;
+}
+
+/** Text shown as text: `<`, `>`, `&` as entities; Markdown's link and emphasis marks escaped. Pure. */
+export function escapeMarkdown(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/([\\`*_[\]()!|#])/g, '\\$1');
 }
 
 /** The test outputs: result, exit code of the last run, total duration in seconds. Pure. */

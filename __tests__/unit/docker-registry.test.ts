@@ -569,3 +569,42 @@ describe('RegistryClient retries', () => {
     expect(tokenCalls).toBe(2);
   });
 });
+
+describe('credentials go only to the registry and to an https token service', () => {
+  const credentials = () => ({ username: 'alice', password: 's3cret' });
+
+  test('a token realm over plain http gets no password; the error says why', async () => {
+    const { fetch, requests } = fakeFetch((url) =>
+      url.pathname === '/token'
+        ? Response.json({ token: 't' })
+        : new Response(null, {
+            status: 401,
+            headers: { 'WWW-Authenticate': 'Bearer realm="http://evil.example/token"' },
+          }),
+    );
+    const client = new RegistryClient({ fetch, credentials });
+    await expect(client.manifestDigest('r.io/a', '1')).rejects.toThrow(
+      'reading the digest of r.io/a:1: r.io asked for a token from http://evil.example, over plain http; credentials are sent to a token service only over https',
+    );
+    expect(requests.filter((r) => r.includes('s3cret') || r.includes(basic))).toEqual([]);
+  });
+
+  test.each([
+    ['another host', 'https://uploads.example/upload/1?state=x'],
+    ['plain http', 'http://r.io/v2/a/blobs/uploads/1?state=x'],
+  ])('an upload Location on %s gets no Authorization', async (_name, location) => {
+    const { fetch, requests } = fakeFetch((url, init) => {
+      if (url.pathname.endsWith('/blobs/uploads/')) {
+        return new Headers(init.headers).get('authorization')
+          ? new Response(null, { status: 202, headers: { Location: location } })
+          : new Response(null, { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="r"' } });
+      }
+      return new Response(null, { status: 201 });
+    });
+    const client = new RegistryClient({ fetch, credentials });
+    await client.putBlob('r.io/a', digest, body);
+    const put = requests.find((r) => r.startsWith('PUT'));
+    expect(put).toBeDefined();
+    expect(put).not.toContain('[');
+  });
+});

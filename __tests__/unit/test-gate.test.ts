@@ -1,5 +1,6 @@
 import {
   digestOutput,
+  escapeMarkdown,
   formatDuration,
   manifestConfig,
   parseDuration,
@@ -271,5 +272,31 @@ describe('report', () => {
     [61_000, '1 min 1 s'],
   ])('formatDuration(%i) is %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('a failed test stage in the summary', () => {
+  const failure = [
+    'test-target: building stage "test" failed: docker buildx build failed (exit code 1):',
+    '#7 0.3 <a href="https://evil.example/">click</a> [phish](https://evil.example/)',
+    '```',
+    '<img src=x onerror=alert(1)>',
+  ].join('\n');
+
+  test('the first line is text, the build output is fenced and never rendered', () => {
+    const md = testMarkdown({ result: 'failed', runs: [], configDigest: '', failure }).join('\n');
+    const fenced = md.slice(md.indexOf('```text'), md.lastIndexOf('```'));
+    // Outside the fence: no HTML and no link from the build output.
+    const outside = md.replace(fenced, '');
+    expect(outside).not.toMatch(/<a |<img|\]\(https/);
+    expect(fenced).toContain('<a href="https://evil.example/">click</a>');
+    // The fence cannot be closed by the output.
+    expect(fenced.split('\n').filter((l) => l.startsWith('```'))).toEqual(['```text']);
+  });
+
+  test('escapeMarkdown neutralises HTML and link syntax', () => {
+    expect(escapeMarkdown('stage "<b>x</b>" [a](b)')).toBe(
+      'stage "&lt;b&gt;x&lt;/b&gt;" \\[a\\]\\(b\\)',
+    );
   });
 });

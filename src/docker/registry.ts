@@ -424,6 +424,9 @@ export class RegistryClient {
         ...(upload ? { body: new Uint8Array(upload.body) } : {}),
       });
 
+    // Credentials go only to the registry's own origin: an upload Location on another host, or
+    // over plain http where the registry is https, gets none.
+    if (new URL(url).origin !== `${ref.scheme}://${ref.apiHost}`) return send(undefined);
     // A host that took Basic credentials gets them at once: no 401 round trip per repository.
     const known =
       this.authorization.get(key) ??
@@ -487,7 +490,20 @@ export class RegistryClient {
     const realm = challenge.params.realm;
     if (!realm)
       throw new Error(`${what}: ${ref.registry} asked for a token without saying where to get it`);
-    const tokenUrl = new URL(realm);
+    let tokenUrl: URL;
+    try {
+      tokenUrl = new URL(realm);
+    } catch {
+      throw new Error(
+        `${what}: ${ref.registry} asked for a token from "${realm}", which is not a URL`,
+      );
+    }
+    // The password goes to a token service only over https (a loopback one aside, as docker does).
+    if (basic && tokenUrl.protocol !== 'https:' && !isLoopback(tokenUrl.host)) {
+      throw new Error(
+        `${what}: ${ref.registry} asked for a token from ${tokenUrl.origin}, over plain http; credentials are sent to a token service only over https`,
+      );
+    }
     if (challenge.params.service) tokenUrl.searchParams.set('service', challenge.params.service);
     tokenUrl.searchParams.set(
       'scope',

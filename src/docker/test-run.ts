@@ -46,12 +46,12 @@ export async function runTestContainer(
   });
   const env = dockerEnv(options.dockerConfig);
   for (const { name: key, value } of options.env) env[key] = value;
-  core.info(`[command]docker ${args.map(quote).join(' ')}`);
-
   // The image's output is not the action's: workflow commands in it (::set-output, ::add-mask,
-  // ::error) are not run. Masks already registered still apply.
+  // ::error) are not run. Masks already registered still apply. The command line is echoed
+  // after, too: a multi-line `test` may hold a line that looks like a workflow command.
   const token = randomBytes(16).toString('hex');
   process.stdout.write(`::stop-commands::${token}\n`);
+  core.info(`[command]docker ${args.map(quote).join(' ')}`);
   const start = Date.now();
   const child = spawn('docker', args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let lineOpen = false;
