@@ -60,10 +60,6 @@ function memoryRegistry() {
       return Promise.resolve(manifest.digest);
     },
     blobExists: (image, digest) => Promise.resolve(repo(image).blobs.has(digest)),
-    getBlob: (image, digest) => {
-      log.push(`get ${image} ${digest.slice(0, 14)}`);
-      return Promise.resolve(repo(image).blobs.get(digest)!);
-    },
     mountBlob: (image, digest, from) => {
       const sameHost = image.split('/')[0] === from.split('/')[0];
       if (!sameHost) return Promise.resolve(false);
@@ -71,10 +67,11 @@ function memoryRegistry() {
       repo(image).blobs.set(digest, repo(from).blobs.get(digest)!);
       return Promise.resolve(true);
     },
-    putBlob: (image, digest, content) => {
-      log.push(`upload ${image} ${digest.slice(0, 14)}`);
-      repo(image).blobs.set(digest, content);
-      return Promise.resolve();
+    copyBlob: (from, to, digest) => {
+      log.push(`upload ${to} ${digest.slice(0, 14)}`);
+      const content = repo(from).blobs.get(digest)!;
+      repo(to).blobs.set(digest, content);
+      return Promise.resolve(content.length);
     },
   };
   return { registry, repo, log };

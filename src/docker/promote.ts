@@ -11,9 +11,9 @@ export interface PromoteRegistry {
   getManifest(image: string, digest: string): Promise<Manifest>;
   putManifest(image: string, tag: string, manifest: Manifest): Promise<string>;
   blobExists(image: string, digest: string): Promise<boolean>;
-  getBlob(image: string, digest: string): Promise<Buffer>;
   mountBlob(image: string, digest: string, fromImage: string): Promise<boolean>;
-  putBlob(image: string, digest: string, content: Buffer): Promise<void>;
+  /** Streams the blob from one repository to another; returns the bytes copied. */
+  copyBlob(from: string, to: string, digest: string): Promise<number>;
 }
 
 interface Descriptor {
@@ -52,8 +52,9 @@ function sameRepository(a: string, b: string): boolean {
 /**
  * Makes `digest` of `from` present in `to` and returns its manifest: child manifests first (for
  * an index), each after its blobs, so the registry never holds a manifest whose parts are
- * missing. A blob is mounted when both repositories are on one registry, else downloaded and
- * uploaded (one blob in memory at a time). Nothing is tagged here.
+ * missing. A blob is mounted when both repositories are on one registry (a registry that
+ * declines the mount gets a copy), else streamed from one to the other (constant memory, an
+ * idle timeout, retried). Nothing is tagged here.
  */
 export async function copyImage(
   registry: PromoteRegistry,
@@ -79,10 +80,8 @@ export async function copyImage(
         stats.mounted++;
         continue;
       }
-      const content = await registry.getBlob(from, blob);
-      await registry.putBlob(to, blob, content);
+      stats.bytes += await registry.copyBlob(from, to, blob);
       stats.copied++;
-      stats.bytes += content.length;
     }
     // The top manifest is stored by the tag PUTs that follow; child manifests by digest.
     if (!top) await registry.putManifest(to, current.digest, current);

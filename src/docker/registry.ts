@@ -391,6 +391,113 @@ export class RegistryClient {
   }
 
   /**
+   * Copies the blob `digest` of `from` into `to` as a stream: its bytes flow from the GET to
+   * the upload's PUT with back-pressure, so memory stays constant whatever the size. Bounded
+   * by an idle timer (network-timeout without a byte moving), not by the whole transfer; a
+   * transient failure starts the copy over, as the retry policy says. The bytes are checked
+   * against the digest on the way (and by the registry). Returns the number of bytes copied.
+   */
+  async copyBlob(from: string, to: string, digest: string): Promise<number> {
+    const source = parseReference(from);
+    const ref = parseReference(to);
+    const what = `copying the blob ${digest} from ${from} to ${to}`;
+    return withRetry(() => this.copyBlobOnce(source, ref, what, digest), {
+      policy: this.retry,
+      what,
+      classify: (error) =>
+        (error as { failure?: Failure }).failure ?? { kind: 'permanent', reason: String(error) },
+      log: (line) => core.info(line),
+      sleep: this.sleep,
+    });
+  }
+
+  private async copyBlobOnce(
+    source: ImageReference,
+    ref: ImageReference,
+    what: string,
+    digest: string,
+  ): Promise<number> {
+    const idle = new IdleTimer(this.timeoutMs);
+    try {
+      const start = await this.request(ref, what, 'POST', 'blobs/uploads/', 'push', {
+        body: Buffer.alloc(0),
+        contentType: 'application/octet-stream',
+      });
+      await start.body?.cancel();
+      const location = start.headers.get('location');
+      if (start.status !== 202 || !location) {
+        if (start.ok) throw new Error(`${what}: ${ref.registry} opened no upload (no Location)`);
+        throw await this.failure(ref, what, start);
+      }
+      idle.arm();
+      const get = await this.request(
+        source,
+        what,
+        'GET',
+        `blobs/${digest}`,
+        'pull',
+        undefined,
+        idle.signal,
+      );
+      if (!get.ok || !get.body) throw await this.failure(source, what, get);
+
+      const hash = createHash('sha256');
+      let bytes = 0;
+      const counted = get.body.pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            idle.arm();
+            hash.update(chunk);
+            bytes += chunk.length;
+            controller.enqueue(chunk);
+          },
+          flush(controller) {
+            const found = `sha256:${hash.digest('hex')}`;
+            if (digest.startsWith('sha256:') && found !== digest) {
+              controller.error(new Error(`${what}: the bytes read have the digest ${found}`));
+            }
+          },
+        }),
+      );
+      const url = new URL(location, `${ref.scheme}://${ref.apiHost}/`);
+      url.searchParams.set('digest', digest);
+      // The upload was opened with this repository's push authorization; the PUT carries it
+      // only to the registry's own origin. A stream cannot be sent twice: no 401 round trip.
+      const own = url.origin === `${ref.scheme}://${ref.apiHost}`;
+      const authorization = own
+        ? (this.authorization.get(`${ref.apiHost}/${ref.repository}:push`) ??
+          (this.basicHosts.has(ref.apiHost) ? this.basic(ref.registry) : undefined))
+        : undefined;
+      const length = get.headers.get('content-length');
+      const put = await this.sendOnce(
+        ref,
+        what,
+        url.toString(),
+        {
+          method: 'PUT',
+          headers: {
+            'Content-Type': 'application/octet-stream',
+            ...(length ? { 'Content-Length': length } : {}),
+            ...(authorization ? { Authorization: authorization } : {}),
+          },
+          body: counted,
+          duplex: 'half',
+        } as RequestInit,
+        undefined,
+        idle.signal,
+      );
+      await put.body?.cancel();
+      if (put.status !== 201 && !put.ok) {
+        const failure = classifyStatus(put.status, put.headers.get('retry-after'));
+        throw Object.assign(await this.failure(ref, what, put), { failure });
+      }
+      return bytes;
+    } finally {
+      idle.clear();
+    }
+  }
+
+  /**
    * One request to `path` below `/v2/<repository>/` (or to an absolute URL the registry gave,
    * such as an upload location), authenticated as the registry asks.
    */
@@ -401,6 +508,8 @@ export class RegistryClient {
     path: string,
     access: Access,
     upload?: Manifest | { body: Buffer; contentType: string },
+    /** Replaces the network-timeout bound (a streamed body is bounded by an idle timer). */
+    bound?: AbortSignal,
   ): Promise<Response> {
     await this.local(ref);
     const url = /^https?:\/\//.test(path)
@@ -413,7 +522,7 @@ export class RegistryClient {
         : upload.contentType
       : undefined;
     const send = (authorization: string | undefined): Promise<Response> =>
-      this.send(ref, what, url, {
+      this.send(ref, what, url, bound, {
         method,
         headers: {
           ...(contentType
@@ -499,7 +608,7 @@ export class RegistryClient {
       );
     }
     // The password goes to a token service only over https (a loopback one aside, as docker does).
-    if (basic && tokenUrl.protocol !== 'https:' && !isLoopback(tokenUrl.host)) {
+    if ((basic || credentials) && tokenUrl.protocol !== 'https:' && !isLoopback(tokenUrl.host)) {
       throw new Error(
         `${what}: ${ref.registry} asked for a token from ${tokenUrl.origin}, over plain http; credentials are sent to a token service only over https`,
       );
@@ -531,7 +640,7 @@ export class RegistryClient {
     const url = identityToken ? realm : tokenUrl.toString();
     const response = signal
       ? await this.sendOnce(ref, what, url, init, signal)
-      : await this.send(ref, what, url, init);
+      : await this.send(ref, what, url, undefined, init);
     if (!response.ok) {
       await response.body?.cancel();
       throw new Error(
@@ -560,12 +669,13 @@ export class RegistryClient {
     ref: ImageReference,
     what: string,
     url: string,
+    bound: AbortSignal | undefined,
     init: RequestInit,
   ): Promise<Response> {
     try {
       return await withRetry(
         async () => {
-          const response = await this.sendOnce(ref, what, url, init);
+          const response = await this.sendOnce(ref, what, url, init, undefined, bound);
           const failure = classifyStatus(response.status, response.headers.get('retry-after'));
           if (failure.kind !== 'transient') return response;
           // Read now: the answer may be returned after the retries, with its error text.
@@ -610,8 +720,10 @@ export class RegistryClient {
     url: string,
     init: RequestInit,
     signal?: AbortSignal,
+    /** Replaces the network-timeout bound of the whole request. */
+    bound?: AbortSignal,
   ): Promise<Response> {
-    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const timeout = bound ?? AbortSignal.timeout(this.timeoutMs);
     try {
       return await this.fetch(url, {
         ...init,
@@ -699,6 +811,35 @@ function mediaTypeOf(contentType: string | null, body: Buffer): string {
     // A manifest is JSON; the registry's Content-Type is used when it is not.
   }
   return type || MANIFEST_TYPES[0];
+}
+
+/**
+ * An abort signal that fires when `arm` has not been called for `ms`: the bound of a
+ * transfer that may rightly take long, as long as bytes keep moving.
+ */
+class IdleTimer {
+  private readonly controller = new AbortController();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly ms: number) {
+    this.arm();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  arm(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(
+      () => this.controller.abort(new DOMException('no byte moved', 'TimeoutError')),
+      this.ms,
+    );
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
 }
 
 export function sha256(body: Buffer): string {
