@@ -1,5 +1,6 @@
 import type * as http from 'node:http';
 import { proxyFor } from './proxy.js';
+import { Readable } from 'node:stream';
 
 // Node's fetch loads the undici bundled in Node at its first call: about 25 ms of the step's
 // time and 25 MB of its peak memory, for the handful of small requests this action makes (the
@@ -8,6 +9,8 @@ import { proxyFor } from './proxy.js';
 // statusText, ok, url, redirected, headers (get, has, iteration), text(), json(), arrayBuffer(),
 // bytes() and body.cancel(). Bodies are strings or bytes; redirects are followed as fetch does.
 // Requests honour HTTPS_PROXY, HTTP_PROXY and NO_PROXY as docker does (src/proxy.ts).
+// A blob copy streams instead: a request body may be a web ReadableStream, and with
+// `stream: true` in the init the answer's body is a web ReadableStream, never buffered.
 
 interface Transports {
   'http:': typeof import('node:http');
@@ -23,7 +26,12 @@ async function transports(): Promise<Transports> {
 const MAX_REDIRECTS = 20;
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-type Body = string | Uint8Array | ArrayBuffer | null | undefined;
+type Body = string | Uint8Array | ArrayBuffer | ReadableStream<Uint8Array> | null | undefined;
+
+/** The init of a streamed request: the answer's body is a stream, not buffered. */
+export interface StreamInit extends RequestInit {
+  stream?: boolean;
+}
 
 /** Response headers as fetch gives them: case-insensitive, repeated ones joined with `, `. */
 class ResponseHeaders implements Iterable<[string, string]> {
@@ -64,6 +72,7 @@ class NodeResponse {
   readonly type = 'basic';
   bodyUsed = false;
   private readonly content: Promise<Buffer>;
+  private streamed: ReadableStream<Uint8Array> | undefined;
 
   constructor(
     private readonly message: http.IncomingMessage,
@@ -71,11 +80,17 @@ class NodeResponse {
     readonly redirected: boolean,
     signal: AbortSignal | undefined,
     private readonly noBody: boolean,
+    private readonly stream = false,
   ) {
     this.status = message.statusCode ?? 0;
     this.ok = this.status >= 200 && this.status < 300;
     this.statusText = message.statusMessage ?? '';
     this.headers = new ResponseHeaders(message.headers);
+    if (stream) {
+      this.content = Promise.reject(new TypeError('nodeFetch: a streamed body is read as body'));
+      this.content.catch(() => undefined);
+      return;
+    }
     this.content = new Promise<Buffer>((resolve, reject) => {
       const chunks: Buffer[] = [];
       message.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -99,6 +114,10 @@ class NodeResponse {
   }
 
   get body(): { cancel(): Promise<void> } {
+    if (this.stream) {
+      this.streamed ??= webStream(this.message);
+      return this.streamed;
+    }
     return {
       cancel: async () => {
         this.bodyUsed = true;
@@ -132,6 +151,36 @@ class NodeResponse {
   }
 }
 
+/**
+ * The answer's body as a web stream that reads from the socket only as fast as it is consumed
+ * (a few chunks ahead at most), so a large blob never piles up in memory.
+ */
+function webStream(message: http.IncomingMessage): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        message.pause();
+        message.on('data', (chunk: Buffer) => {
+          controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length));
+          if ((controller.desiredSize ?? 0) <= 0) message.pause();
+        });
+        message.on('end', () => controller.close());
+        message.on('close', () => {
+          if (!message.complete)
+            controller.error(new TypeError('terminated: the connection closed'));
+        });
+      },
+      pull() {
+        message.resume();
+      },
+      cancel() {
+        message.destroy();
+      },
+    },
+    { highWaterMark: 4 },
+  );
+}
+
 function requestHeaders(init: RequestInit['headers']): Record<string, string> {
   const out: Record<string, string> = {};
   if (!init) return out;
@@ -152,8 +201,9 @@ function aborted(signal: AbortSignal | undefined): Error {
     : new DOMException('This operation was aborted', 'AbortError');
 }
 
-function bodyBytes(body: unknown): Buffer | undefined {
+function bodyBytes(body: unknown): Buffer | Readable | undefined {
   if (body === null || body === undefined) return undefined;
+  if (body instanceof ReadableStream) return Readable.fromWeb(body as never);
   if (typeof body === 'string') return Buffer.from(body, 'utf8');
   if (body instanceof Uint8Array) return Buffer.from(body.buffer, body.byteOffset, body.length);
   if (body instanceof ArrayBuffer) return Buffer.from(body);
@@ -187,7 +237,7 @@ function send(
   url: URL,
   method: string,
   headers: Record<string, string>,
-  body: Buffer | undefined,
+  body: Buffer | Readable | undefined,
   signal: AbortSignal | undefined,
 ): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
@@ -224,7 +274,12 @@ function send(
       // fetch's form: a TypeError whose cause has the system error's code (ECONNREFUSED, ...).
       reject(signal?.aborted ? aborted(signal) : new TypeError('fetch failed', { cause: error }));
     });
-    request.end(body);
+    if (body instanceof Readable) {
+      body.on('error', (error) => request.destroy(error));
+      body.pipe(request);
+    } else {
+      request.end(body);
+    }
   });
 }
 
@@ -247,7 +302,10 @@ export const nodeFetch = (async (input: string | URL, init: RequestInit = {}) =>
   const redirect = init.redirect ?? 'follow';
 
   for (let redirects = 0; ; redirects++) {
-    if (body) headers['content-length'] = String(body.length);
+    // A streamed body is sent with the Content-Length the caller gave, else chunked.
+    if (body instanceof Readable) {
+      if (redirects > 0) throw new TypeError('nodeFetch: a streamed body cannot follow a redirect');
+    } else if (body) headers['content-length'] = String(body.length);
     else if (['POST', 'PUT', 'PATCH'].includes(method)) headers['content-length'] = '0';
     else delete headers['content-length'];
     const message = await send(modules, url, method, headers, body, signal);
@@ -260,6 +318,7 @@ export const nodeFetch = (async (input: string | URL, init: RequestInit = {}) =>
         redirects > 0,
         signal,
         noBody,
+        (init as StreamInit).stream === true,
       ) as unknown as Response;
     }
     message.destroy();

@@ -531,6 +531,8 @@ export class RegistryClient {
           ...(authorization ? { Authorization: authorization } : {}),
         },
         ...(upload ? { body: new Uint8Array(upload.body) } : {}),
+        // A request bounded by an idle timer streams its answer (nodeFetch buffers otherwise).
+        ...(bound ? { stream: true } : {}),
       });
 
     // Credentials go only to the registry's own origin: an upload Location on another host, or
