@@ -482,7 +482,7 @@ export class RegistryClient {
           },
           body: counted,
           duplex: 'half',
-        } as RequestInit,
+        },
         undefined,
         idle.signal,
       );
