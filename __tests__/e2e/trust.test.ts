@@ -70,7 +70,7 @@ test('a test command line that looks like a workflow command is echoed only whil
     inputs: {
       images: `${registry.url}/${repo}`,
       push: 'false',
-      test: 'true\n::error::from-the-test-command',
+      test: 'exit 0\n::error::from-the-test-command',
       context: context.dir,
       'artifact-name': '',
     },
