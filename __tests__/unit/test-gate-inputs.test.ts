@@ -82,6 +82,6 @@ test('buildxArgs: outputs go before the metadata file and the context', () => {
     }),
   );
   expect(args.join(' ')).toBe(
-    'buildx build --output type=image,"name=a,b",push-by-digest=true --metadata-file m.json --iidfile iid ctx',
+    'buildx build --output type=image,"name=a,b",push-by-digest=true --metadata-file m.json --iidfile iid -- ctx',
   );
 });
