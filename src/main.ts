@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -342,7 +343,7 @@ async function buildPhase(
     const tags = fpTag ? [...plan.meta.planned, { name: fpTag, moving: false }] : plan.meta.planned;
     const order = releaseOrder(
       plan.meta.images.map((image) => ({ image, tags })),
-      stagingTag(context.runId, context.runAttempt, new Date()),
+      stagingTag(context.runId, context.runAttempt, new Date(), randomBytes(4).toString('hex')),
     );
     const options = releaseOptions(inputs, plan, context, { retry, credentials });
     const found = fpTag ? await findReusable(registry, plan.meta.images[0], fpTag) : undefined;

@@ -82,11 +82,11 @@ describe('releaseOrder', () => {
     ).toEqual({ stage: ['r/app:1.0.0'], staging: [], moving: [] });
   });
 
-  test('stagingTag is unique per run attempt and a valid tag', () => {
+  test('stagingTag is unique per run attempt and job, and a valid tag', () => {
     const now = new Date(1_700_000_000_000);
-    expect(stagingTag('123', '2', now)).toBe('build-tag-push-123-2');
-    expect(stagingTag('', '', now)).toBe('build-tag-push-1700000000000-1');
-    expect(stagingTag('x;rm', 'a', now)).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/);
+    expect(stagingTag('123', '2', now, 'a1b2c3d4')).toBe('build-tag-push-123-2-a1b2c3d4');
+    expect(stagingTag('', '', now, '')).toBe('build-tag-push-1700000000000-1');
+    expect(stagingTag('x;rm', 'a', now, '../x')).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/);
   });
 });
 

@@ -23,12 +23,14 @@ export interface ReleaseOrder {
 
 /**
  * The staging tag of a run: names the image in a repository where none of its tags is
- * immutable, so the build never writes a moving tag. Unique per run attempt. Pure.
+ * immutable, so the build never writes a moving tag. Unique per run attempt and, through
+ * `nonce`, per job (the jobs of a matrix share the run's ID and attempt). Pure.
  */
-export function stagingTag(runId: string, runAttempt: string, now: Date): string {
+export function stagingTag(runId: string, runAttempt: string, now: Date, nonce: string): string {
   const id = /^\d+$/.test(runId) ? runId : String(now.getTime());
   const attempt = /^\d+$/.test(runAttempt) ? runAttempt : '1';
-  return `build-tag-push-${id}-${attempt}`;
+  const unique = nonce.replace(/[^A-Za-z0-9]/g, '').slice(0, 12);
+  return `build-tag-push-${id}-${attempt}${unique ? `-${unique}` : ''}`;
 }
 
 /**
