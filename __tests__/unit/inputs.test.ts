@@ -75,7 +75,7 @@ test.each([
   ],
   [
     { secrets: '=s3cr3t-value-not-shown' },
-    'secrets: entry (value hidden) has no ID before "="; expected ID=VALUE, one per line',
+    'secrets: entry 1 (value hidden) has no ID before "="; expected ID=VALUE, one per line, a value with commas or line breaks in double quotes ("ID=a,b")',
   ],
   [
     { 'secret-files': 'npmrc' },

@@ -138,17 +138,17 @@ describe('tags: what metadata-action ignores is a warning naming it', () => {
     [
       'type=sha,foo',
       ['sha-abc'],
-      'tags: type=sha takes no bare value ("foo"); it is ignored, as metadata-action ignores it in "type=sha,foo"; expected attributes among type, enable, priority, prefix, suffix, format',
+      'tags: type=sha takes no bare value ("foo"); it is ignored, as metadata-action ignores it in "type=sha,foo"; expected attributes among type, enable, priority, prefix, suffix, moving, format',
     ],
     [
       'type=ref,event=tag,pattern=x',
       ['v1.0.0', 'latest'],
-      'tags: type=ref has no attribute "pattern"; it is ignored, as metadata-action ignores it in "type=ref,event=tag,pattern=x"; expected attributes among type, enable, priority, prefix, suffix, event',
+      'tags: type=ref has no attribute "pattern"; it is ignored, as metadata-action ignores it in "type=ref,event=tag,pattern=x"; expected attributes among type, enable, priority, prefix, suffix, moving, event',
     ],
     [
       'type=edge,onlatest=false',
       [],
-      'tags: type=edge has no attribute "onlatest"; it is ignored, as metadata-action ignores it in "type=edge,onlatest=false"; expected attributes among type, enable, priority, prefix, suffix, branch',
+      'tags: type=edge has no attribute "onlatest"; it is ignored, as metadata-action ignores it in "type=edge,onlatest=false"; expected attributes among type, enable, priority, prefix, suffix, moving, branch',
     ],
     [
       'type=semver,pattern=',
