@@ -1,5 +1,7 @@
 import * as core from '@actions/core';
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { nodeFetch } from '../http.js';
@@ -421,16 +423,7 @@ export class RegistryClient {
   ): Promise<number> {
     const idle = new IdleTimer(this.timeoutMs);
     try {
-      const start = await this.request(ref, what, 'POST', 'blobs/uploads/', 'push', {
-        body: Buffer.alloc(0),
-        contentType: 'application/octet-stream',
-      });
-      await start.body?.cancel();
-      const location = start.headers.get('location');
-      if (start.status !== 202 || !location) {
-        if (start.ok) throw new Error(`${what}: ${ref.registry} opened no upload (no Location)`);
-        throw await this.failure(ref, what, start);
-      }
+      const location = await this.openUpload(ref, what);
       idle.arm();
       const get = await this.request(
         source,
@@ -443,63 +436,125 @@ export class RegistryClient {
       );
       if (!get.ok || !get.body) throw await this.failure(source, what, get);
 
-      const hash = createHash('sha256');
-      let bytes = 0;
-      const counted = get.body.pipeThrough(
-        new TransformStream<Uint8Array, Uint8Array>({
-          transform(chunk, controller) {
-            idle.arm();
-            hash.update(chunk);
-            if (Math.floor((bytes + chunk.length) / GC_EVERY) > Math.floor(bytes / GC_EVERY)) {
-              collectGarbage();
-            }
-            bytes += chunk.length;
-            controller.enqueue(chunk);
-          },
-          flush(controller) {
-            const found = `sha256:${hash.digest('hex')}`;
-            if (digest.startsWith('sha256:') && found !== digest) {
-              controller.error(new Error(`${what}: the bytes read have the digest ${found}`));
-            }
-          },
-        }),
-      );
-      const url = new URL(location, `${ref.scheme}://${ref.apiHost}/`);
-      url.searchParams.set('digest', digest);
-      // The upload was opened with this repository's push authorization; the PUT carries it
-      // only to the registry's own origin. A stream cannot be sent twice: no 401 round trip.
-      const own = url.origin === `${ref.scheme}://${ref.apiHost}`;
-      const authorization = own
-        ? (this.authorization.get(`${ref.apiHost}/${ref.repository}:push`) ??
-          (this.basicHosts.has(ref.apiHost) ? this.basic(ref.registry) : undefined))
-        : undefined;
       const length = get.headers.get('content-length');
-      const put = await this.sendOnce(
-        ref,
-        what,
-        url.toString(),
-        {
-          method: 'PUT',
-          headers: {
-            'Content-Type': 'application/octet-stream',
-            ...(length ? { 'Content-Length': length } : {}),
-            ...(authorization ? { Authorization: authorization } : {}),
-          },
-          body: counted,
-          duplex: 'half',
-        },
-        undefined,
-        idle.signal,
-      );
-      await put.body?.cancel();
-      if (put.status !== 201 && !put.ok) {
-        const failure = classifyStatus(put.status, put.headers.get('retry-after'));
-        throw Object.assign(await this.failure(ref, what, put), { failure });
-      }
-      return bytes;
+      return await this.uploadStream(ref, what, digest, location, get.body, idle, length);
     } finally {
       idle.clear();
     }
+  }
+
+  /**
+   * Uploads the file `path` as the blob `digest` of `image`, streamed from the disk (constant
+   * memory whatever its size), bounded by an idle timer and retried as {@link copyBlob} is.
+   */
+  async putBlobFile(image: string, digest: string, path: string, size: number): Promise<number> {
+    const ref = parseReference(image);
+    const what = `uploading the blob ${digest} to ${image}`;
+    return withRetry(
+      async () => {
+        const idle = new IdleTimer(this.timeoutMs);
+        try {
+          const location = await this.openUpload(ref, what);
+          idle.arm();
+          const file = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
+          return await this.uploadStream(ref, what, digest, location, file, idle, String(size));
+        } finally {
+          idle.clear();
+        }
+      },
+      {
+        policy: this.retry,
+        what,
+        classify: (error) =>
+          (error as { failure?: Failure }).failure ?? { kind: 'permanent', reason: String(error) },
+        log: (line) => core.info(line),
+        sleep: this.sleep,
+      },
+    );
+  }
+
+  /** Opens a blob upload in `ref`'s repository; returns its Location. */
+  private async openUpload(ref: ImageReference, what: string): Promise<string> {
+    const start = await this.request(ref, what, 'POST', 'blobs/uploads/', 'push', {
+      body: Buffer.alloc(0),
+      contentType: 'application/octet-stream',
+    });
+    await start.body?.cancel();
+    const location = start.headers.get('location');
+    if (start.status !== 202 || !location) {
+      if (start.ok) throw new Error(`${what}: ${ref.registry} opened no upload (no Location)`);
+      throw await this.failure(ref, what, start);
+    }
+    return location;
+  }
+
+  /**
+   * Sends `body` as the blob `digest` to the upload at `location`, with back-pressure: each
+   * chunk re-arms the idle timer and is hashed, and the bytes must have the digest. Returns the
+   * number of bytes sent.
+   */
+  private async uploadStream(
+    ref: ImageReference,
+    what: string,
+    digest: string,
+    location: string,
+    body: ReadableStream<Uint8Array>,
+    idle: IdleTimer,
+    length: string | null,
+  ): Promise<number> {
+    const hash = createHash('sha256');
+    let bytes = 0;
+    const counted = body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          idle.arm();
+          hash.update(chunk);
+          if (Math.floor((bytes + chunk.length) / GC_EVERY) > Math.floor(bytes / GC_EVERY)) {
+            collectGarbage();
+          }
+          bytes += chunk.length;
+          controller.enqueue(chunk);
+        },
+        flush(controller) {
+          const found = `sha256:${hash.digest('hex')}`;
+          if (digest.startsWith('sha256:') && found !== digest) {
+            controller.error(new Error(`${what}: the bytes read have the digest ${found}`));
+          }
+        },
+      }),
+    );
+    const url = new URL(location, `${ref.scheme}://${ref.apiHost}/`);
+    url.searchParams.set('digest', digest);
+    // The upload was opened with this repository's push authorization; the PUT carries it
+    // only to the registry's own origin. A stream cannot be sent twice: no 401 round trip.
+    const own = url.origin === `${ref.scheme}://${ref.apiHost}`;
+    const authorization = own
+      ? (this.authorization.get(`${ref.apiHost}/${ref.repository}:push`) ??
+        (this.basicHosts.has(ref.apiHost) ? this.basic(ref.registry) : undefined))
+      : undefined;
+    const put = await this.sendOnce(
+      ref,
+      what,
+      url.toString(),
+      {
+        method: 'PUT',
+        headers: {
+          'Content-Type': 'application/octet-stream',
+          ...(length ? { 'Content-Length': length } : {}),
+          ...(authorization ? { Authorization: authorization } : {}),
+        },
+        body: counted,
+        duplex: 'half',
+      },
+      undefined,
+      idle.signal,
+    );
+    await put.body?.cancel();
+    if (put.status !== 201 && !put.ok) {
+      const failure = classifyStatus(put.status, put.headers.get('retry-after'));
+      throw Object.assign(await this.failure(ref, what, put), { failure });
+    }
+    return bytes;
   }
 
   /**

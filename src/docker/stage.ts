@@ -145,8 +145,8 @@ export async function uploadImage(
   let uploaded = 0;
   for (const blob of saved.blobs) {
     if (await registry.blobExists(image, blob.digest)) continue;
-    // One blob in memory at a time.
-    await registry.putBlob(image, blob.digest, await readFile(blob.path));
+    // Streamed from the disk: memory stays constant whatever the size of a layer.
+    await registry.putBlobFile(image, blob.digest, blob.path, blob.size);
     uploaded++;
   }
   let digest = '';
