@@ -374,16 +374,7 @@ export class RegistryClient {
   async putBlob(image: string, digest: string, content: Buffer): Promise<void> {
     const ref = parseReference(image);
     const what = `uploading the blob ${digest} to ${image}`;
-    const start = await this.request(ref, what, 'POST', 'blobs/uploads/', 'push', {
-      body: Buffer.alloc(0),
-      contentType: 'application/octet-stream',
-    });
-    await start.body?.cancel();
-    const location = start.headers.get('location');
-    if (start.status !== 202 || !location) {
-      if (start.ok) throw new Error(`${what}: ${ref.registry} opened no upload (no Location)`);
-      throw await this.failure(ref, what, start);
-    }
+    const location = await this.openUpload(ref, what);
     const url = new URL(location, `${ref.scheme}://${ref.apiHost}/`);
     url.searchParams.set('digest', digest);
     const put = await this.request(ref, what, 'PUT', url.toString(), 'push', {
