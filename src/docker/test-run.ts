@@ -154,7 +154,19 @@ export async function enginePlatform(dockerConfig: string): Promise<string> {
  * default), where an image ID is the digest of the image's manifest or index; else `classic`,
  * where it is the config digest.
  */
-export async function engineImageStore(dockerConfig: string): Promise<'containerd' | 'classic'> {
+export function engineImageStore(dockerConfig: string): Promise<'containerd' | 'classic'> {
+  // Asked once per step: the platform check and the test gate both need it.
+  let store = imageStores.get(dockerConfig);
+  if (!store) {
+    store = readImageStore(dockerConfig);
+    imageStores.set(dockerConfig, store);
+  }
+  return store;
+}
+
+const imageStores = new Map<string, Promise<'containerd' | 'classic'>>();
+
+async function readImageStore(dockerConfig: string): Promise<'containerd' | 'classic'> {
   const result = await exec.getExecOutput(
     'docker',
     ['info', '--format', '{{json .DriverStatus}}'],
