@@ -108,6 +108,10 @@ export interface Inputs {
   networkTimeoutMs: number;
   /** `false`: the logins go to the user's Docker config and stay for later steps. */
   logout: boolean;
+  /** A multi-platform release's group: this job builds one platform of it, or (with merge) merges it. */
+  mergeGroup: string;
+  /** The merge step of `mergeGroup`: its platform digests become one index, released. */
+  merge: boolean;
 }
 
 /** Reads and validates the inputs; secrets are masked before anything else reads them. */
@@ -209,7 +213,28 @@ export function getInputs(): Inputs {
     networkTimeout: core.getInput('network-timeout'),
     networkTimeoutMs: parseDuration('network-timeout', core.getInput('network-timeout')),
     logout: bool('logout'),
+    ...mergeInputs(),
   };
+}
+
+/**
+ * `merge-group` and `merge`. The group names the platform jobs' artifacts, so it keeps to the
+ * characters an artifact name and a log line take without quoting.
+ */
+function mergeInputs(): Pick<Inputs, 'mergeGroup' | 'merge'> {
+  const mergeGroup = core.getInput('merge-group');
+  const merge = bool('merge');
+  if (mergeGroup && !/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(mergeGroup)) {
+    throw new Error(
+      `merge-group: "${mergeGroup}" is not a group name; expected up to 64 letters, digits, ".", "_" or "-", starting with a letter or digit (for example "app")`,
+    );
+  }
+  if (merge && !mergeGroup) {
+    throw new Error(
+      'merge: true needs merge-group: the name the platform jobs were given, whose digests this step merges into one index',
+    );
+  }
+  return { mergeGroup, merge };
 }
 
 /** build-push-action's `List/CSV` inputs: one entry per line or per comma. */

@@ -30,7 +30,7 @@ import {
   resolveLogins,
   type Login,
 } from './docker/login.js';
-import { promoteStep } from './docker/promote.js';
+import { copyImage, promoteStep, splitTagRef } from './docker/promote.js';
 import { PushError, refName } from './docker/push.js';
 import { parseReference, RegistryClient } from './docker/registry.js';
 import { retryPolicy } from './docker/retry.js';
@@ -41,8 +41,29 @@ import { isAncestor } from './git/ancestry.js';
 import { getInputs, type Inputs } from './inputs.js';
 import { Output, State } from './names.js';
 import { forkSecretsWarning, makePlan, type Plan } from './plan.js';
-import { expandArtifactName, jobRunId } from './artifact/name.js';
+import {
+  deleteRunArtifact,
+  downloadFile,
+  listRunArtifacts,
+  uploadFiles,
+} from './artifact/client.js';
+import { expandArtifactName, jobRunId, noArtifactService } from './artifact/name.js';
 import { identityOf, pushedAncestry } from './release/forward.js';
+import {
+  buildIndex,
+  checkRecords,
+  configPlatform,
+  groupArtifactPrefix,
+  indexAnnotations,
+  indexEntries,
+  jobPlatform,
+  parseRecord,
+  platformArtifactName,
+  RECORD_FILE,
+  RECORD_SCHEMA,
+  type IndexEntry,
+  type PlatformRecord,
+} from './release/merge.js';
 import { releaseOrder, stagingTag, type ReleaseOrder } from './release/order.js';
 import {
   release,
@@ -63,7 +84,7 @@ import {
   type Outcome,
 } from './report.js';
 import { resolveNow } from './tags/index.js';
-import { manifestConfig, type TestReport } from './test-gate.js';
+import { digestOutput, manifestConfig, type TestReport } from './test-gate.js';
 
 /** The main step: inputs, context, plan, then (unless dry-run) login, build, push, verify, report. */
 export async function run(): Promise<void> {
@@ -84,11 +105,14 @@ export async function run(): Promise<void> {
     core.info(`no registry login: ${plan.pushReason}, and a fork's code gets no credentials`);
   const forkSecrets = forkSecretsWarning(inputs, context);
   if (forkSecrets) core.warning(forkSecrets);
-  checkBuildSources(inputs);
-  const sshProblem = sshAgentProblem(inputs.ssh, process.env);
-  if (sshProblem) throw new Error(sshProblem);
-  for (const warning of buildArgWarnings(inputs.buildArgs)) core.warning(warning);
-  for (const warning of secretEnvWarnings(inputs.secretEnvs, process.env)) core.warning(warning);
+  // The merge step builds nothing: its job needs no checkout, and build inputs are not read.
+  if (!inputs.merge) {
+    checkBuildSources(inputs);
+    const sshProblem = sshAgentProblem(inputs.ssh, process.env);
+    if (sshProblem) throw new Error(sshProblem);
+    for (const warning of buildArgWarnings(inputs.buildArgs)) core.warning(warning);
+    for (const warning of secretEnvWarnings(inputs.secretEnvs, process.env)) core.warning(warning);
+  }
 
   const tempRoot = process.env.RUNNER_TEMP || tmpdir();
   const tempDir = mkdtempSync(join(tempRoot, 'build-tag-push-'));
@@ -102,7 +126,7 @@ export async function run(): Promise<void> {
   core.saveState(State.dockerConfig, dockerConfig);
   const credentials = new RegistryCredentials(dockerConfig, userConfig, inputs.networkTimeoutMs);
 
-  if (inputs.buildxVersion) {
+  if (inputs.buildxVersion && !inputs.merge) {
     await core.group('Set up buildx', async () => {
       const { ensureBuildx } = await import('./docker/buildx-install.js');
       await ensureBuildx({
@@ -117,11 +141,15 @@ export async function run(): Promise<void> {
   // read only when it matters (--load, the test gate) or a named builder is to be checked before
   // anything is pushed. That probe runs beside the logins.
   const gated = Boolean(inputs.test || inputs.testTarget);
-  const artifactName = digestArtifactName(inputs, plan);
+  // A platform job of a merge group hands its digest to the merge step in an artifact of the
+  // group's instead (see platformArtifact).
+  const platformJob = Boolean(inputs.mergeGroup && !inputs.merge);
+  const artifactName = platformJob ? '' : digestArtifactName(inputs, plan);
   // `registry:` alone: the login of an earlier step (a fork's run gets none).
   const earlier = fork ? '' : earlierLoginRegistry(inputs);
-  const [driver] = await Promise.all([
-    inputs.load || gated || inputs.builder || inputs.platforms.length > 1
+  const [driver, , , group] = await Promise.all([
+    !inputs.merge &&
+    (inputs.load || gated || inputs.builder || inputs.platforms.length > 1 || platformJob)
       ? builderDriver(dockerConfig, inputs.builder)
       : Promise.resolve(''),
     logins.length > 0 || plan.push || earlier
@@ -136,9 +164,21 @@ export async function run(): Promise<void> {
           })
       : undefined,
     checkArtifactName(artifactName, inputs.networkTimeoutMs),
+    platformJob
+      ? platformArtifact(inputs, context, dockerConfig, tempDir, plan.push)
+      : Promise.resolve(undefined),
   ]);
 
-  await checkPlatforms(inputs.platforms, driver, () => engineImageStore(dockerConfig));
+  if (inputs.merge) {
+    const outcome = await mergePhase(inputs, context, plan, tempDir, credentials);
+    await reportPhase(inputs, context, plan, outcome, tempDir, artifactName);
+    return;
+  }
+  if (!platformJob) {
+    await checkPlatforms(inputs.platforms, driver, () => engineImageStore(dockerConfig));
+  } else if (inputs.platforms.length > 1) {
+    jobPlatform(inputs.platforms, '', inputs.mergeGroup);
+  }
   const outcome = await buildPhase(
     inputs,
     context,
@@ -147,6 +187,7 @@ export async function run(): Promise<void> {
     dockerConfig,
     driver,
     credentials,
+    group,
   );
   await reportPhase(inputs, context, plan, outcome, tempDir, artifactName);
 }
@@ -268,6 +309,8 @@ async function buildPhase(
   dockerConfig: string,
   driver: string,
   logins: RegistryCredentials,
+  /** A platform job of a merge group: its platform and artifact. */
+  group?: GroupArtifact,
 ): Promise<Outcome> {
   const credentials = logins.lookup;
   const secrets = writeSecretFiles(inputs.secrets, inputs.secretFiles, join(tempDir, 'secrets'));
@@ -331,13 +374,35 @@ async function buildPhase(
     if (plan.push) void registry.warmUp(plan.meta.images, warmUp.signal);
     if (!plan.push) {
       const tested = gated
-        ? await testPhase(inputs, plan, plan.meta.tags, buildWith, driver, dockerConfig)
+        ? await testPhase(
+            inputs,
+            plan,
+            group ? [] : plan.meta.tags,
+            buildWith,
+            driver,
+            dockerConfig,
+            group?.platform,
+          )
         : undefined;
-      const result = tested?.result ?? (await buildOnce(plan.meta.tags, false));
+      const result =
+        tested?.result ??
+        (group
+          ? await buildWith({ tags: [], push: false, platforms: [group.platform] }, 'Build')
+          : await buildOnce(plan.meta.tags, false));
       core.info(`built ${result.imageId}; not pushed: ${plan.pushReason}`);
       return await withFingerprint(outcomeOf(result, inputs, false, [], fingerprint, tested));
     }
 
+    if (group?.artifact) {
+      return await platformJobPhase(inputs, context, plan, group, {
+        buildWith,
+        driver,
+        dockerConfig,
+        registry,
+        tempDir,
+        fingerprint,
+      }).then(withFingerprint);
+    }
     // With reuse, every image also gets the fingerprint tag, an immutable one.
     const fpTag = inputs.reuse && fingerprint ? fingerprintTag(fingerprint) : '';
     const tags = fpTag ? [...plan.meta.planned, { name: fpTag, moving: false }] : plan.meta.planned;
@@ -401,9 +466,11 @@ async function testPhase(
   build: (overrides: BuildOverrides, title: string) => Promise<BuildResult>,
   driver: string,
   dockerConfig: string,
+  /** A platform job's platform (merge-group). */
+  platform?: string,
 ): Promise<Tested> {
   return reportingTests(inputs, plan, (onContainer) =>
-    buildAndTest(inputs, { driver, dockerConfig, build, tags, onContainer }),
+    buildAndTest(inputs, { driver, dockerConfig, build, tags, onContainer, platform }),
   );
 }
 
@@ -712,4 +779,339 @@ async function reportPhase(
     }
   });
   if (id) core.setOutput(Output.artifactId, id);
+}
+
+/** A platform job of a merge group: the platform it builds and the artifact of its digest. */
+interface GroupArtifact {
+  platform: string;
+  /** '' when nothing is pushed (a pull request): there is no digest to hand over. */
+  artifact: string;
+}
+
+/**
+ * A platform job's platform and artifact, claimed before the build: a job of this run attempt
+ * that already built the platform is an error; a record of an earlier attempt (the job is
+ * rerun) is deleted, so that the merge never takes an image this attempt did not make.
+ */
+async function platformArtifact(
+  inputs: Inputs,
+  context: Context,
+  dockerConfig: string,
+  tempDir: string,
+  push: boolean,
+): Promise<GroupArtifact> {
+  const group = inputs.mergeGroup;
+  const native = inputs.platforms.length === 1 ? '' : await enginePlatform(dockerConfig);
+  const platform = jobPlatform(inputs.platforms, native, group);
+  if (!push) return { platform, artifact: '' };
+  const artifact = platformArtifactName(group, platform);
+  const unavailable = noArtifactService(process.env);
+  if (unavailable) {
+    throw new Error(
+      `merge-group: a platform job hands its digest to the merge step in a workflow artifact, and ${unavailable}; nothing was built or pushed. Build every platform in one job instead (platforms: linux/amd64,linux/arm64 on the containerd image store, or a docker-container builder)`,
+    );
+  }
+  const timeoutMs = inputs.networkTimeoutMs;
+  const existing = (await listRunArtifacts(timeoutMs)).find((a) => a.name === artifact);
+  if (!existing) return { platform, artifact };
+  const attempt = Number(context.runAttempt) || 1;
+  const record = parseRecord(
+    await downloadFile(existing, RECORD_FILE, tempDir, timeoutMs),
+    artifact,
+  );
+  if (record.runAttempt >= attempt) {
+    throw new Error(
+      `merge-group: the job "${record.job}" of this run already built ${platform} for the group "${group}" (artifact "${artifact}"); nothing was built or pushed. Give each job of the group its own platform`,
+    );
+  }
+  await deleteRunArtifact(artifact, timeoutMs);
+  core.info(
+    `merge-group: removed "${artifact}" of run attempt ${record.runAttempt} (${record.digest}): this attempt's ${platform} replaces it`,
+  );
+  return { platform, artifact };
+}
+
+interface PlatformBuild {
+  buildWith: (overrides: BuildOverrides, title: string) => Promise<BuildResult>;
+  driver: string;
+  dockerConfig: string;
+  registry: RegistryClient;
+  tempDir: string;
+  fingerprint: string;
+}
+
+/**
+ * A platform job of a merge group: builds and tests its one platform on this runner (or
+ * promotes the image of the same fingerprint), puts it in every image repository by digest,
+ * checks each holds the tested image, and records the digest in the group's artifact. No tag
+ * is written but the fingerprint tag of `reuse`; the merge step writes the others.
+ */
+async function platformJobPhase(
+  inputs: Inputs,
+  context: Context,
+  plan: Plan,
+  group: GroupArtifact,
+  build: PlatformBuild,
+): Promise<Outcome> {
+  const { buildWith, driver, dockerConfig, registry, tempDir, fingerprint } = build;
+  const { platform } = group;
+  const images = plan.meta.images;
+  const started = Date.now();
+  const fpTag = inputs.reuse && fingerprint ? fingerprintTag(fingerprint) : '';
+  const fpRefs = fpTag ? images.map((image) => `${image}:${fpTag}`) : [];
+  const gated = Boolean(inputs.test || inputs.testTarget);
+
+  let digest: string;
+  let result: BuildResult | undefined;
+  let tested: Tested | undefined;
+  let test: TestReport | undefined;
+  let testState = gated ? 'passed' : 'skipped';
+  const found = fpTag ? await findReusable(registry, images[0], fpTag) : undefined;
+  if (found) {
+    const ref = `${images[0]}@${found}`;
+    if (gated && inputs.testOnReuse) {
+      const imageId = await pullImage(ref, dockerConfig);
+      test = await reportingTests(inputs, plan, (onContainer) =>
+        testReusedImage(inputs, ref, imageId, { dockerConfig, onContainer, platform }),
+      );
+    }
+    digest = await core.group(`Promote ${images[0]}:${fpTag}`, () =>
+      promoteStep(registry, images[0], found)(fpRefs),
+    );
+    testState = test ? 'reused, tested again' : 'reused';
+  } else if (driver === 'docker') {
+    tested = await testPhase(inputs, plan, [], buildWith, driver, dockerConfig, platform);
+    result = tested.result;
+    digest = await pushTestedImage(
+      tested,
+      fpRefs,
+      dockerConfig,
+      registry,
+      join(tempDir, 'image'),
+      images,
+    );
+  } else if (gated) {
+    tested = await testPhase(inputs, plan, [], buildWith, driver, dockerConfig, platform);
+    const pushed = await pushByDigest(tested, fpRefs, buildWith, registry, images);
+    result = pushed.result;
+    digest = pushed.digest;
+  } else {
+    result = await buildWith(
+      {
+        tags: [],
+        push: false,
+        load: false,
+        platforms: [platform],
+        outputs: [digestOutput(images)],
+      },
+      'Build and push by digest',
+    );
+    digest = result.digest;
+    if (!digest) throw new Error('buildx reported no digest for the image pushed by digest');
+    await promoteStep(registry, images[0], digest)(fpRefs);
+  }
+  // What every repository holds, read back: the record names only a digest that is there.
+  await Promise.all(
+    images.map(async (image) => {
+      const held = await registry.manifestDigest(image, digest);
+      if (held !== digest) {
+        throw new Error(
+          `${image}@${digest} is ${held ? `the image ${held}` : 'missing'} after the push: nothing is recorded for the merge step`,
+        );
+      }
+    }),
+  );
+  core.info(`${platform}: ${digest} is in ${images.join(', ')} by digest, with no tag`);
+
+  const record: PlatformRecord = {
+    schema: RECORD_SCHEMA,
+    group: inputs.mergeGroup,
+    platform,
+    digest,
+    images,
+    revision: context.sha,
+    runAttempt: Number(context.runAttempt) || 1,
+    job: process.env.GITHUB_JOB ?? '',
+    runner: {
+      name: process.env.RUNNER_NAME ?? '',
+      os: process.env.RUNNER_OS ?? '',
+      arch: process.env.RUNNER_ARCH ?? '',
+    },
+    test: testState,
+    testDurationMs: (tested?.report ?? test)?.runs.reduce((sum, r) => sum + r.durationMs, 0) ?? 0,
+    reusedFrom: found ? `${images[0]}:${fpTag}` : '',
+    fingerprint,
+  };
+  await core.group(`Upload the digest for merge-group ${inputs.mergeGroup}`, async () => {
+    try {
+      await uploadFiles(
+        group.artifact,
+        { [RECORD_FILE]: JSON.stringify(record, null, 2) + '\n' },
+        tempDir,
+        inputs.networkTimeoutMs,
+      );
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new Error(
+        `merge-group: could not upload "${group.artifact}" (${reason}); ${digest} is in the registries by digest, with no tag, and the merge step will not find it. Rerun this job`,
+      );
+    }
+  });
+  const refs = images.map((image) => `${image}@${digest}`);
+  return {
+    digest,
+    imageId: tested?.configDigest ?? result?.imageId ?? '',
+    metadata: result?.metadata ?? JSON.stringify({ 'containerimage.digest': digest }),
+    platforms: [platform],
+    durationMs: result?.durationMs ?? Date.now() - started,
+    pushed: true,
+    refs,
+    test: tested?.report ?? test,
+    fingerprint,
+    ...(found ? { reused: { tag: fpTag, image: images[0] } } : {}),
+    platformJob: { group: inputs.mergeGroup, platform, artifact: group.artifact },
+  };
+}
+
+/**
+ * The merge step of a group: the platform jobs' records from the run's artifacts, checked
+ * against `platforms`; every platform image made present in every image repository (copied
+ * from another where a job did not push it); one index of them (attestations kept), released
+ * by the transaction as a build is: immutable tags verified, then moving tags forward only.
+ * Nothing is written before every record is checked.
+ */
+async function mergePhase(
+  inputs: Inputs,
+  context: Context,
+  plan: Plan,
+  tempDir: string,
+  logins: RegistryCredentials,
+): Promise<Outcome> {
+  const group = inputs.mergeGroup;
+  const started = Date.now();
+  if (!plan.push) {
+    core.info(`merge: nothing to merge: ${plan.pushReason}, so the platform jobs pushed nothing`);
+    return {
+      digest: '',
+      imageId: '',
+      metadata: '',
+      platforms: inputs.platforms,
+      durationMs: 0,
+      pushed: false,
+      refs: [],
+    };
+  }
+  const timeoutMs = inputs.networkTimeoutMs;
+  const retry = retryPolicy(inputs.retries);
+  const registry = new RegistryClient({ credentials: logins.lookup, retry, timeoutMs });
+  const images = plan.meta.images;
+
+  const records = await core.group(`Digests of merge-group ${group}`, async () => {
+    const unavailable = noArtifactService(process.env);
+    if (unavailable) {
+      throw new Error(
+        `merge: the digests of merge-group "${group}" are workflow artifacts, and ${unavailable}; nothing was pushed`,
+      );
+    }
+    const prefix = groupArtifactPrefix(group);
+    const artifacts = (await listRunArtifacts(timeoutMs)).filter((a) => a.name.startsWith(prefix));
+    const found: PlatformRecord[] = [];
+    for (const artifact of artifacts) {
+      const record = parseRecord(
+        await downloadFile(artifact, RECORD_FILE, tempDir, timeoutMs),
+        artifact.name,
+      );
+      core.info(
+        `${artifact.name}: ${record.platform} ${record.digest} (job ${record.job || '?'}, attempt ${record.runAttempt}, test ${record.test})`,
+      );
+      found.push(record);
+    }
+    return checkRecords(found, inputs.platforms, group, context.sha);
+  });
+
+  const index = await core.group(
+    `Index of ${records.map((r) => r.platform).join(', ')}`,
+    async () => {
+      // Where each platform image is: checked in every repository before anything is written.
+      const holders = new Map<string, string[]>();
+      for (const record of records) {
+        const held: string[] = [];
+        for (const image of images) {
+          if ((await registry.manifestDigest(image, record.digest)) === record.digest)
+            held.push(image);
+        }
+        if (held.length === 0) {
+          throw new Error(
+            `merge: the ${record.platform} image ${record.digest} is in none of ${images.join(', ')} (its job pushed to ${record.images.join(', ') || 'nothing'}); give the merge step and the platform jobs the same images. Nothing was pushed`,
+          );
+        }
+        holders.set(record.digest, held);
+      }
+      const entries: IndexEntry[] = [];
+      for (const record of records) {
+        const held = holders.get(record.digest)!;
+        for (const image of images.filter((i) => !held.includes(i))) {
+          const manifest = await copyImage(registry, held[0], image, record.digest);
+          await registry.putManifest(image, record.digest, manifest);
+          core.info(`${image}: copied ${record.platform} ${record.digest} from ${held[0]}`);
+        }
+        const manifest = await registry.getManifest(held[0], record.digest);
+        const doc = JSON.parse(manifest.body.toString('utf8')) as { config?: { digest?: string } };
+        const platform = doc.config?.digest
+          ? configPlatform(await registry.getBlob(held[0], doc.config.digest))
+          : undefined;
+        entries.push(...indexEntries(manifest.body, record.digest, manifest.mediaType, platform));
+      }
+      const built = buildIndex(entries, indexAnnotations(plan.meta.annotations));
+      core.info(`index ${built.digest} (${built.mediaType}): ${entries.length} manifests`);
+      return built;
+    },
+  );
+
+  const order = releaseOrder(
+    images.map((image) => ({ image, tags: plan.meta.planned })),
+    stagingTag(context.runId, context.runAttempt, new Date(), randomBytes(4).toString('hex')),
+  );
+  const options = releaseOptions(inputs, plan, context, { retry, credentials: logins.lookup });
+  const report = await releasePhase(
+    plan,
+    inputs,
+    order,
+    options,
+    {
+      build: async (refs) => {
+        for (const ref of refs) {
+          const [image, tag] = splitTagRef(ref);
+          await registry.putManifest(image, tag, index);
+          core.info(`tagged ${ref} (index ${index.digest})`);
+        }
+        return index.digest;
+      },
+      registry,
+    },
+    `Release merge-group ${group}`,
+  );
+  const refs = images.map((image) => `${image}@${report.digest}`);
+  core.info(
+    `released ${report.digest} (${records.length} platforms): ${plan.meta.tags.join(', ')}`,
+  );
+  return {
+    digest: report.digest,
+    imageId: '',
+    metadata: JSON.stringify({
+      'containerimage.digest': report.digest,
+      'containerimage.descriptor': {
+        mediaType: index.mediaType,
+        digest: index.digest,
+        size: index.body.length,
+      },
+      platforms: records.map((r) => ({ platform: r.platform, digest: r.digest })),
+    }),
+    platforms: records.map((r) => r.platform),
+    durationMs: Date.now() - started,
+    pushed: true,
+    refs,
+    heldBack: heldBackRefs(report),
+    merged: { group, platforms: records },
+  };
 }

@@ -1,10 +1,12 @@
 import * as core from '@actions/core';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Context } from './context.js';
 import type { Inputs } from './inputs.js';
+import { listRunArtifacts, uploadFiles } from './artifact/client.js';
 import { noArtifactService } from './artifact/name.js';
+import type { PlatformRecord } from './release/merge.js';
 import { Output } from './names.js';
 import type { PushReport } from './docker/push.js';
 import { parseReference } from './docker/registry.js';
@@ -43,6 +45,10 @@ export interface Outcome {
   reused?: Reuse;
   /** Moving tags (`image:tag`) left where they were: they hold a newer release. */
   heldBack?: string[];
+  /** A platform job of a merge group: its image is in the registries by digest, with no tag. */
+  platformJob?: { group: string; platform: string; artifact: string };
+  /** The merge step of a group: the platform images its index holds, one per platform job. */
+  merged?: { group: string; platforms: PlatformRecord[] };
 }
 
 /** Where a reused image came from. */
@@ -147,21 +153,53 @@ function code(text: string): string {
 export function summaryMarkdown(plan: Plan, outcome: Outcome | undefined): string {
   const { meta } = plan;
   const out: string[] = [];
-  const title = outcome?.reused ? '## Image promoted' : '## Image built';
+  const job = outcome?.platformJob;
+  const title = job
+    ? `## Platform image built: ${code(job.platform)} of merge-group ${code(job.group)}`
+    : outcome?.merged
+      ? `## Multi-platform image released: merge-group ${code(outcome.merged.group)}`
+      : outcome?.reused
+        ? '## Image promoted'
+        : '## Image built';
   out.push(outcome ? title : '## Image plan (dry run)', '');
+  if (job) {
+    out.push(
+      `No tag was written: the image is in every repository by digest, and its digest is in the artifact ${code(job.artifact)} for the merge step, which writes the tags.`,
+      '',
+    );
+  }
   out.push('| image | tags |', '| --- | --- |');
   for (const image of meta.images) {
-    const tags = meta.tagNames.map(code).join(' ') || '(none)';
+    const tags = job ? '(none: by digest)' : meta.tagNames.map(code).join(' ') || '(none)';
     out.push(`| ${code(image)} | ${tags} |`);
   }
   out.push('');
+  if (outcome?.merged) {
+    out.push('| platform | runner | test | digest |', '| --- | --- | --- | --- |');
+    for (const p of outcome.merged.platforms) {
+      const runner = [p.runner.name, p.runner.os && `${p.runner.os}/${p.runner.arch}`]
+        .filter(Boolean)
+        .join(', ');
+      const test =
+        p.test === 'passed' && p.testDurationMs > 0
+          ? `passed in ${formatDuration(p.testDurationMs)}`
+          : p.test;
+      const reused = p.reusedFrom ? ` (reused: ${code(p.reusedFrom)})` : '';
+      out.push(
+        `| ${code(p.platform)} | ${runner || p.job || '?'} | ${test}${reused} | ${code(p.digest)} |`,
+      );
+    }
+    out.push('');
+  }
   out.push(`- version: ${meta.version ? code(meta.version) : '(none)'}`);
   if (outcome) {
     out.push(`- digest: ${code(outcome.digest)}`);
     out.push(
       `- platforms: ${outcome.platforms.length ? outcome.platforms.map(code).join(', ') : 'the runner\u2019s'}`,
     );
-    if (outcome.reused) {
+    if (outcome.merged) {
+      out.push(`- merge time: ${formatDuration(outcome.durationMs)} (no build: the index of the platform images)`);
+    } else if (outcome.reused) {
       out.push(
         `- reused: promoted from ${code(`${outcome.reused.image}:${outcome.reused.tag}`)}, built earlier from the same source fingerprint; no build ran (promotion time: ${formatDuration(outcome.durationMs)})`,
       );
@@ -276,33 +314,15 @@ export async function uploadDigestArtifact(
     );
     return '';
   }
-  const dir = mkdtempSync(join(tempRoot, 'digest-'));
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    const files = [join(dir, 'image-digest.json'), join(dir, 'digest.txt')];
-    writeFileSync(files[0], JSON.stringify(record, null, 2) + '\n');
-    writeFileSync(files[1], record.digest + '\n');
-    // Loaded here only: dry runs and builds without an artifact never load the client.
-    const { DefaultArtifactClient } = await import('@actions/artifact');
-    const upload = new DefaultArtifactClient().uploadArtifact(name, files, dir);
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () =>
-          reject(
-            new Error(
-              `the artifact service at ${process.env.ACTIONS_RESULTS_URL ?? '(ACTIONS_RESULTS_URL unset)'} gave no answer within ${Math.round(timeoutMs / 1000)} s`,
-            ),
-          ),
-        timeoutMs,
-      );
-    });
-    const { id, size } = await Promise.race([upload, timeout]);
-    core.info(`uploaded artifact "${name}" (${size ?? '?'} bytes): ID ${id ?? '?'}`);
-    return id === undefined ? '' : String(id);
-  } finally {
-    clearTimeout(timer);
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return uploadFiles(
+    name,
+    {
+      'image-digest.json': JSON.stringify(record, null, 2) + '\n',
+      'digest.txt': record.digest + '\n',
+    },
+    tempRoot,
+    timeoutMs,
+  );
 }
 
 /**
@@ -312,26 +332,6 @@ export async function uploadDigestArtifact(
  */
 export async function artifactExists(name: string, timeoutMs: number): Promise<boolean> {
   if (noArtifactService(process.env)) return false;
-  const { DefaultArtifactClient } = await import('@actions/artifact');
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new Error(
-            `the artifact service at ${process.env.ACTIONS_RESULTS_URL ?? '(unset)'} gave no answer within ${Math.round(timeoutMs / 1000)} s`,
-          ),
-        ),
-      timeoutMs,
-    );
-  });
-  try {
-    const { artifacts } = await Promise.race([
-      new DefaultArtifactClient().listArtifacts(),
-      timeout,
-    ]);
-    return artifacts.some((artifact) => artifact.name === name);
-  } finally {
-    clearTimeout(timer);
-  }
+  const artifacts = await listRunArtifacts(timeoutMs);
+  return artifacts.some((artifact) => artifact.name === name);
 }

@@ -118,15 +118,18 @@ export interface TestRunSpec {
   command?: string;
   /** Names of the variables passed with `--env NAME` (values come from the CLI's environment). */
   envNames: string[];
+  /** `--platform`, for an image of another platform than the engine's (emulated). */
+  platform?: string;
 }
 
 /**
  * The arguments of `docker` for one test run. The rule: `docker run --rm --name NAME
- * --pull never [--env NAME...] --entrypoint sh IMAGE -c COMMAND`, so the image needs a `sh`;
+ * --pull never [--platform P] [--env NAME...] --entrypoint sh IMAGE -c COMMAND`, so the image needs a `sh`;
  * without a command the image runs as built. Values of `test-env` are never in the list. Pure.
  */
 export function testRunArgs(spec: TestRunSpec): string[] {
   const args = ['run', '--rm', '--name', spec.name, '--pull', 'never'];
+  if (spec.platform) args.push('--platform', spec.platform);
   for (const name of spec.envNames) args.push('--env', name);
   if (spec.command === undefined) return [...args, spec.image];
   return [...args, '--entrypoint', 'sh', spec.image, '-c', spec.command];

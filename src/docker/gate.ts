@@ -6,6 +6,7 @@ import {
   digestOutput,
   manifestConfig,
   testFailure,
+  samePlatform,
   testPlatform,
   type TestReport,
   type TestRun,
@@ -84,6 +85,11 @@ export interface GateOptions {
   tags: string[];
   /** Called with each test container's name before it starts. */
   onContainer?: (name: string) => void;
+  /**
+   * A platform job's platform (merge-group): the image is built for it alone and tested on it,
+   * under emulation (QEMU) when it is not the runner's. Absent: the runner's platform.
+   */
+  platform?: string;
 }
 
 /**
@@ -99,7 +105,9 @@ export async function buildAndTest(inputs: GateInputs, options: GateOptions): Pr
     enginePlatform(dockerConfig),
     driver === 'docker' ? engineImageStore(dockerConfig) : Promise.resolve('classic' as const),
   ]);
-  const wanted = testPlatform(inputs.platforms, platform);
+  const wanted = options.platform ?? testPlatform(inputs.platforms, platform);
+  // Where the tests run: the runner's platform, or a platform job's own (emulated if need be).
+  const testOn = options.platform ?? platform;
   const dockerDriver = driver === 'docker';
   if (!dockerDriver && inputs.noCache) {
     // The push rebuilds from the cache the tested build filled; without it the image differs.
@@ -108,6 +116,8 @@ export async function buildAndTest(inputs: GateInputs, options: GateOptions): Pr
     );
   }
   const loadPlatforms = wanted ? [wanted] : [];
+  const emulated = Boolean(options.platform) && !samePlatform(testOn, platform);
+  if (emulated) core.info(`the tests run on ${testOn} under emulation: the runner is ${platform}`);
   const runs: TestRun[] = [];
   const fail = (failure: string): TestError =>
     new TestError(`${failure}; nothing was pushed`, {
@@ -118,7 +128,7 @@ export async function buildAndTest(inputs: GateInputs, options: GateOptions): Pr
     });
 
   const run = async (kind: TestRun['kind'], what: string, image: string): Promise<void> => {
-    const entry = await runTest(inputs, options, kind, what, image, platform);
+    const entry = await runTest(inputs, options, kind, what, image, testOn, emulated);
     runs.push(entry);
     if (entry.timedOut || entry.exitCode !== 0) throw fail(testFailure(entry, inputs.testTimeout));
   };
@@ -168,7 +178,7 @@ export async function buildAndTest(inputs: GateInputs, options: GateOptions): Pr
     result: { ...result, imageId },
     configDigest,
     identity,
-    platform,
+    platform: testOn,
     report: { result: 'passed', runs, configDigest, identity, failure: '' },
   };
 }
@@ -192,6 +202,8 @@ async function runTest(
   what: string,
   image: string,
   platform: string,
+  /** Run the container for `platform` explicitly: it is not the runner's (a platform job). */
+  emulated = false,
 ): Promise<TestRun> {
   const title = kind === 'target' ? `Test: stage "${what}"` : `Test: ${what.split('\n')[0]}`;
   const outcome = await core.group(title, async () => {
@@ -203,6 +215,7 @@ async function runTest(
       timeoutMs: inputs.testTimeoutMs,
       dockerConfig: options.dockerConfig,
       onName: options.onContainer,
+      platform: emulated ? platform : undefined,
     });
     core.info(
       result.timedOut
@@ -248,7 +261,7 @@ export async function testReusedImage(
   inputs: GateInputs,
   ref: string,
   imageId: string,
-  options: Pick<GateOptions, 'dockerConfig' | 'onContainer'>,
+  options: Pick<GateOptions, 'dockerConfig' | 'onContainer' | 'platform'>,
 ): Promise<TestReport> {
   if (inputs.testTarget) {
     core.info(
@@ -256,8 +269,10 @@ export async function testReusedImage(
     );
   }
   if (!inputs.test) return { result: 'skipped', runs: [], configDigest: imageId, failure: '' };
-  const platform = await enginePlatform(options.dockerConfig);
-  const entry = await runTest(inputs, options, 'command', inputs.test, ref, platform);
+  const native = await enginePlatform(options.dockerConfig);
+  const platform = options.platform ?? native;
+  const emulated = !samePlatform(platform, native);
+  const entry = await runTest(inputs, options, 'command', inputs.test, ref, platform, emulated);
   const runs = [entry];
   if (entry.timedOut || entry.exitCode !== 0) {
     const failure = testFailure(entry, inputs.testTimeout);
@@ -283,8 +298,9 @@ export async function pushTestedImage(
   dockerConfig: string,
   registry: RegistryClient,
   dir: string,
+  /** The repositories to put it in; those of `refs` when not given (no refs: by digest only). */
+  images: string[] = imagesOf(refs),
 ): Promise<string> {
-  const images = imagesOf(refs);
   const saved = await core.group('Push the tested image by digest', async () => {
     const image = await saveImage(tested.result.imageId, dockerConfig, dir);
     if (tested.identity === 'image' && image.digest !== tested.configDigest) {
@@ -325,8 +341,8 @@ export async function pushByDigest(
   refs: string[],
   build: GateBuild,
   registry: RegistryClient,
+  images: string[] = imagesOf(refs),
 ): Promise<{ digest: string; result: BuildResult }> {
-  const images = imagesOf(refs);
   const result = await build(
     { tags: [], push: false, load: false, outputs: [digestOutput(images)] },
     'Build and push by digest',

@@ -14,6 +14,8 @@ export interface TestContainerOptions {
   dockerConfig: string;
   /** Called with the container name before the container starts (saved for the post step). */
   onName?: (name: string) => void;
+  /** `--platform`: a platform that is not the engine's (run under emulation). */
+  platform?: string;
 }
 
 export interface TestContainerResult {
@@ -43,6 +45,7 @@ export async function runTestContainer(
     image: options.image,
     command: options.command,
     envNames: options.env.map((v) => v.name),
+    platform: options.platform,
   });
   const env = dockerEnv(options.dockerConfig);
   for (const { name: key, value } of options.env) env[key] = value;
