@@ -966,7 +966,8 @@ async function platformJobPhase(
     durationMs: result?.durationMs ?? Date.now() - started,
     pushed: true,
     refs,
-    test: tested?.report ?? test,
+    // A build without test or test-target ran no test, though it went through the gate's build.
+    test: gated ? (tested?.report ?? test) : undefined,
     fingerprint,
     ...(found ? { reused: { tag: fpTag, image: images[0] } } : {}),
     platformJob: { group: inputs.mergeGroup, platform, artifact: group.artifact },

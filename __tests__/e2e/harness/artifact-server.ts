@@ -80,6 +80,10 @@ interface Pending {
   mimeType?: string;
   blocks: Map<string, Buffer>;
   blob?: Buffer;
+  /** The blob's Content-Type, as the upload set it (`x-ms-blob-content-type`); served back on GET. */
+  contentType?: string;
+  /** `hash` of FinalizeArtifact (`sha256:...`): ListArtifacts gives it as `digest`. */
+  hash?: string;
   finalized: boolean;
 }
 
@@ -144,9 +148,17 @@ export async function startArtifactServer(
       if (tokenJob === undefined) {
         return twirpError(method, 401, 'unauthenticated', 'missing or wrong runtime token');
       }
+      // Uploads name the caller's own job; a download or a delete names the job that uploaded
+      // the artifact (as ListArtifacts gives it), whichever job of the run asks (upload-artifact's
+      // `overwrite` deletes an earlier attempt's artifact so).
+      const artifactJob =
+        (method === 'GetSignedArtifactURL' || method === 'DeleteArtifact') &&
+        typeof input.name === 'string'
+          ? artifacts.get(input.name)?.jobId
+          : undefined;
       if (
         input.workflow_run_backend_id !== runId ||
-        input.workflow_job_run_backend_id !== tokenJob
+        input.workflow_job_run_backend_id !== (artifactJob ?? tokenJob)
       ) {
         return twirpError(method, 400, 'invalid_argument', 'backend ids do not match the token');
       }
@@ -187,6 +199,7 @@ export async function startArtifactServer(
           }
           pending.finalized = true;
           const hash = isRecord(input.hash) ? input.hash.value : input.hash;
+          if (typeof hash === 'string') pending.hash = hash;
           const isZip = pending.blob.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]));
           uploads.push({
             id: pending.id,
@@ -203,8 +216,10 @@ export async function startArtifactServer(
         case 'ListArtifacts': {
           // The run's finalized artifacts, whichever job uploaded them (as the results
           // service answers), narrowed by the optional name and ID filters.
-          const nameFilter = isRecord(input.name_filter) ? input.name_filter.value : undefined;
-          const idFilter = isRecord(input.id_filter) ? input.id_filter.value : undefined;
+          // Wrapper types (StringValue, Int64Value) are bare values in protobuf's JSON form.
+          const unwrap = (value: unknown): unknown => (isRecord(value) ? value.value : value);
+          const nameFilter = unwrap(input.name_filter);
+          const idFilter = unwrap(input.id_filter);
           const wantedId =
             typeof idFilter === 'string' || typeof idFilter === 'number' ? String(idFilter) : '';
           const list = [...artifacts.values()]
@@ -218,6 +233,7 @@ export async function startArtifactServer(
               name: a.name,
               size: String(a.blob?.length ?? 0),
               created_at: new Date().toISOString(),
+              ...(a.hash ? { digest: a.hash } : {}),
             }));
           return reply(method, 200, { artifacts: list });
         }
@@ -252,7 +268,12 @@ export async function startArtifactServer(
     }
     if (request.method === 'GET') {
       requests.push({ method: 'GET', kind: 'blob', status: 200, ...wire });
-      response.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      // As Azure Blob Storage does: the Content-Type the upload gave (application/zip for a
+      // zipped artifact, which the client unzips as it downloads).
+      response.writeHead(200, {
+        'Content-Type': pending.contentType ?? 'application/octet-stream',
+        'Content-Length': pending.blob?.length ?? 0,
+      });
       response.end(pending.blob);
       return;
     }
@@ -284,10 +305,12 @@ export async function startArtifactServer(
         return reply('blocklist', 400, { code: 'InvalidBlockList', msg: 'unknown block id' });
       }
       pending.blob = Buffer.concat(parts as Buffer[]);
+      pending.contentType = headerValue(request.headers['x-ms-blob-content-type']);
       return reply('blocklist', 201, undefined, created);
     }
     if (comp === null) {
       pending.blob = body;
+      pending.contentType = headerValue(request.headers['x-ms-blob-content-type']);
       return reply('blob', 201, undefined, created);
     }
     return reply('blob', 400, { code: 'InvalidQueryParameterValue', msg: `comp=${comp}` });
@@ -333,6 +356,10 @@ async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of request) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks);
+}
+
+function headerValue(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
