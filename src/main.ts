@@ -170,14 +170,18 @@ export async function run(): Promise<void> {
   ]);
 
   if (inputs.merge) {
+    if (inputs.test || inputs.testTarget) {
+      core.warning(
+        'merge: test and test-target do not run in the merge step, which builds nothing: each platform job ran them on its platform (see the table of platforms in the summary)',
+      );
+    }
     const outcome = await mergePhase(inputs, context, plan, tempDir, credentials);
     await reportPhase(inputs, context, plan, outcome, tempDir, artifactName);
     return;
   }
+  // A platform job builds one platform (platformArtifact checked it), which every store can.
   if (!platformJob) {
     await checkPlatforms(inputs.platforms, driver, () => engineImageStore(dockerConfig));
-  } else if (inputs.platforms.length > 1) {
-    jobPlatform(inputs.platforms, '', inputs.mergeGroup);
   }
   const outcome = await buildPhase(
     inputs,

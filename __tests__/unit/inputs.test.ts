@@ -93,9 +93,25 @@ test.each([
     { 'buildx-version': '0.19' },
     'buildx-version: "0.19" is not a buildx release; expected a version such as 0.19.3, or latest',
   ],
+  [
+    { 'merge-group': 'my app' },
+    'merge-group: "my app" is not a group name; expected up to 64 letters, digits, ".", "_" or "-", starting with a letter or digit (for example "app")',
+  ],
+  [
+    { merge: 'true' },
+    'merge: true needs merge-group: the name the platform jobs were given, whose digests this step merges into one index',
+  ],
+  [{ merge: 'yes' }, 'merge: "yes" is not a boolean; expected true or false'],
 ])('bad input %j fails with a clear error', (overrides, message) => {
   setInputs({ images: 'a/b', ...overrides });
   expect(() => getInputs()).toThrow(message);
+});
+
+test('merge-group and merge', () => {
+  setInputs({ images: 'a/b', 'merge-group': 'web.api_2-x', merge: 'true' });
+  expect(getInputs()).toMatchObject({ mergeGroup: 'web.api_2-x', merge: true });
+  setInputs({ images: 'a/b' });
+  expect(getInputs()).toMatchObject({ mergeGroup: '', merge: false });
 });
 
 test('a secret without "=" is not echoed in the error', () => {
