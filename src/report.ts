@@ -198,7 +198,9 @@ export function summaryMarkdown(plan: Plan, outcome: Outcome | undefined): strin
       `- platforms: ${outcome.platforms.length ? outcome.platforms.map(code).join(', ') : 'the runner\u2019s'}`,
     );
     if (outcome.merged) {
-      out.push(`- merge time: ${formatDuration(outcome.durationMs)} (no build: the index of the platform images)`);
+      out.push(
+        `- merge time: ${formatDuration(outcome.durationMs)} (no build: the index of the platform images)`,
+      );
     } else if (outcome.reused) {
       out.push(
         `- reused: promoted from ${code(`${outcome.reused.image}:${outcome.reused.tag}`)}, built earlier from the same source fingerprint; no build ran (promotion time: ${formatDuration(outcome.durationMs)})`,
