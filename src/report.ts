@@ -71,6 +71,8 @@ export interface DigestRecord {
   created: string;
   /** The source fingerprint; '' when none was computed. */
   fingerprint: string;
+  /** The merge step of a merge-group: each platform image of the index, as its job pushed it. */
+  platforms?: { platform: string; digest: string }[];
 }
 
 /** Sets every output of the step, in one place. */
@@ -142,6 +144,14 @@ export function digestRecord(plan: Plan, context: Context, outcome: Outcome): Di
     source: context.repository.htmlUrl,
     created: labelValue(plan.meta.labels, 'org.opencontainers.image.created'),
     fingerprint: outcome.fingerprint ?? '',
+    ...(outcome.merged
+      ? {
+          platforms: outcome.merged.platforms.map((p) => ({
+            platform: p.platform,
+            digest: p.digest,
+          })),
+        }
+      : {}),
   };
 }
 

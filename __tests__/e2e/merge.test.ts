@@ -349,3 +349,51 @@ test('on a pull request a platform job builds and tests its platform and pushes 
   expect(server.uploads).toEqual([]);
   expect(await registryA.tags(repo)).toEqual(tagsBefore);
 });
+
+test('a platform image a job did not push to a repository is copied there by the merge; the group of another name is not taken', async () => {
+  const server = await artifactServer();
+  const sha = '33'.repeat(20);
+  const event = pushEvent('refs/heads/main', { sha });
+  const web = 'acme/web-native';
+  // The platform job pushes to registry A only.
+  const amd64 = await jobStep({
+    job: 'build-web',
+    server,
+    event,
+    inputs: {
+      images: `${registryA.url}/${web}`,
+      'merge-group': 'web',
+      context,
+      platforms: 'linux/amd64',
+    },
+  });
+  expect(errors(amd64)).toEqual([]);
+  expect(await registryB.manifestDigest(web, amd64.outputs.digest)).toBeUndefined();
+  // A job of another group in the same run: its artifact is not the web group's.
+  const other = await platformJob('arm64', server, event, { test: 'true' });
+  expect(other.exitCode).toBe(0);
+
+  const merge = await jobStep({
+    job: 'merge-web',
+    server,
+    event,
+    inputs: {
+      images: `${registryA.url}/${web}\n${registryB.url}/${web}`,
+      'merge-group': 'web',
+      merge: true,
+    },
+  });
+  expect(errors(merge)).toEqual([]);
+  expect(merge.exitCode).toBe(0);
+  // No platforms given: every platform of the group is taken, and only the group's.
+  expect(merge.stdout).toContain('web-platform-linux-amd64: linux/amd64');
+  expect(merge.stdout).not.toContain('app-platform-linux-arm64:');
+  const digest = merge.outputs.digest;
+  for (const registry of [registryA, registryB]) {
+    expect(await registry.manifestDigest(web, 'main')).toBe(digest);
+    const tree = await registry.imageTree(web, 'main');
+    expect(tree?.platforms).toEqual(['linux/amd64']);
+    expect(tree?.missing).toEqual([]);
+  }
+  expect(merge.stdout).toContain(`${registryB.url}/${web}: copied linux/amd64`);
+});

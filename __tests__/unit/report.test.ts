@@ -89,6 +89,66 @@ test('digest record carries what consumers verify against', () => {
   });
 });
 
+test('a platform job of a merge group: no tag, and where its digest went', () => {
+  const md = summaryMarkdown(plan, {
+    ...outcome,
+    platforms: ['linux/arm64'],
+    platformJob: { group: 'app', platform: 'linux/arm64', artifact: 'app-platform-linux-arm64' },
+  });
+  expect(md).toContain('## Platform image built: `linux/arm64` of merge-group `app`');
+  expect(md).toContain('| `ghcr.io/acme/app` | (none: by digest) |');
+  expect(md).toContain('the artifact `app-platform-linux-arm64` for the merge step');
+});
+
+test('the merge step: one row per platform (runner, test, digest), and the record lists them', () => {
+  const platform = (name: string, d: string, extra = {}) => ({
+    schema: 'build-tag-push/platform-record/v1' as const,
+    group: 'app',
+    platform: name,
+    digest: d,
+    images: ['ghcr.io/acme/app'],
+    revision: 'c0ffee',
+    runAttempt: 1,
+    job: 'build',
+    runner: { name: 'GitHub Actions 7', os: 'Linux', arch: 'ARM64' },
+    test: 'passed',
+    testDurationMs: 2500,
+    reusedFrom: '',
+    fingerprint: '',
+    ...extra,
+  });
+  const arm = `sha256:${'a'.repeat(64)}`;
+  const amd = `sha256:${'b'.repeat(64)}`;
+  const merged = {
+    ...outcome,
+    platforms: ['linux/amd64', 'linux/arm64'],
+    merged: {
+      group: 'app',
+      platforms: [
+        platform('linux/amd64', amd, {
+          test: 'reused',
+          reusedFrom: 'ghcr.io/acme/app:fp-0123456789abcdef',
+          runner: { name: '', os: '', arch: '' },
+        }),
+        platform('linux/arm64', arm),
+      ],
+    },
+  };
+  const md = summaryMarkdown(plan, merged);
+  expect(md).toContain('## Multi-platform image released: merge-group `app`');
+  expect(md).toContain(
+    `| \`linux/arm64\` | GitHub Actions 7, Linux/ARM64 | passed in 2.5 s | \`${arm}\` |`,
+  );
+  expect(md).toContain(
+    `| \`linux/amd64\` | build | reused (reused: \`ghcr.io/acme/app:fp-0123456789abcdef\`) | \`${amd}\` |`,
+  );
+  const context = contextFrom({ GITHUB_SHA: 'c0ffee' }, {}, new Date(0));
+  expect(digestRecord(plan, context, merged).platforms).toEqual([
+    { platform: 'linux/amd64', digest: amd },
+    { platform: 'linux/arm64', digest: arm },
+  ]);
+});
+
 test('a failed push: per registry and image, what was pushed and what not, then the error', () => {
   const md = failedPushMarkdown(
     plan,
