@@ -63,6 +63,7 @@ import {
   type Outcome,
 } from './report.js';
 import { resolveNow } from './tags/index.js';
+import { signingPhase, type Signing, type SignStep } from './sign/phase.js';
 import { manifestConfig, type TestReport } from './test-gate.js';
 
 /** The main step: inputs, context, plan, then (unless dry-run) login, build, push, verify, report. */
@@ -85,6 +86,8 @@ export async function run(): Promise<void> {
   const forkSecrets = forkSecretsWarning(inputs, context);
   if (forkSecrets) core.warning(forkSecrets);
   checkBuildSources(inputs);
+  // Decided before anything is built: `sign: true` with nothing to sign with fails here.
+  const signing = signingPhase(inputs, context, plan);
   const sshProblem = sshAgentProblem(inputs.ssh, process.env);
   if (sshProblem) throw new Error(sshProblem);
   for (const warning of buildArgWarnings(inputs.buildArgs)) core.warning(warning);
@@ -147,6 +150,7 @@ export async function run(): Promise<void> {
     dockerConfig,
     driver,
     credentials,
+    signing,
   );
   await reportPhase(inputs, context, plan, outcome, tempDir, artifactName);
 }
@@ -268,6 +272,7 @@ async function buildPhase(
   dockerConfig: string,
   driver: string,
   logins: RegistryCredentials,
+  signing: Signing,
 ): Promise<Outcome> {
   const credentials = logins.lookup;
   const secrets = writeSecretFiles(inputs.secrets, inputs.secretFiles, join(tempDir, 'secrets'));
@@ -346,6 +351,9 @@ async function buildPhase(
       stagingTag(context.runId, context.runAttempt, new Date(), randomBytes(4).toString('hex')),
     );
     const options = releaseOptions(inputs, plan, context, { retry, credentials });
+    // Set up before the build (cosign found or installed, the key read): a key that cannot be
+    // read fails before anything is pushed. Every release call below gets its hook.
+    const sign = await signing.prepare({ dockerConfig, tempDir, registry });
     const found = fpTag ? await findReusable(registry, plan.meta.images[0], fpTag) : undefined;
     if (found) {
       return await promotePhase(inputs, plan, order, options, {
@@ -354,6 +362,7 @@ async function buildPhase(
         digest: found,
         fingerprint,
         fpTag,
+        sign,
       });
     }
     // With a test gate the image is built and tested first; the release sends that image.
@@ -376,6 +385,7 @@ async function buildPhase(
         return result.digest;
       },
       registry,
+      sign: sign.hook,
     });
     if (!result) throw new Error('the push finished without a build');
     const refs = plan.meta.images.map((image) => `${image}@${report.digest}`);
@@ -383,9 +393,11 @@ async function buildPhase(
     return await withFingerprint({
       ...outcomeOf({ ...result, digest: report.digest }, inputs, true, refs, fingerprint, tested),
       heldBack: heldBackRefs(report),
+      ...sign.outcome(),
     });
   } finally {
     warmUp.abort();
+    for (const warning of signing.cleanup()) core.warning(warning);
     for (const warning of removeSecretFiles(join(tempDir, 'secrets'))) core.warning(warning);
   }
 }
@@ -516,6 +528,8 @@ interface Promotion {
   digest: string;
   fingerprint: string;
   fpTag: string;
+  /** Signs (and attests) the promoted digest in every registry, as a build's. */
+  sign: SignStep;
 }
 
 /** How the release transaction runs for these inputs: retries, and forward-only moves. */
@@ -618,7 +632,7 @@ async function promotePhase(
     inputs,
     order,
     options,
-    { build: promoteStep(registry, source, digest), registry },
+    { build: promoteStep(registry, source, digest), registry, sign: promotion.sign.hook },
     `Promote ${source}:${fpTag}`,
   );
   const configDigest = imageId || (await configOf(registry, source, digest, dockerConfig));
@@ -642,6 +656,7 @@ async function promotePhase(
     fingerprint: promotion.fingerprint,
     reused: { tag: fpTag, image: source },
     heldBack: heldBackRefs(report),
+    ...promotion.sign.outcome(),
   };
 }
 
