@@ -13,6 +13,7 @@ import { promisify } from 'node:util';
 import {
   assertNoCredentialsLeft,
   assertNoSecrets,
+  containerdStore,
   makeContext,
   makeTempDir,
   processListWhile,
@@ -264,6 +265,64 @@ test('sign: true and a registry that refuses the signature: the release fails an
   expect(await Promise.all([registryA, registryB].map(movingTags))).toEqual(before);
   expect(main.summary).toContain('## Image push failed');
   expect(main.summary).toContain('signing: sign is true');
+});
+
+test('reuse: the promoted digest is signed again in every registry, the one it was copied to included; its attestations come along', async () => {
+  const context = await makeContext({ 'id.txt': `promoted ${Date.now()}\n` });
+  const imageA = `${registryA.url}/acme/promoted`;
+  const imageB = `${registryB.url}/acme/promoted`;
+  const first = await step({
+    event: pushEvent('refs/heads/main', { sha: '4'.repeat(40) }),
+    inputs: {
+      images: imageA,
+      'registry-auth': registryAuth(registryA.url),
+      context: context.dir,
+      reuse: 'true',
+      ...keyInputs(),
+    },
+  });
+  expect(messages(first, 'error')).toEqual([]);
+  expect(first.exitCode).toBe(0);
+  const digest = first.outputs.digest;
+  const signatureTag = digest.replace(':', '-');
+  const signaturesIn = async (registry: Registry): Promise<number> => {
+    const index = await registry.manifest('acme/promoted', signatureTag);
+    return Array.isArray(index?.body.manifests) ? index.body.manifests.length : 0;
+  };
+  expect(await signaturesIn(registryA)).toBe(1);
+  expect(await registryB.tags('acme/promoted')).toEqual([]);
+
+  const second = await step({
+    event: pushEvent('refs/tags/v2.0.0', { sha: '4'.repeat(40) }),
+    inputs: {
+      images: `${imageA}\n${imageB}`,
+      'registry-auth': registryAuth(registryA.url),
+      context: context.dir,
+      reuse: 'true',
+      ...keyInputs(),
+    },
+  });
+  expect(messages(second, 'error')).toEqual([]);
+  expect(second.exitCode).toBe(0);
+  expect(second.outputs.reused).toBe('true');
+  expect(second.outputs.digest).toBe(digest);
+  // This run's signature beside the first one in A; B's first, made on the copy.
+  expect(await signaturesIn(registryA)).toBe(2);
+  expect(await signaturesIn(registryB)).toBe(1);
+  for (const image of [imageA, imageB]) expect((await verify(image, digest)).code).toBe(0);
+  expect(JSON.parse(second.outputs.signatures)).toEqual({
+    [imageA]: `${imageA}:${signatureTag}`,
+    [imageB]: `${imageB}:${signatureTag}`,
+  });
+  // buildx's provenance and SBOM (when the engine makes them) are copied with the image.
+  const [treeA, treeB] = await Promise.all(
+    [registryA, registryB].map((r) => r.imageTree('acme/promoted', '2.0.0')),
+  );
+  // The containerd store's builds carry a provenance attestation (the classic store's none).
+  if (containerdStore()) expect(treeA?.predicateTypes.length).toBeGreaterThan(0);
+  expect(treeB?.missing).toEqual([]);
+  expect(treeB?.predicateTypes).toEqual(treeA?.predicateTypes);
+  expect(treeB?.digest).toBe(digest);
 });
 
 test.each<[string, Record<string, string>, RegExp]>([
