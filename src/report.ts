@@ -252,7 +252,7 @@ export function summaryMarkdown(plan: Plan, outcome: Outcome | undefined): strin
     if (outcome.attestationId) {
       out.push(
         '',
-        `- build provenance attestation: ID ${code(outcome.attestationId)} (\`gh attestation verify oci://IMAGE@DIGEST --repo OWNER/REPO\`)`,
+        `- build provenance attestation: ID ${code(outcome.attestationId)}; check it with ${code(`gh attestation verify oci://${outcome.refs[0] ?? ''} --repo ${repositoryOf(labelValue(meta.labels, 'org.opencontainers.image.source'))}`)}`,
       );
     }
     if (outcome.test) out.push(...testMarkdown(outcome.test));
@@ -313,6 +313,12 @@ export function failedPushMarkdown(plan: Plan, report: PushReport, cause: string
   out.push('', `- version: ${plan.meta.version ? code(plan.meta.version) : '(none)'}`);
   if (report.digest) out.push(`- digest: ${code(report.digest)}`);
   return out.join('\n') + '\n';
+}
+
+/** `owner/repo` of a repository URL (`https://github.com/acme/app`); `OWNER/REPO` if none. */
+function repositoryOf(url: string): string {
+  const match = /^https?:\/\/[^/]+\/([^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(url);
+  return match?.[1] ?? 'OWNER/REPO';
 }
 
 function registryOf(image: string): string {
