@@ -475,3 +475,26 @@ describe('Signer.keyless with a cosign stand-in that records what it was given',
     );
   });
 });
+
+describe('files given for signing', () => {
+  test.each([
+    ['signing-config', { signingConfig: '/nonexistent/sc.json', trustedRoot: '' }],
+    ['trusted-root', { signingConfig: '', trustedRoot: '/nonexistent/root.json' }],
+  ])('%s that cannot be read: an error naming the input and the path', (input, files) => {
+    expect(() =>
+      Signer.keyless(
+        {
+          ...files,
+          serverUrl: '',
+          workflowRef: '',
+          idToken: () => Promise.resolve(''),
+        },
+        { images: ['a/b'], required: true, dockerConfig: '/nonexistent', cosign: 'cosign' },
+      ),
+    ).toThrow(
+      new RegExp(
+        `^${input}: cannot read "/nonexistent/.*" \\(ENOENT\\); expected the path of a Sigstore`,
+      ),
+    );
+  });
+});

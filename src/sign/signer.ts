@@ -83,6 +83,7 @@ export class Signer {
    * key that cosign cannot read (or a wrong password) fails before anything is built.
    */
   static async withKey(material: KeyMaterial, options: SignerOptions): Promise<Signer> {
+    checkFiles(material.signingConfig, material.trustedRoot);
     mkdirSync(material.dir, { recursive: true, mode: 0o700 });
     chmodSync(material.dir, 0o700);
     const keyFile = join(material.dir, 'cosign.key');
@@ -122,7 +123,7 @@ export class Signer {
 
   /** A keyless signer: Fulcio and Rekor (public-good, or `signing-config`'s) with the job's OIDC token. */
   static keyless(material: KeylessMaterial, options: SignerOptions): Signer {
-    if (material.signingConfig) readConfig(material.signingConfig);
+    checkFiles(material.signingConfig, material.trustedRoot);
     const method: SignMethod = {
       kind: 'keyless',
       identity: workflowIdentity(material.serverUrl, undefined, material.workflowRef),
@@ -239,12 +240,22 @@ function lastLine(text: string): string {
   return lines[lines.length - 1]?.replace(/^Error:\s*/, '') ?? 'no message';
 }
 
-function readConfig(path: string): string {
+function readConfig(path: string, input = 'signing-config'): string {
   try {
     return readFileSync(path, 'utf8');
   } catch (error) {
+    const expected =
+      input === 'signing-config'
+        ? 'the path of a Sigstore signing config (cosign signing-config create --out FILE)'
+        : "the path of a Sigstore trusted root (the instance's trusted_root.json)";
     throw new Error(
-      `signing-config: cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? String(error)}); expected the path of a Sigstore signing config (cosign signing-config create --out FILE)`,
+      `${input}: cannot read "${path}" (${(error as NodeJS.ErrnoException).code ?? String(error)}); expected ${expected}`,
     );
   }
+}
+
+/** Fails early, naming the input, when a file given for signing cannot be read. */
+function checkFiles(signingConfig: string, trustedRoot: string): void {
+  if (signingConfig) readConfig(signingConfig);
+  if (trustedRoot) readConfig(trustedRoot, 'trusted-root');
 }
