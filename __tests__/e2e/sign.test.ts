@@ -3,10 +3,13 @@
 // registry that refuses the signature is warned about (sign: auto) or fails the release before
 // any moving tag moves (sign: true); bad signing inputs fail with what was expected; the key
 // and its password appear in no log, output, summary, file or command line.
-// Keyless signing needs Fulcio, Rekor and an OIDC token, none of which can be reached here: its
-// command lines are unit-tested (__tests__/unit/sign.test.ts).
+// Keyless signing runs up to the certificate request, against stand-ins of the runner's token
+// service and of a private Fulcio; the rest of it (a real certificate, Rekor) cannot be reached
+// here, and its command lines are unit-tested (__tests__/unit/sign.test.ts).
 import { jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -366,6 +369,102 @@ test.each<[string, Record<string, string>, RegExp]>([
   expect(errors).toHaveLength(1);
   expect(errors[0]).toMatch(expected);
   expect(await registryB.tags('acme/bad')).toEqual([]);
+});
+
+/** A local HTTP server that records each request and answers it with `answer`. */
+async function recordingServer(
+  answer: (req: IncomingMessage) => { status: number; body: string },
+): Promise<{ url: string; requests: { path: string; authorization: string }[]; server: Server }> {
+  const requests: { path: string; authorization: string }[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      requests.push({ path: req.url ?? '', authorization: req.headers.authorization ?? '' });
+      const { status, body } = answer(req);
+      res.writeHead(status, { 'Content-Type': 'application/json' });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server };
+}
+
+test('keyless: the job’s OIDC token (audience sigstore) reaches the Fulcio of signing-config from cosign’s environment; a Fulcio that refuses leaves the image unsigned with a warning (sign: auto)', async () => {
+  // The runner's token service and a private Fulcio stand in for GitHub's and Sigstore's:
+  // the real cosign runs with the action's command line up to the certificate request.
+  const claims = {
+    iss: 'https://token.actions.githubusercontent.com',
+    aud: 'sigstore',
+    sub: 'repo:acme/app:ref:refs/tags/v3.0.0',
+    job_workflow_ref: 'acme/app/.github/workflows/release.yml@refs/tags/v3.0.0',
+    exp: 4102444800,
+  };
+  const idToken = `eyJhbGciOiJub25lIn0.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.e2e-oidc-signature-part`;
+  const requestToken = 'e2e-id-token-request-token-Hq2w';
+  const oidc = await recordingServer(() => ({
+    status: 200,
+    body: JSON.stringify({ value: idToken }),
+  }));
+  const fulcio = await recordingServer(() => ({
+    status: 400,
+    body: JSON.stringify({ code: 400, message: 'refused by the e2e Fulcio' }),
+  }));
+  try {
+    const configDir = await makeTempDir('signing-config');
+    const signingConfig = join(configDir, 'signing-config.json');
+    await run(COSIGN, [
+      'signing-config',
+      'create',
+      `--fulcio=url=${fulcio.url},api-version=1,start-time=2024-01-01T00:00:00Z,operator=e2e`,
+      '--out',
+      signingConfig,
+    ]);
+    const context = await makeContext({ 'id.txt': `keyless ${Date.now()}\n` });
+    const image = `${registryB.url}/acme/keyless`;
+    const main = await step({
+      event: pushEvent('refs/tags/v3.0.0', { sha: '5'.repeat(40) }),
+      inputs: { images: image, context: context.dir, 'signing-config': signingConfig },
+      env: {
+        ACTIONS_ID_TOKEN_REQUEST_URL: `${oidc.url}/token?api-version=2.0`,
+        ACTIONS_ID_TOKEN_REQUEST_TOKEN: requestToken,
+      },
+    });
+    expect(messages(main, 'error')).toEqual([]);
+    expect(main.exitCode).toBe(0);
+    const digest = main.outputs.digest;
+    // One token, asked for once with the audience Fulcio expects, with the runner's request token.
+    expect(oidc.requests).toEqual([
+      { path: '/token?api-version=2.0&audience=sigstore', authorization: `Bearer ${requestToken}` },
+    ]);
+    expect(fulcio.requests.length).toBeGreaterThan(0);
+    for (const request of fulcio.requests) {
+      expect(request).toEqual({ path: '/api/v2/signingCert', authorization: `Bearer ${idToken}` });
+    }
+    expect(messages(main, 'warning')).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^signing ${image}@${digest}: cosign sign failed: .*the other registries are signed`,
+        ),
+      ),
+    ]);
+    expect(JSON.parse(main.outputs.signatures)).toEqual({
+      [image]: expect.stringMatching(/^not signed: cosign sign failed: /),
+    });
+    expect(main.outputs['public-key']).toBe('');
+    // The release went on: latest moved.
+    expect(await registryB.manifestDigest('acme/keyless', 'latest')).toBe(digest);
+    // The token was masked as soon as the action had it.
+    expect(main.masks).toContain(idToken);
+    assertNoSecrets(
+      [main],
+      { 'OIDC token': idToken, 'token request token': requestToken },
+      {
+        commandLines: commandLinesSeen,
+      },
+    );
+  } finally {
+    await Promise.all([oidc, fulcio].map(({ server }) => new Promise((r) => server.close(r))));
+  }
 });
 
 test('no key, password or token in any log, output, summary, file left or command line', () => {
