@@ -19,7 +19,8 @@ import {
   type SignMethod,
 } from '../../src/sign/cosign.js';
 import { COSIGN_RELEASES, cosignDownload, usableCosign } from '../../src/sign/install.js';
-import { decideSigning, repositoryIsPublic, type SigningFacts } from '../../src/sign/mode.js';
+import { repositoryIsPublic } from '../../src/context.js';
+import { decideSigning, type SigningFacts } from '../../src/sign/mode.js';
 import { Signer } from '../../src/sign/signer.js';
 
 beforeEach(() => jest.spyOn(process.stdout, 'write').mockImplementation(() => true));
@@ -273,7 +274,9 @@ describe('decideSigning', () => {
     [{ repository: { visibility: 'public' } }, true],
     [{}, undefined],
   ])('repository %j public: %s', (payload, expected) => {
-    expect(repositoryIsPublic(payload)).toBe(expected);
+    expect(repositoryIsPublic((payload.repository ?? {}) as Record<string, unknown>)).toBe(
+      expected,
+    );
   });
 });
 

@@ -53,13 +53,3 @@ export function decideSigning(facts: SigningFacts): SigningDecision {
     reason: 'a public repository with `id-token: write`',
   };
 }
-
-/** Whether the event payload's repository is public; undefined when the payload does not say. Pure. */
-export function repositoryIsPublic(payload: Record<string, unknown>): boolean | undefined {
-  const repository = payload.repository;
-  if (repository === null || typeof repository !== 'object') return undefined;
-  const { private: isPrivate, visibility } = repository as Record<string, unknown>;
-  if (typeof visibility === 'string') return visibility === 'public';
-  if (typeof isPrivate === 'boolean') return !isPrivate;
-  return undefined;
-}

@@ -10,7 +10,7 @@ import type { Inputs } from '../inputs.js';
 import type { Plan } from '../plan.js';
 import type { SigningReport } from '../report.js';
 import { attestProvenanceOf } from './attest.js';
-import { decideSigning, repositoryIsPublic, type SigningDecision } from './mode.js';
+import { decideSigning, type SigningDecision } from './mode.js';
 import { Signer } from './signer.js';
 
 /** What a release call gets: the transaction's hook, and the outcome fields it filled. */
@@ -38,7 +38,8 @@ export function signingPhase(inputs: Inputs, context: Context, plan: Plan): Sign
   const idToken = Boolean(
     process.env.ACTIONS_ID_TOKEN_REQUEST_URL && process.env.ACTIONS_ID_TOKEN_REQUEST_TOKEN,
   );
-  const repositoryPublic = repositoryIsPublic(context.payload);
+  // From the event payload, or the GitHub API when the payload has no repository (schedule).
+  const repositoryPublic = context.repository.public;
   const decision = decideSigning({
     mode: inputs.sign,
     hasKey: Boolean(inputs.signKey),
