@@ -8,8 +8,10 @@
 // here, and its command lines are unit-tested (__tests__/unit/sign.test.ts).
 import { jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -371,22 +373,35 @@ test.each<[string, Record<string, string>, RegExp]>([
   expect(await registryB.tags('acme/bad')).toEqual([]);
 });
 
+/** A local HTTP server on 127.0.0.1 answering with `handler`. */
+async function startServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Promise<{ url: string; server: Server }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+async function stopServer(server: Server): Promise<void> {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+}
+
 /** A local HTTP server that records each request and answers it with `answer`. */
 async function recordingServer(
-  answer: (req: IncomingMessage) => { status: number; body: string },
+  answer: () => { status: number; body: string },
 ): Promise<{ url: string; requests: { path: string; authorization: string }[]; server: Server }> {
   const requests: { path: string; authorization: string }[] = [];
-  const server = createServer((req, res) => {
+  const started = await startServer((req, res) => {
     req.resume();
     req.on('end', () => {
       requests.push({ path: req.url ?? '', authorization: req.headers.authorization ?? '' });
-      const { status, body } = answer(req);
+      const { status, body } = answer();
       res.writeHead(status, { 'Content-Type': 'application/json' });
       res.end(body);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, server };
+  return { ...started, requests };
 }
 
 test('keyless: the job’s OIDC token (audience sigstore) reaches the Fulcio of signing-config from cosign’s environment; a Fulcio that refuses leaves the image unsigned with a warning (sign: auto)', async () => {
@@ -447,9 +462,9 @@ test('keyless: the job’s OIDC token (audience sigstore) reaches the Fulcio of 
         ),
       ),
     ]);
-    expect(JSON.parse(main.outputs.signatures)).toEqual({
-      [image]: expect.stringMatching(/^not signed: cosign sign failed: /),
-    });
+    const signatures = JSON.parse(main.outputs.signatures) as Record<string, string>;
+    expect(Object.keys(signatures)).toEqual([image]);
+    expect(signatures[image]).toMatch(/^not signed: cosign sign failed: /);
     expect(main.outputs['public-key']).toBe('');
     // The release went on: latest moved.
     expect(await registryB.manifestDigest('acme/keyless', 'latest')).toBe(digest);
@@ -463,7 +478,61 @@ test('keyless: the job’s OIDC token (audience sigstore) reaches the Fulcio of 
       },
     );
   } finally {
-    await Promise.all([oidc, fulcio].map(({ server }) => new Promise((r) => server.close(r))));
+    await Promise.all([oidc, fulcio].map(({ server }) => stopServer(server)));
+  }
+});
+
+test.each([
+  ['the checksum matches: cosign is installed from the mirror, tool-cached, and signs', true],
+  ['the checksum does not match: nothing is installed, built or pushed', false],
+])('no cosign on the runner, cosign-mirror set; %s', async (_name, good) => {
+  // A mirror laid out like github.com/sigstore/cosign/releases/download, serving the local
+  // cosign 3 as the pinned release's linux-amd64 binary.
+  const binary = await readFile(COSIGN);
+  const sum = createHash('sha256')
+    .update(good ? binary : Buffer.from('another file'))
+    .digest('hex');
+  const asset = `cosign-linux-${process.arch === 'arm64' ? 'arm64' : 'amd64'}`;
+  const served: string[] = [];
+  const mirror = await startServer((req, res) => {
+    served.push(req.url ?? '');
+    if (req.url === `/v3.0.2/${asset}`) {
+      res.writeHead(200, { 'Content-Length': binary.length });
+      createReadStream(COSIGN).pipe(res);
+    } else if (req.url === '/v3.0.2/cosign_checksums.txt') {
+      res.end(`${'0'.repeat(64)}  cosign-darwin-amd64\n${sum}  ${asset}\n`);
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  try {
+    const context = await makeContext({ 'id.txt': `mirror ${good} ${Date.now()}\n` });
+    const image = `${registryB.url}/acme/mirror-${good ? 'good' : 'bad'}`;
+    const main = await step({
+      event: pushEvent('refs/tags/v4.0.0', { sha: '6'.repeat(40) }),
+      inputs: { images: image, context: context.dir, 'cosign-mirror': mirror.url, ...keyInputs() },
+      // The runner's PATH, without the cosign the other tests put first on it.
+      env: { PATH: process.env.PATH },
+    });
+    expect(main.stdout).toContain('cosign on the runner: none');
+    expect(served).toEqual(['/v3.0.2/cosign_checksums.txt', `/v3.0.2/${asset}`]);
+    if (good) {
+      expect(messages(main, 'error')).toEqual([]);
+      expect(main.exitCode).toBe(0);
+      expect(main.stdout).toContain(`sha256 of ${asset} matches cosign_checksums.txt: ${sum}`);
+      expect(main.stdout).toMatch(/cosign 3\.0\.2 installed for this job: .*\/cosign\/3\.0\.2\//);
+      expect((await verify(image, main.outputs.digest)).code).toBe(0);
+    } else {
+      expect(main.exitCode).toBe(1);
+      const actual = createHash('sha256').update(binary).digest('hex');
+      expect(messages(main, 'error')).toEqual([
+        `sign: refusing ${asset} from ${mirror.url}/v3.0.2/${asset}: its sha256 is ${actual}, but ${mirror.url}/v3.0.2/cosign_checksums.txt says ${sum}`,
+      ]);
+      expect(await registryB.tags(`acme/mirror-bad`)).toEqual([]);
+    }
+  } finally {
+    await stopServer(mirror.server);
   }
 });
 
