@@ -12,7 +12,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -482,6 +483,27 @@ test('keyless: the job’s OIDC token (audience sigstore) reaches the Fulcio of 
   }
 });
 
+/**
+ * The test process's PATH without any cosign: a directory that holds one (the containerd-store
+ * engine's, beside its docker CLI) is replaced by a copy of its links without cosign.
+ */
+async function pathWithoutCosign(): Promise<string> {
+  const dirs: string[] = [];
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir === cosignBin || !existsSync(join(dir, 'cosign'))) {
+      if (dir !== cosignBin) dirs.push(dir);
+      continue;
+    }
+    const shadow = join(await makeTempDir('path-without-cosign'), 'bin');
+    await mkdir(shadow);
+    for (const name of await readdir(dir)) {
+      if (name !== 'cosign') await symlink(join(dir, name), join(shadow, name));
+    }
+    dirs.push(shadow);
+  }
+  return dirs.join(':');
+}
+
 test.each([
   ['the checksum matches: cosign is installed from the mirror, tool-cached, and signs', true],
   ['the checksum does not match: nothing is installed, built or pushed', false],
@@ -512,8 +534,7 @@ test.each([
     const main = await step({
       event: pushEvent('refs/tags/v4.0.0', { sha: '6'.repeat(40) }),
       inputs: { images: image, context: context.dir, 'cosign-mirror': mirror.url, ...keyInputs() },
-      // The runner's PATH, without the cosign the other tests put first on it.
-      env: { PATH: process.env.PATH },
+      env: { PATH: await pathWithoutCosign() },
     });
     expect(main.stdout).toContain('cosign on the runner: none');
     expect(served).toEqual(['/v3.0.2/cosign_checksums.txt', `/v3.0.2/${asset}`]);
