@@ -47,6 +47,11 @@ export function signingPhase(inputs: Inputs, context: Context, plan: Plan): Sign
     repositoryPublic,
     push: plan.push,
   });
+  if (inputs.signKeyPassword && !inputs.signKey) {
+    core.warning(
+      'sign-key-password is set but sign-key is empty, so it is not used; set sign-key to the cosign private key it opens (for example ${{ secrets.COSIGN_PRIVATE_KEY }})',
+    );
+  }
   if (inputs.attest && plan.push && !idToken) {
     throw new Error(
       'attest: "true", but the job has no OIDC token (ACTIONS_ID_TOKEN_REQUEST_URL is not set), which a build provenance attestation is signed with; expected `permissions: id-token: write` and `attestations: write` on the job, or attest: false',
