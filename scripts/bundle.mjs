@@ -6,8 +6,9 @@
 // with the chunks minified too, and modules left out that nothing the action runs calls (ncc's
 // CLI cannot map a module to another, hence this script and its API):
 // - undici, in the main bundle: @actions/http-client imports it at its top level for
-//   ProxyAgent (getAgentDispatcher()), and @actions/github (in @actions/artifact) for its
-//   proxy-aware fetch, which only the artifact client's download and listing calls use.
+//   ProxyAgent (getAgentDispatcher()), and @actions/github (in @actions/artifact and
+//   @actions/attest) for its proxy-aware fetch, which only the artifact client's download and
+//   listing calls and attest's attestation write use: its stand-in's fetch is Node's own.
 //   Nothing here calls either (the registry client and the artifact upload go through
 //   node:http), but bundled, undici is 0.4 MB that the main step parses and runs at its start,
 //   dry runs included: about 30 ms and 13 MB (actions/toolkit#1621, #1697).
@@ -70,10 +71,31 @@ function absentFile(module, classes, functions, inert = []) {
   ].join('\n');
 }
 
+/**
+ * undici's stand-in: `fetch` is Node's own (undici inside Node), which @actions/github's octokit
+ * calls for the GitHub API requests of `attest: true` (@actions/attest writes the attestation);
+ * through a proxy (HTTPS_PROXY: @actions/http-client made the inert ProxyAgent) it fails with a
+ * clear error instead of going around the proxy.
+ */
+function undiciFile() {
+  const absent = JSON.stringify(
+    'undici is not in the build-tag-push bundle (scripts/bundle.mjs): a GitHub API request through an HTTP(S) proxy (HTTPS_PROXY) cannot be made; attest needs a direct connection to the GitHub API',
+  );
+  return [
+    "'use strict';",
+    '// undici is left out of the build-tag-push bundle: see scripts/bundle.mjs.',
+    `const absent = ${absent};`,
+    'class ProxyAgent { dispatch() { throw new Error(absent); } close() { return Promise.resolve(); } destroy() { return Promise.resolve(); } }',
+    'exports.ProxyAgent = ProxyAgent;',
+    'exports.fetch = (url, options = {}) => options.dispatcher instanceof ProxyAgent ? Promise.reject(new Error(absent)) : globalThis.fetch(url, options);',
+    '',
+  ].join('\n');
+}
+
 const files = {
   // @actions/github (in @actions/artifact) builds a ProxyAgent when its module loads if
   // HTTPS_PROXY is set, for api.github.com calls the upload never makes.
-  'undici.cjs': absentFile('undici', [], ['fetch'], ['ProxyAgent']),
+  'undici.cjs': undiciFile(),
   'apache-arrow.cjs': absentFile('apache-arrow', [], ['tableFromIPC']),
 };
 

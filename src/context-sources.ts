@@ -2,7 +2,7 @@
 // checkout's git (metadata-action asks the API), and the repository data (description, license,
 // default branch) from the GitHub API. Only asked for when the payload does not have it.
 import * as exec from '@actions/exec';
-import type { Context, Repository } from './context.js';
+import { repositoryIsPublic, type Context, type Repository } from './context.js';
 import { nodeFetch } from './http.js';
 
 export interface Sources {
@@ -75,6 +75,7 @@ async function repositoryFromApi(
       htmlUrl: str(repo.html_url) || context.repository.htmlUrl,
       license: license === 'NOASSERTION' ? '' : license,
       defaultBranch: str(repo.default_branch) || context.repository.defaultBranch,
+      public: repositoryIsPublic(repo),
     };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);

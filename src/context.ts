@@ -8,6 +8,8 @@ export interface Repository {
   htmlUrl: string;
   license: string;
   defaultBranch: string;
+  /** Whether the repository is public (`visibility`, or `private: false`); undefined: unknown. */
+  public?: boolean;
 }
 
 /** Everything the plan needs to know about the run that triggered the action. */
@@ -169,7 +171,18 @@ function readRepository(payload: Payload, env: Env): Repository {
     htmlUrl: str(repo.html_url) || (fullName ? `${serverUrl}/${fullName}` : ''),
     license: license === 'NOASSERTION' ? '' : license,
     defaultBranch: str(repo.default_branch),
+    public: repositoryIsPublic(repo),
   };
+}
+
+/**
+ * Whether a repository object (of an event payload or the GitHub API) is public; undefined
+ * when it does not say. Pure.
+ */
+export function repositoryIsPublic(repo: Record<string, unknown>): boolean | undefined {
+  if (typeof repo.visibility === 'string') return repo.visibility === 'public';
+  if (typeof repo.private === 'boolean') return !repo.private;
+  return undefined;
 }
 
 function readPullRequest(payload: Payload): PullRequest | undefined {

@@ -22,6 +22,7 @@ import { listItems } from './input-lists.js';
 import { parseDuration, parseTestEnv, type TestEnvVar } from './test-gate.js';
 
 export type PushMode = 'auto' | 'true' | 'false';
+export type SignMode = 'auto' | 'true' | 'false';
 
 export interface BuildSecret {
   id: string;
@@ -112,6 +113,20 @@ export interface Inputs {
   mergeGroup: string;
   /** The merge step of `mergeGroup`: its platform digests become one index, released. */
   merge: boolean;
+  /** Sign the verified digest in every registry (src/sign/): auto, true or false. */
+  sign: SignMode;
+  /** A cosign private key (PEM text, masked); '' for keyless signing. */
+  signKey: string;
+  /** Its password (masked); reaches cosign only through COSIGN_PASSWORD. */
+  signKeyPassword: string;
+  /** Path of a Sigstore signing config (cosign's `--signing-config`): a private Fulcio and Rekor. */
+  signingConfig: string;
+  /** Path of a Sigstore trusted root (cosign's `--trusted-root`) that verifies such signatures. */
+  trustedRoot: string;
+  /** Base URL of a mirror of cosign's GitHub releases. */
+  cosignMirror: string;
+  /** Push a GitHub build provenance attestation (@actions/attest) for the verified digest. */
+  attest: boolean;
 }
 
 /** Reads and validates the inputs; secrets are masked before anything else reads them. */
@@ -124,9 +139,12 @@ export function getInputs(): Inputs {
     core.setSecret(s),
   );
   const testEnv = parseTestEnv(lines('test-env'));
-  for (const value of [password, githubToken, ...testEnv.map((v) => v.value)]) {
+  const signKey = core.getInput('sign-key');
+  const signKeyPassword = core.getInput('sign-key-password', { trimWhitespace: false });
+  for (const value of [password, githubToken, signKeyPassword, ...testEnv.map((v) => v.value)]) {
     if (value) core.setSecret(value);
   }
+  maskKey(signKey, (s) => core.setSecret(s));
   const secretEnvs = parseSecretEnvs(list('secret-envs'));
   // The values buildx will read are secrets too (usually ${{ secrets.X }}, masked already).
   for (const { env } of secretEnvs) {
@@ -214,6 +232,13 @@ export function getInputs(): Inputs {
     networkTimeoutMs: parseDuration('network-timeout', core.getInput('network-timeout')),
     logout: bool('logout'),
     ...mergeInputs(),
+    sign: signMode(core.getInput('sign')),
+    signKey: checkSignKey(signKey),
+    signKeyPassword,
+    signingConfig: core.getInput('signing-config'),
+    trustedRoot: core.getInput('trusted-root'),
+    cosignMirror: core.getInput('cosign-mirror'),
+    attest: bool('attest'),
   };
 }
 
@@ -235,6 +260,43 @@ function mergeInputs(): Pick<Inputs, 'mergeGroup' | 'merge'> {
     );
   }
   return { mergeGroup, merge };
+}
+
+export function signMode(value: string): SignMode {
+  const mode = value.trim().toLowerCase();
+  if (mode === 'auto' || mode === 'true' || mode === 'false') return mode;
+  throw new Error(
+    `sign: "${value}" is not a signing mode; expected auto (sign when there is a sign-key, or keyless in a public repository with id-token: write), true or false`,
+  );
+}
+
+/** Masks a key as a whole and line by line (the log shows a multi-line value line by line). */
+export function maskKey(key: string, mask: (secret: string) => void): void {
+  if (!key) return;
+  mask(key);
+  // Not the PEM armour lines: they are the same in every key, and masked they would hide
+  // every mention of the key format in the log.
+  for (const line of key.split(/\r?\n/)) {
+    const text = line.trim();
+    if (text.length >= 4 && !text.startsWith('-----')) mask(text);
+  }
+}
+
+/**
+ * `sign-key`: the PEM text of a cosign private key. The value is never shown in an error. Pure.
+ */
+export function checkSignKey(key: string): string {
+  if (!key) return '';
+  if (!/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(key)) {
+    const hint =
+      /\.key$|^[./~]/.test(key.trim()) && !key.includes('\n')
+        ? ' (it looks like a file path: give the content of the key, for example ${{ secrets.COSIGN_PRIVATE_KEY }})'
+        : '';
+    throw new Error(
+      `sign-key: the value (hidden) is not a cosign private key${hint}; expected the PEM text of cosign.key from \`cosign generate-key-pair\`, starting "-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----"`,
+    );
+  }
+  return key;
 }
 
 /** build-push-action's `List/CSV` inputs: one entry per line or per comma. */

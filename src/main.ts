@@ -84,6 +84,7 @@ import {
   type Outcome,
 } from './report.js';
 import { resolveNow } from './tags/index.js';
+import { signedByTheMerge, signingPhase, type Signing, type SignStep } from './sign/phase.js';
 import { digestOutput, manifestConfig, type TestReport } from './test-gate.js';
 
 /** The main step: inputs, context, plan, then (unless dry-run) login, build, push, verify, report. */
@@ -113,6 +114,12 @@ export async function run(): Promise<void> {
     for (const warning of buildArgWarnings(inputs.buildArgs)) core.warning(warning);
     for (const warning of secretEnvWarnings(inputs.secretEnvs, process.env)) core.warning(warning);
   }
+  // Decided before anything is built: `sign: true` with nothing to sign with fails here. A
+  // platform job of a merge group releases nothing: the merge step signs the index.
+  const signing =
+    inputs.mergeGroup && !inputs.merge
+      ? signedByTheMerge(inputs.mergeGroup)
+      : signingPhase(inputs, context, plan);
 
   const tempRoot = process.env.RUNNER_TEMP || tmpdir();
   const tempDir = mkdtempSync(join(tempRoot, 'build-tag-push-'));
@@ -175,7 +182,13 @@ export async function run(): Promise<void> {
         'merge: test and test-target do not run in the merge step, which builds nothing: each platform job ran them on its platform (see the table of platforms in the summary)',
       );
     }
-    const outcome = await mergePhase(inputs, context, plan, tempDir, credentials);
+    const outcome = await mergePhase(
+      inputs,
+      context,
+      plan,
+      { tempDir, dockerConfig, signing },
+      credentials,
+    );
     await reportPhase(inputs, context, plan, outcome, tempDir, artifactName);
     return;
   }
@@ -192,6 +205,7 @@ export async function run(): Promise<void> {
     driver,
     credentials,
     group,
+    signing,
   );
   await reportPhase(inputs, context, plan, outcome, tempDir, artifactName);
 }
@@ -314,7 +328,8 @@ async function buildPhase(
   driver: string,
   logins: RegistryCredentials,
   /** A platform job of a merge group: its platform and artifact. */
-  group?: GroupArtifact,
+  group: GroupArtifact | undefined,
+  signing: Signing,
 ): Promise<Outcome> {
   const credentials = logins.lookup;
   const secrets = writeSecretFiles(inputs.secrets, inputs.secretFiles, join(tempDir, 'secrets'));
@@ -415,6 +430,9 @@ async function buildPhase(
       stagingTag(context.runId, context.runAttempt, new Date(), randomBytes(4).toString('hex')),
     );
     const options = releaseOptions(inputs, plan, context, { retry, credentials });
+    // Set up before the build (cosign found or installed, the key read): a key that cannot be
+    // read fails before anything is pushed. Every release call below gets its hook.
+    const sign = await signing.prepare({ dockerConfig, tempDir, registry });
     const found = fpTag ? await findReusable(registry, plan.meta.images[0], fpTag) : undefined;
     if (found) {
       return await promotePhase(inputs, plan, order, options, {
@@ -423,6 +441,7 @@ async function buildPhase(
         digest: found,
         fingerprint,
         fpTag,
+        sign,
       });
     }
     // With a test gate the image is built and tested first; the release sends that image.
@@ -445,6 +464,7 @@ async function buildPhase(
         return result.digest;
       },
       registry,
+      sign: sign.hook,
     });
     if (!result) throw new Error('the push finished without a build');
     const refs = plan.meta.images.map((image) => `${image}@${report.digest}`);
@@ -452,9 +472,11 @@ async function buildPhase(
     return await withFingerprint({
       ...outcomeOf({ ...result, digest: report.digest }, inputs, true, refs, fingerprint, tested),
       heldBack: heldBackRefs(report),
+      ...sign.outcome(),
     });
   } finally {
     warmUp.abort();
+    for (const warning of signing.cleanup()) core.warning(warning);
     for (const warning of removeSecretFiles(join(tempDir, 'secrets'))) core.warning(warning);
   }
 }
@@ -587,6 +609,8 @@ interface Promotion {
   digest: string;
   fingerprint: string;
   fpTag: string;
+  /** Signs (and attests) the promoted digest in every registry, as a build's. */
+  sign: SignStep;
 }
 
 /** How the release transaction runs for these inputs: retries, and forward-only moves. */
@@ -689,7 +713,7 @@ async function promotePhase(
     inputs,
     order,
     options,
-    { build: promoteStep(registry, source, digest), registry },
+    { build: promoteStep(registry, source, digest), registry, sign: promotion.sign.hook },
     `Promote ${source}:${fpTag}`,
   );
   const configDigest = imageId || (await configOf(registry, source, digest, dockerConfig));
@@ -713,6 +737,7 @@ async function promotePhase(
     fingerprint: promotion.fingerprint,
     reused: { tag: fpTag, image: source },
     heldBack: heldBackRefs(report),
+    ...promotion.sign.outcome(),
   };
 }
 
@@ -989,7 +1014,21 @@ async function mergePhase(
   inputs: Inputs,
   context: Context,
   plan: Plan,
-  tempDir: string,
+  step: { tempDir: string; dockerConfig: string; signing: Signing },
+  logins: RegistryCredentials,
+): Promise<Outcome> {
+  try {
+    return await mergeRelease(inputs, context, plan, step, logins);
+  } finally {
+    for (const warning of step.signing.cleanup()) core.warning(warning);
+  }
+}
+
+async function mergeRelease(
+  inputs: Inputs,
+  context: Context,
+  plan: Plan,
+  { tempDir, dockerConfig, signing }: { tempDir: string; dockerConfig: string; signing: Signing },
   logins: RegistryCredentials,
 ): Promise<Outcome> {
   const group = inputs.mergeGroup;
@@ -1010,6 +1049,8 @@ async function mergePhase(
   const retry = retryPolicy(inputs.retries);
   const registry = new RegistryClient({ credentials: logins.lookup, retry, timeoutMs });
   const images = plan.meta.images;
+  // Set up before anything is read or written: a key that cannot be read fails here.
+  const sign = await signing.prepare({ dockerConfig, tempDir, registry });
 
   const records = await core.group(`Digests of merge-group ${group}`, async () => {
     const unavailable = noArtifactService(process.env);
@@ -1093,6 +1134,7 @@ async function mergePhase(
         return index.digest;
       },
       registry,
+      sign: sign.hook,
     },
     `Release merge-group ${group}`,
   );
@@ -1118,5 +1160,6 @@ async function mergePhase(
     refs,
     heldBack: heldBackRefs(report),
     merged: { group, platforms: records },
+    ...sign.outcome(),
   };
 }

@@ -18,6 +18,10 @@ export const Output = {
   testExitCode: 'test-exit-code',
   testDuration: 'test-duration',
   artifactId: 'artifact-id',
+  signatures: 'signatures',
+  verifyCommands: 'verify-commands',
+  publicKey: 'public-key',
+  attestationId: 'attestation-id',
 } as const;
 
 /** State the main step saves for the post step. */

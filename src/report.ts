@@ -9,6 +9,7 @@ import { noArtifactService } from './artifact/name.js';
 import type { PlatformRecord } from './release/merge.js';
 import { Output } from './names.js';
 import type { PushReport } from './docker/push.js';
+import type { SignatureResult } from './sign/signer.js';
 import { parseReference } from './docker/registry.js';
 import type { Plan } from './plan.js';
 import {
@@ -49,6 +50,20 @@ export interface Outcome {
   platformJob?: { group: string; platform: string; artifact: string };
   /** The merge step of a group: the platform images its index holds, one per platform job. */
   merged?: { group: string; platforms: PlatformRecord[] };
+  /** What signing did; absent when no signer ran and none was asked for. */
+  signing?: SigningReport;
+  /** The ID of the build provenance attestation (`attest`). */
+  attestationId?: string;
+}
+
+/** Signatures of the release, per image repository. */
+export interface SigningReport {
+  /** One entry per image when a signer ran. */
+  results: SignatureResult[];
+  /** Why nothing was signed ('' when a signer ran). */
+  skipped: string;
+  /** The public key of `sign-key` (PEM); '' for keyless. */
+  publicKey: string;
 }
 
 /** Where a reused image came from. */
@@ -115,8 +130,61 @@ export function setOutputs(plan: Plan, inputs: Inputs, outcome: Outcome | undefi
   core.setOutput(Output.reused, String(Boolean(outcome?.reused)));
   core.setOutput(Output.fingerprint, outcome?.fingerprint ?? '');
   core.setOutput(Output.heldBack, (outcome?.heldBack ?? []).join('\n'));
+  const signing = outcome ? signingOutputs(plan.meta.images, outcome.signing) : undefined;
+  core.setOutput(Output.signatures, signing?.signatures ?? '{}');
+  core.setOutput(Output.verifyCommands, signing?.verifyCommands ?? '');
+  core.setOutput(Output.publicKey, outcome?.signing?.publicKey ?? '');
+  core.setOutput(Output.attestationId, outcome?.attestationId ?? '');
   setTestOutputs(outcome?.test ?? SKIPPED);
   // artifact-id is set by the upload, after these: a failed upload leaves every other output.
+}
+
+/**
+ * The `signatures` output (a JSON object: image -> signature reference, or `not signed: why`)
+ * and `verify-commands` (one per signed image). Pure.
+ */
+export function signingOutputs(
+  images: string[],
+  signing: SigningReport | undefined,
+): { signatures: string; verifyCommands: string } {
+  const entries: Record<string, string> = {};
+  const commands: string[] = [];
+  for (const image of images) {
+    const result = signing?.results.find((r) => r.image === image);
+    if (result && !result.failure) {
+      entries[image] = result.reference;
+      commands.push(result.verifyCommand);
+    } else {
+      entries[image] = `not signed: ${result?.failure || signing?.skipped || 'nothing was pushed'}`;
+    }
+  }
+  return { signatures: JSON.stringify(entries), verifyCommands: commands.join('\n') };
+}
+
+/** The summary's signing section: per image its signature and the command that verifies it. Pure. */
+export function signingMarkdown(signing: SigningReport): string[] {
+  if (signing.results.length === 0) return ['', `- signed: no (${signing.skipped})`];
+  const out = ['', '### Signatures', '', '| image | signature |', '| --- | --- |'];
+  for (const r of signing.results) {
+    out.push(
+      `| ${code(r.image)} | ${r.failure ? `not signed: ${r.failure.replace(/\|/g, '\\|')}` : code(r.reference)} |`,
+    );
+  }
+  const signed = signing.results.filter((r) => !r.failure);
+  if (signed.length > 0) {
+    out.push('', 'Verify:', '', '```sh', ...signed.map((r) => r.verifyCommand), '```');
+  }
+  if (signing.publicKey) {
+    out.push(
+      '',
+      '`cosign.pub`, the public key of `sign-key`:',
+      '',
+      '```text',
+      signing.publicKey.trim(),
+      '```',
+    );
+  }
+  return out;
 }
 
 /** The test outputs; set alone when a failed test ends the step. */
@@ -230,6 +298,13 @@ export function summaryMarkdown(plan: Plan, outcome: Outcome | undefined): strin
       for (const ref of outcome.refs) out.push(`docker pull ${ref}`);
       out.push('```');
     }
+    if (outcome.signing) out.push(...signingMarkdown(outcome.signing));
+    if (outcome.attestationId) {
+      out.push(
+        '',
+        `- build provenance attestation: ID ${code(outcome.attestationId)}; check it with ${code(`gh attestation verify oci://${outcome.refs[0] ?? ''} --repo ${repositoryOf(labelValue(meta.labels, 'org.opencontainers.image.source'))}`)}`,
+      );
+    }
     if (outcome.test) out.push(...testMarkdown(outcome.test));
   } else {
     out.push(`- would push: ${plan.push ? 'yes' : 'no'} (${plan.pushReason})`);
@@ -288,6 +363,12 @@ export function failedPushMarkdown(plan: Plan, report: PushReport, cause: string
   out.push('', `- version: ${plan.meta.version ? code(plan.meta.version) : '(none)'}`);
   if (report.digest) out.push(`- digest: ${code(report.digest)}`);
   return out.join('\n') + '\n';
+}
+
+/** `owner/repo` of a repository URL (`https://github.com/acme/app`); `OWNER/REPO` if none. */
+function repositoryOf(url: string): string {
+  const match = /^https?:\/\/[^/]+\/([^/]+\/[^/]+?)(?:\.git)?\/?$/.exec(url);
+  return match?.[1] ?? 'OWNER/REPO';
 }
 
 function registryOf(image: string): string {

@@ -257,12 +257,16 @@ describe('the commit date and repository data a payload lacks', () => {
           html_url: 'https://github.com/acme/app',
           default_branch: 'main',
           license: { spdx_id: 'MIT' },
+          visibility: 'public',
         },
       };
     };
     const { context, notices } = await completeContext(schedule(), options());
     expect(seen).toBe('/repos/acme/app Bearer ghs_token');
     expect(notices).toEqual([]);
+    // What `sign: auto` asks before it signs keyless: the payload of a schedule does not say.
+    expect(schedule().repository.public).toBeUndefined();
+    expect(context.repository.public).toBe(true);
     const labels = computeMeta(
       {
         images: ['a/b'],

@@ -428,6 +428,49 @@ describe('release', () => {
     expect(registry.tags.get('a/x:latest')).toBe(OLD);
   });
 
+  test('the sign hook runs on the verified digest, after the stage and before any moving tag', async () => {
+    const registry = new MemoryRegistry();
+    const order: string[] = [];
+    const signer = {
+      ...runner(registry, order),
+      sign: (digest: string) => {
+        order.push(`sign ${digest} latest=${registry.tags.get('a/x:latest') ?? 'none'}`);
+        return Promise.resolve();
+      },
+    };
+    await release(releaseOrder(images, 's'), signer, options);
+    expect(order).toEqual(['build a/x:1.2.0 b/x:1.2.0', `sign ${NEW} latest=none`]);
+    expect(registry.tags.get('a/x:latest')).toBe(NEW);
+  });
+
+  test('a sign hook that throws: a PushError, no moving tag moved, the stage reported', async () => {
+    const registry = new MemoryRegistry();
+    for (const image of ['a/x', 'b/x'])
+      registry.put(`${image}:latest`, OLD, { version: '1.1.0', revision: sha('a') });
+    const failing = {
+      ...runner(registry, []),
+      sign: () => Promise.reject(new Error('b/x: the registry refused the signature')),
+    };
+    const error = (await release(releaseOrder(images, 's'), failing, options).catch(
+      (e: unknown) => e,
+    )) as PushError;
+    expect(error).toBeInstanceOf(PushError);
+    expect(error.reason.split('\n')).toEqual([
+      'signing: b/x: the registry refused the signature',
+      'no moving tag was moved: every moving tag is where it was before this run',
+    ]);
+    for (const image of ['a/x', 'b/x']) {
+      expect(registry.tags.get(`${image}:latest`)).toBe(OLD);
+      expect(registry.tags.get(`${image}:1.2`)).toBeUndefined();
+    }
+    expect(error.report.images[1]).toEqual({
+      image: 'b/x',
+      pushed: ['1.2.0'],
+      unverified: [],
+      notPushed: ['1.2', 'latest'],
+    });
+  });
+
   test('branch-only rules: built under the staging tag, moved, staging tag removed', async () => {
     const registry = new MemoryRegistry();
     const order: string[] = [];

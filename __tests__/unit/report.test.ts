@@ -70,6 +70,47 @@ test('an image that was not pushed has no pull command', () => {
   expect(md).not.toContain('docker pull');
 });
 
+test('signatures and the attestation in the summary: the verify command, the check of the attestation', () => {
+  const md = summaryMarkdown(
+    {
+      ...plan,
+      meta: {
+        ...plan.meta,
+        labels: [
+          ...plan.meta.labels,
+          'org.opencontainers.image.source=https://github.com/acme/app',
+        ],
+      },
+    },
+    {
+      ...outcome,
+      signing: {
+        results: [
+          {
+            image: 'ghcr.io/acme/app',
+            reference: `ghcr.io/acme/app:sha256-${'a'.repeat(64)}`,
+            failure: '',
+            verifyCommand: `cosign verify --certificate-identity X --certificate-oidc-issuer Y ghcr.io/acme/app@${digest}`,
+          },
+        ],
+        skipped: '',
+        publicKey: '',
+      },
+      attestationId: '4242',
+    },
+  );
+  expect(md).toContain(
+    `### Signatures\n\n| image | signature |\n| --- | --- |\n| \`ghcr.io/acme/app\` | \`ghcr.io/acme/app:sha256-${'a'.repeat(64)}\` |`,
+  );
+  expect(md).toContain(
+    `\`\`\`sh\ncosign verify --certificate-identity X --certificate-oidc-issuer Y ghcr.io/acme/app@${digest}\n\`\`\``,
+  );
+  expect(md).not.toContain('cosign.pub');
+  expect(md).toContain(
+    `- build provenance attestation: ID \`4242\`; check it with \`gh attestation verify oci://ghcr.io/acme/app@${digest} --repo acme/app\``,
+  );
+});
+
 test('digest record carries what consumers verify against', () => {
   const context = contextFrom(
     { GITHUB_SHA: 'c0ffee', GITHUB_REPOSITORY: 'acme/app' },

@@ -226,7 +226,10 @@ export async function installBuildx(options: InstallOptions): Promise<InstalledB
   if (cacheDir) {
     core.info(`buildx ${version} found in the tool cache: ${cacheDir}`);
   } else {
-    cacheDir = await downloadVerified(download, version, binary, timeoutMs);
+    cacheDir = await downloadVerified(
+      { ...download, input: 'buildx-version', tool: TOOL, version, binary },
+      timeoutMs,
+    );
   }
 
   const cached = path.join(cacheDir, binary);
@@ -236,22 +239,42 @@ export async function installBuildx(options: InstallOptions): Promise<InstalledB
   return { version, path: plugin };
 }
 
-async function downloadVerified(
-  download: BuildxDownload,
-  version: string,
-  binary: string,
+/** What {@link downloadVerified} fetches, checks and caches, and the input its errors name. */
+export interface VerifiedDownload extends BuildxDownload {
+  /** The input that asked for it (`buildx-version`, `sign`), named in every error. */
+  input: string;
+  /** Name in the runner's tool cache. */
+  tool: string;
+  version: string;
+  /** File name of the binary in the tool cache. */
+  binary: string;
+}
+
+/**
+ * Downloads a release binary, checks its sha256 against the release's checksums file and
+ * caches it in the runner's tool cache; returns the cache directory. A mismatch caches nothing.
+ */
+export async function downloadVerified(
+  download: VerifiedDownload,
   timeoutMs: number,
 ): Promise<string> {
-  const { assetName, assetUrl, checksumsUrl } = download;
-  const checksums = await httpGet(checksumsUrl, timeoutMs, true, async (response) => {
-    const body = await response.readBody();
-    expectOk(checksumsUrl, response);
-    return body;
-  });
+  const { assetName, assetUrl, checksumsUrl, input, tool, version, binary } = download;
+  const checksumsName = checksumsUrl.slice(checksumsUrl.lastIndexOf('/') + 1);
+  const checksums = await httpGet(
+    checksumsUrl,
+    timeoutMs,
+    true,
+    async (response) => {
+      const body = await response.readBody();
+      expectOk(checksumsUrl, response, input);
+      return body;
+    },
+    input,
+  );
   const expected = parseChecksums(checksums, assetName);
   if (!expected) {
     throw new Error(
-      `buildx-version: ${checksumsUrl} has no sha256 line for ${assetName}; ` +
+      `${input}: ${checksumsUrl} has no sha256 line for ${assetName}; ` +
         `expected a line "<sha256> *${assetName}"`,
     );
   }
@@ -263,29 +286,35 @@ async function downloadVerified(
   await fs.mkdir(temp, { recursive: true });
   const file = path.join(temp, `${assetName}-${randomUUID()}`);
   try {
-    const actual = await httpGet(assetUrl, timeoutMs, true, async (response) => {
-      expectOk(assetUrl, response);
-      const hash = createHash('sha256');
-      await pipeline(
-        response.message,
-        async function* (source: AsyncIterable<Buffer>) {
-          for await (const chunk of source) {
-            hash.update(chunk);
-            yield chunk;
-          }
-        },
-        createWriteStream(file),
-      );
-      return hash.digest('hex');
-    });
+    const actual = await httpGet(
+      assetUrl,
+      timeoutMs,
+      true,
+      async (response) => {
+        expectOk(assetUrl, response, input);
+        const hash = createHash('sha256');
+        await pipeline(
+          response.message,
+          async function* (source: AsyncIterable<Buffer>) {
+            for await (const chunk of source) {
+              hash.update(chunk);
+              yield chunk;
+            }
+          },
+          createWriteStream(file),
+        );
+        return hash.digest('hex');
+      },
+      input,
+    );
     if (actual !== expected) {
       throw new Error(
-        `buildx-version: refusing ${assetName} from ${assetUrl}: its sha256 is ${actual}, ` +
+        `${input}: refusing ${assetName} from ${assetUrl}: its sha256 is ${actual}, ` +
           `but ${checksumsUrl} says ${expected}`,
       );
     }
-    core.info(`sha256 of ${assetName} matches ${CHECKSUMS}: ${actual}`);
-    return await tc.cacheFile(file, binary, TOOL, version, process.arch);
+    core.info(`sha256 of ${assetName} matches ${checksumsName}: ${actual}`);
+    return await tc.cacheFile(file, binary, tool, version, process.arch);
   } finally {
     await fs.rm(file, { force: true });
   }
@@ -329,6 +358,7 @@ async function httpGet<T>(
   timeoutMs: number,
   followRedirects: boolean,
   use: (response: HttpClientResponse) => Promise<T>,
+  input = 'buildx-version',
 ): Promise<T> {
   const client = new HttpClient(USER_AGENT, [], {
     allowRedirects: followRedirects,
@@ -340,8 +370,7 @@ async function httpGet<T>(
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () =>
-        reject(new Error(`buildx-version: GET ${url} did not finish within ${timeoutMs / 1000} s`)),
+      () => reject(new Error(`${input}: GET ${url} did not finish within ${timeoutMs / 1000} s`)),
       timeoutMs,
     );
   });
@@ -361,9 +390,9 @@ async function httpGet<T>(
   }
 }
 
-function expectOk(url: string, response: HttpClientResponse): void {
+function expectOk(url: string, response: HttpClientResponse, input = 'buildx-version'): void {
   const status = response.message.statusCode ?? 0;
-  if (status !== 200) throw new Error(`buildx-version: GET ${url} answered HTTP ${status}`);
+  if (status !== 200) throw new Error(`${input}: GET ${url} answered HTTP ${status}`);
 }
 
 export interface EnsureOptions {

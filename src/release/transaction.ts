@@ -19,6 +19,11 @@ export interface ReleaseRunner {
   /** Writes the image under these full references (build, test gate or promotion); returns its digest. */
   build: PushRunner['build'];
   registry: PushRunner['registry'] & MoveRegistry;
+  /**
+   * Signs the verified digest in every registry (src/sign/); called after the stage is verified
+   * and before any moving tag moves. A throw fails the release with no moving tag moved.
+   */
+  sign?: (digest: string) => Promise<void>;
 }
 
 export interface ReleaseOptions extends PushOptions {
@@ -35,7 +40,7 @@ export interface ReleaseReport extends PushReport {
 
 /**
  * Runs the release: 1. the stage references (immutable tags, or the staging tag) are written
- * by `runner.build` and read back from every registry; 2. the moving tags move forward only
+ * by `runner.build` and read back from every registry, and signed there (`runner.sign`); 2. the moving tags move forward only
  * (see moveTags), restored if any registry fails; 3. staging tags are removed where the
  * registry allows. Throws a PushError whose report says what each image got.
  */
@@ -62,6 +67,17 @@ export async function release(
     throw error;
   }
   const { digest } = staged;
+  if (runner.sign) {
+    try {
+      await runner.sign(digest);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      throw new PushError(
+        `signing: ${reason}\nno moving tag was moved: every moving tag is where it was before this run`,
+        withMoving(staged, order, staging, {}),
+      );
+    }
+  }
   try {
     const moved = await moveTags(order.moving, runner.registry, { ...options.move, digest });
     const held = new Set(moved.heldBack.map((h) => refName(h.ref)));
