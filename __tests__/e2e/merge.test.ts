@@ -5,9 +5,11 @@
 // @actions/artifact client, writes one index in every registry and releases it. On both image
 // stores: the classic store's docker driver builds one platform per job too.
 import { jest } from '@jest/globals';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { copyFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   assertNoCredentialsLeft,
   assertNoSecrets,
@@ -37,21 +39,40 @@ const token = 'ghs_e2eMergeTokenNotPrintedAnywhere';
 const repo = 'acme/multi-native';
 const arm64Busybox = join(process.env.ENGINE_HOME || '/opt/btp-engine', 'arm64', 'busybox');
 
+/** cosign 3, extracted by scripts/engine.sh install beside the containerd-store engine. */
+const COSIGN = '/opt/btp-engine/containerd/root/usr/bin/cosign';
+const KEY_PASSWORD = 'e2e-merge-key-pw-Qz81n';
+const exec = promisify(execFile);
+
 let registryA: Registry;
 let registryB: Registry;
 let context: string;
+let keyDir = '';
+let privateKey = '';
 const runs: ActionRun[] = [];
 const servers: ArtifactServer[] = [];
 
 beforeAll(async () => {
   [registryA, registryB] = await Promise.all([startRegistry(A), startRegistry(B)]);
   context = await platformContext();
+  keyDir = await makeTempDir('merge-cosign-key');
+  await exec(COSIGN, ['generate-key-pair'], {
+    cwd: keyDir,
+    env: { ...process.env, COSIGN_PASSWORD: KEY_PASSWORD },
+  });
+  privateKey = await readFile(join(keyDir, 'cosign.key'), 'utf8');
 });
 
 afterAll(async () => {
   await Promise.all([registryA, registryB].map((r) => r?.stop()));
   for (const server of servers) await server.stop();
-  assertNoSecrets(runs, { a: A.password, b: B.password, token });
+  assertNoSecrets(runs, {
+    a: A.password,
+    b: B.password,
+    token,
+    keyPassword: KEY_PASSWORD,
+    key: privateKey.split('\n')[1] ?? '',
+  });
   await removeTempDirs();
 });
 
@@ -396,4 +417,81 @@ test('a platform image a job did not push to a repository is copied there by the
     expect(tree?.missing).toEqual([]);
   }
   expect(merge.stdout).toContain(`${registryB.url}/${web}: copied linux/amd64`);
+});
+
+test('the merge signs the index it releases in both registries; the platform jobs sign nothing', async () => {
+  const server = await artifactServer();
+  const sha = '34'.repeat(20);
+  const event = pushEvent('refs/tags/v4.0.0', { sha });
+  const signed = 'acme/signed-native';
+  const bin = join(await makeTempDir('merge-cosign-bin'), 'bin');
+  await mkdir(bin);
+  await symlink(COSIGN, join(bin, 'cosign'));
+  const both = `${registryA.url}/${signed}\n${registryB.url}/${signed}`;
+  const signing = { 'sign-key': privateKey, 'sign-key-password': KEY_PASSWORD };
+  const withCosign = { PATH: `${bin}:${process.env.PATH ?? ''}` };
+  const job = async (name: string, inputs: Record<string, string | boolean>) => {
+    const main = await runAction({
+      token,
+      event,
+      runId: '4343',
+      env: { ...server.jobEnv(name), GITHUB_JOB: name, GITHUB_RUN_ATTEMPT: '1', ...withCosign },
+      inputs: {
+        images: both,
+        'registry-auth': registryAuth(),
+        'merge-group': 'signed',
+        ...signing,
+        ...inputs,
+      },
+    });
+    runs.push(main, await runPost(main));
+    return main;
+  };
+  const amd64 = await job('build-signed', { context, platforms: 'linux/amd64', test: 'true' });
+  expect(errors(amd64)).toEqual([]);
+  expect(amd64.stdout).toContain('the merge step signs the index');
+  const platformDigest = amd64.outputs.digest;
+  const merge = await job('merge-signed', { merge: true, platforms: 'linux/amd64' });
+  expect(errors(merge)).toEqual([]);
+  expect(merge.exitCode).toBe(0);
+  const digest = merge.outputs.digest;
+  const signatures = JSON.parse(merge.outputs.signatures) as Record<string, string>;
+  expect(Object.keys(signatures).sort()).toEqual(
+    [`${registryA.url}/${signed}`, `${registryB.url}/${signed}`].sort(),
+  );
+  expect(Object.values(signatures).every((s) => !s.startsWith('not signed'))).toBe(true);
+
+  // Each registry's copy of the index verifies with the public key, checked here with cosign.
+  const config = await makeTempDir('merge-verify-config');
+  const auth = (u: string, p: string) => Buffer.from(`${u}:${p}`).toString('base64');
+  await writeFile(
+    join(config, 'config.json'),
+    JSON.stringify({
+      auths: {
+        [registryA.url]: { auth: auth(A.user, A.password) },
+        [registryB.url]: { auth: auth(B.user, B.password) },
+      },
+    }),
+  );
+  for (const registry of [registryA, registryB]) {
+    const { stdout, stderr } = await exec(
+      COSIGN,
+      [
+        'verify',
+        '--key',
+        join(keyDir, 'cosign.pub'),
+        '--insecure-ignore-tlog=true',
+        '--allow-http-registry',
+        '--allow-insecure-registry',
+        `${registry.url}/${signed}@${digest}`,
+      ],
+      { env: { ...process.env, DOCKER_CONFIG: config } },
+    );
+    expect(stdout + stderr).toContain(
+      'The signatures were verified against the specified public key',
+    );
+    // The platform image itself carries no signature: only the released index is signed.
+    expect(await registry.manifestDigest(signed, platformDigest.replace(':', '-'))).toBeUndefined();
+  }
+  expect(merge.outputs['verify-commands']).toContain(`${registryA.url}/${signed}@${digest}`);
 });

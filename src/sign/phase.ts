@@ -143,6 +143,7 @@ export function signingPhase(inputs: Inputs, context: Context, plan: Plan): Sign
  */
 export function signedByTheMerge(group: string): Signing {
   const reason = `a platform job of merge-group "${group}": the merge step signs the index`;
+  core.info(`signing: none (${reason})`);
   return {
     decision: { sign: false, reason },
     cleanup: () => [],
