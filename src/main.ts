@@ -154,7 +154,9 @@ export async function run(): Promise<void> {
   const artifactName = platformJob ? '' : digestArtifactName(inputs, plan);
   // `registry:` alone: the login of an earlier step (a fork's run gets none).
   const earlier = fork ? '' : earlierLoginRegistry(inputs);
-  const [driver, , , group] = await Promise.all([
+  // Every one settles before a failure is reported: a login still running when the step ends
+  // would write its credentials after the post step removed the action's Docker config.
+  const [driver, , , group] = await settledAll([
     !inputs.merge &&
     (inputs.load || gated || inputs.builder || inputs.platforms.length > 1 || platformJob)
       ? builderDriver(dockerConfig, inputs.builder)
@@ -174,7 +176,7 @@ export async function run(): Promise<void> {
     platformJob
       ? platformArtifact(inputs, context, dockerConfig, tempDir, plan.push)
       : Promise.resolve(undefined),
-  ]);
+  ] as const);
 
   if (inputs.merge) {
     if (inputs.test || inputs.testTarget) {
@@ -208,6 +210,21 @@ export async function run(): Promise<void> {
     signing,
   );
   await reportPhase(inputs, context, plan, outcome, tempDir, artifactName);
+}
+
+/**
+ * Promise.all that waits for every promise to settle, then throws the first rejection (in the
+ * order given), so that nothing started here is still running when the step fails.
+ */
+async function settledAll<T extends readonly unknown[]>(
+  promises: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as {
+    -readonly [K in keyof T]: Awaited<T[K]>;
+  };
 }
 
 /** `artifact-name` with its placeholders filled in for this job and step; '' for none. */
