@@ -1,5 +1,5 @@
 // `attest: true` also stores the build provenance attestation in the registries, beside the
-// image, as `gh attestation verify --bundle-from-oci` and `cosign verify-attestation` look for
+// image, where `gh attestation verify --bundle-from-oci` looks for
 // it: the Sigstore bundle as an OCI referrer of the verified digest (an artifact manifest whose
 // `subject` is the image). A registry with the OCI referrers API lists it by itself; one
 // without gets it in the referrers tag `sha256-<hex>` (OCI distribution spec, "Referrers Tag
