@@ -1,7 +1,6 @@
 // `attest: true` also stores the build provenance attestation in the registries, beside the
-// image, where `gh attestation verify --bundle-from-oci` looks for
-// it: the Sigstore bundle as an OCI referrer of the verified digest (an artifact manifest whose
-// `subject` is the image). A registry with the OCI referrers API lists it by itself; one
+// image, where `gh attestation verify --bundle-from-oci` looks for it: the Sigstore bundle as
+// an OCI referrer of the verified digest (an artifact manifest whose `subject` is the image). A registry with the OCI referrers API lists it by itself; one
 // without gets it in the referrers tag `sha256-<hex>` (OCI distribution spec, "Referrers Tag
 // Schema"), the index cosign 3 also writes its signatures into.
 import * as core from '@actions/core';
@@ -111,7 +110,7 @@ export function mergeReferrersIndex(
         `it holds a ${existing.mediaType} (${existing.digest}), not an OCI image index of referrers`,
       );
     }
-    index = doc as typeof index;
+    index = doc;
     const manifests = index.manifests as { digest?: unknown }[];
     if (manifests.some((m) => m?.digest === entry.digest)) {
       return { manifest: existing, unchanged: true };
