@@ -189,7 +189,14 @@ test('after a key signature: the attestation joins cosign’s referrers index, b
   await sign(image, digest);
   const signature = await referrers(repo, digest);
   expect(signature).toHaveLength(1);
-  expect(signature[0].annotations?.['dev.sigstore.bundle.predicateType']).toBe(
+  // cosign 3's signature: a Sigstore bundle artifact too, told apart by its predicate type.
+  // (Its index entry carries no annotations, and the config's media type as artifactType.)
+  const cosignArtifact = (await registry.manifest(repo, signature[0].digest))?.body as {
+    artifactType?: string;
+    annotations?: Record<string, string>;
+  };
+  expect(cosignArtifact.artifactType).toBe(BUNDLE_MEDIA_TYPE);
+  expect(cosignArtifact.annotations?.['dev.sigstore.bundle.predicateType']).toBe(
     COSIGN_SIGN_PREDICATE,
   );
 
