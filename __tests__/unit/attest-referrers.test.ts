@@ -2,7 +2,7 @@
 // bundle and the image, the referrers tag index it joins (an existing one kept entry for entry),
 // and how the summary and the `attestations` output report it.
 import { createHash } from 'node:crypto';
-import type { Manifest } from '../../src/docker/registry.js';
+import { RegistryClient, type Manifest } from '../../src/docker/registry.js';
 import { attestationsMarkdown, attestationsOutput } from '../../src/report.js';
 import {
   attestationManifest,
@@ -11,6 +11,7 @@ import {
   mergeReferrersIndex,
   OCI_INDEX,
   OCI_MANIFEST,
+  pushAttestation,
   referrersTag,
   type Descriptor,
 } from '../../src/sign/referrers.js';
@@ -181,4 +182,98 @@ test('the attestations output and summary: the reference per image, or why it is
     '  - `docker.io/acme/app`: not stored: docker.io answered an error (HTTP 400)',
   ]);
   expect(attestationsMarkdown([])).toEqual([]);
+});
+
+/**
+ * A registry with the OCI referrers API, scripted behind the client's fetch: it holds the
+ * image, takes blobs and manifests, and lists referrers itself. Records each request.
+ */
+function referrersApiRegistry(image: Buffer): { fetch: typeof fetch; requests: string[] } {
+  const requests: string[] = [];
+  const fetch = (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(input instanceof Request ? input.url : input.toString());
+    const method = init?.method ?? 'GET';
+    requests.push(`${method} ${url.pathname}`);
+    const path = url.pathname.replace('/v2/acme/app/', '');
+    if (method === 'GET' && path === `manifests/${hash(image)}`) {
+      return Promise.resolve(new Response(image, { headers: { 'Content-Type': OCI_MANIFEST } }));
+    }
+    if (method === 'HEAD' && path.startsWith('blobs/')) {
+      return Promise.resolve(new Response(null, { status: 404 }));
+    }
+    if (method === 'POST' && path === 'blobs/uploads/') {
+      return Promise.resolve(
+        new Response(null, { status: 202, headers: { Location: '/v2/acme/app/blobs/uploads/u1' } }),
+      );
+    }
+    if (method === 'PUT' && path === 'blobs/uploads/u1') {
+      return Promise.resolve(new Response(null, { status: 201 }));
+    }
+    if (method === 'PUT' && path.startsWith('manifests/sha256:')) {
+      return Promise.resolve(
+        new Response(null, {
+          status: 201,
+          headers: { 'Docker-Content-Digest': path.slice('manifests/'.length) },
+        }),
+      );
+    }
+    if (method === 'GET' && path === `referrers/${hash(image)}`) {
+      return Promise.resolve(
+        new Response(JSON.stringify({ schemaVersion: 2, mediaType: OCI_INDEX, manifests: [] }), {
+          headers: { 'Content-Type': OCI_INDEX },
+        }),
+      );
+    }
+    return Promise.resolve(new Response(null, { status: 404 }));
+  };
+  return { fetch, requests };
+}
+
+test('a registry with the referrers API: the attestation is put by digest and the referrers tag is never touched', async () => {
+  const image = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST }));
+  const { fetch, requests } = referrersApiRegistry(image);
+  const client = new RegistryClient({ fetch });
+  const pushed = await pushAttestation(
+    client,
+    'localhost:5000/acme/app',
+    hash(image),
+    bundle,
+    created,
+  );
+  const expected = attestationManifest(
+    bundle,
+    { mediaType: OCI_MANIFEST, digest: hash(image), size: image.length },
+    created,
+  ).manifest.digest;
+  expect(pushed).toEqual({
+    reference: `localhost:5000/acme/app@${expected}`,
+    listedBy: 'the referrers API',
+  });
+  expect(requests).toContain(`PUT /v2/acme/app/manifests/${expected}`);
+  expect(requests).toContain(`GET /v2/acme/app/referrers/${hash(image)}`);
+  expect(requests.filter((r) => r.includes('manifests/sha256-'))).toEqual([]);
+});
+
+test('a registry without it (404), or answering the referrers path with anything but an OCI index, has no referrers API', async () => {
+  const answering = (response: () => Response) =>
+    new RegistryClient({ fetch: () => Promise.resolve(response()) });
+  expect(
+    await answering(() => new Response(null, { status: 404 })).hasReferrersApi(
+      'localhost:5000/app',
+      digest,
+    ),
+  ).toBe(false);
+  expect(
+    await answering(
+      () => new Response('<html></html>', { headers: { 'Content-Type': 'text/html' } }),
+    ).hasReferrersApi('localhost:5000/app', digest),
+  ).toBe(false);
+  expect(
+    await answering(
+      () =>
+        new Response('{"manifests":[]}', {
+          headers: { 'Content-Type': `${OCI_INDEX}; charset=utf-8` },
+        }),
+    ).hasReferrersApi('localhost:5000/app', digest),
+  ).toBe(true);
 });
