@@ -133,20 +133,26 @@ export function signingPhase(inputs: Inputs, context: Context, plan: Plan): Sign
                 // Beside the image too, as a referrer of the digest (after cosign's signature,
                 // whose referrers tag index it then joins): a registry that refuses it is
                 // treated as one that refuses a signature.
-                attestations = attested.bundle
-                  ? await pushAttestations(
-                      registry,
-                      plan.meta.images,
-                      digest,
-                      attested.bundle,
-                      inputs.sign === 'true',
-                    )
-                  : plan.meta.images.map((image) => ({
-                      image,
-                      reference: '',
-                      listedBy: '',
-                      failure: 'the attestation store gave back no Sigstore bundle',
-                    }));
+                if (attested.bundle) {
+                  attestations = await pushAttestations(
+                    registry,
+                    plan.meta.images,
+                    digest,
+                    attested.bundle,
+                    inputs.sign === 'true',
+                  );
+                } else {
+                  const failure = '@actions/attest gave back no Sigstore bundle';
+                  core.warning(
+                    `attest: the build provenance attestation of ${digest} is in the repository's attestation store only: ${failure}`,
+                  );
+                  attestations = plan.meta.images.map((image) => ({
+                    image,
+                    reference: '',
+                    listedBy: '',
+                    failure,
+                  }));
+                }
               }
             }
           : undefined;
