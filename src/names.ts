@@ -22,6 +22,7 @@ export const Output = {
   verifyCommands: 'verify-commands',
   publicKey: 'public-key',
   attestationId: 'attestation-id',
+  attestations: 'attestations',
 } as const;
 
 /** State the main step saves for the post step. */

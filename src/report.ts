@@ -10,6 +10,7 @@ import type { PlatformRecord } from './release/merge.js';
 import { Output } from './names.js';
 import type { PushReport } from './docker/push.js';
 import type { SignatureResult } from './sign/signer.js';
+import type { AttestationPush } from './sign/referrers.js';
 import { parseReference } from './docker/registry.js';
 import type { Plan } from './plan.js';
 import {
@@ -54,6 +55,8 @@ export interface Outcome {
   signing?: SigningReport;
   /** The ID of the build provenance attestation (`attest`). */
   attestationId?: string;
+  /** Where the attestation went in each image repository (`attest`). */
+  attestations?: AttestationPush[];
 }
 
 /** Signatures of the release, per image repository. */
@@ -135,6 +138,7 @@ export function setOutputs(plan: Plan, inputs: Inputs, outcome: Outcome | undefi
   core.setOutput(Output.verifyCommands, signing?.verifyCommands ?? '');
   core.setOutput(Output.publicKey, outcome?.signing?.publicKey ?? '');
   core.setOutput(Output.attestationId, outcome?.attestationId ?? '');
+  core.setOutput(Output.attestations, attestationsOutput(outcome?.attestations));
   setTestOutputs(outcome?.test ?? SKIPPED);
   // artifact-id is set by the upload, after these: a failed upload leaves every other output.
 }
@@ -159,6 +163,34 @@ export function signingOutputs(
     }
   }
   return { signatures: JSON.stringify(entries), verifyCommands: commands.join('\n') };
+}
+
+/**
+ * The `attestations` output: a JSON object, image -> the attestation's reference in the
+ * registry, or `not stored: why`; `{}` when nothing was attested. Pure.
+ */
+export function attestationsOutput(attestations: AttestationPush[] | undefined): string {
+  return JSON.stringify(
+    Object.fromEntries(
+      (attestations ?? []).map((a) => [
+        a.image,
+        a.failure ? `not stored: ${a.failure}` : a.reference,
+      ]),
+    ),
+  );
+}
+
+/** The summary's lines on where the attestation is in each registry. Pure. */
+export function attestationsMarkdown(attestations: AttestationPush[]): string[] {
+  if (attestations.length === 0) return [];
+  return [
+    '- attestations in the registries (OCI referrers of the image):',
+    ...attestations.map((a) =>
+      a.failure
+        ? `  - ${code(a.image)}: not stored: ${a.failure}`
+        : `  - ${code(a.image)}: ${code(a.reference)}, listed by ${a.listedBy.includes(' ') ? a.listedBy : code(a.listedBy)}`,
+    ),
+  ];
 }
 
 /** The summary's signing section: per image its signature and the command that verifies it. Pure. */
@@ -305,6 +337,7 @@ export function summaryMarkdown(plan: Plan, outcome: Outcome | undefined): strin
         `- build provenance attestation: ID ${code(outcome.attestationId)}; check it with ${code(`gh attestation verify oci://${outcome.refs[0] ?? ''} --repo ${repositoryOf(labelValue(meta.labels, 'org.opencontainers.image.source'))}`)}`,
       );
     }
+    if (outcome.attestations) out.push(...attestationsMarkdown(outcome.attestations));
     if (outcome.test) out.push(...testMarkdown(outcome.test));
   } else {
     out.push(`- would push: ${plan.push ? 'yes' : 'no'} (${plan.pushReason})`);

@@ -97,6 +97,14 @@ test('signatures and the attestation in the summary: the verify command, the che
         publicKey: '',
       },
       attestationId: '4242',
+      attestations: [
+        {
+          image: 'ghcr.io/acme/app',
+          reference: `ghcr.io/acme/app@sha256:${'b'.repeat(64)}`,
+          listedBy: 'the referrers API',
+          failure: '',
+        },
+      ],
     },
   );
   expect(md).toContain(
@@ -107,7 +115,7 @@ test('signatures and the attestation in the summary: the verify command, the che
   );
   expect(md).not.toContain('cosign.pub');
   expect(md).toContain(
-    `- build provenance attestation: ID \`4242\`; check it with \`gh attestation verify oci://ghcr.io/acme/app@${digest} --repo acme/app\``,
+    `- build provenance attestation: ID \`4242\`; check it with \`gh attestation verify oci://ghcr.io/acme/app@${digest} --repo acme/app\`\n- attestations in the registries (OCI referrers of the image):\n  - \`ghcr.io/acme/app\`: \`ghcr.io/acme/app@sha256:${'b'.repeat(64)}\`, listed by the referrers API\n`,
   );
 });
 

@@ -375,13 +375,20 @@ describe('attest', () => {
     );
   });
 
-  test('attestProvenance is called with those options; its ID is returned; a failure says what to grant', async () => {
+  test('attestProvenance is called with those options; its ID and bundle are returned; a failure says what to grant', async () => {
     const calls: unknown[] = [];
-    const id = await attestProvenanceOf(['ghcr.io/acme/app'], digest, 'tok', true, (options) => {
-      calls.push(options);
-      return Promise.resolve({ attestationID: '1234', tlogID: '99' });
-    });
-    expect(id).toBe('1234');
+    const bundle = { mediaType: 'application/vnd.dev.sigstore.bundle.v0.3+json' };
+    const attested = await attestProvenanceOf(
+      ['ghcr.io/acme/app'],
+      digest,
+      'tok',
+      true,
+      (options) => {
+        calls.push(options);
+        return Promise.resolve({ attestationID: '1234', tlogID: '99', bundle });
+      },
+    );
+    expect(attested).toEqual({ id: '1234', bundle });
     expect(calls).toEqual([provenanceOptions(['ghcr.io/acme/app'], digest, 'tok', true)]);
     await expect(
       attestProvenanceOf(['ghcr.io/acme/app'], digest, 'tok', true, () =>

@@ -245,6 +245,42 @@ export class RegistryClient {
     return { mediaType: mediaTypeOf(response.headers.get('content-type'), body), body, digest };
   }
 
+  /** The manifest `image:reference` (a tag or a digest), or undefined when there is none. */
+  async findManifest(image: string, reference: string): Promise<Manifest | undefined> {
+    const ref = parseReference(image);
+    const what = `reading the manifest ${image}${reference.includes(':') ? '@' : ':'}${reference}`;
+    const response = await this.request(ref, what, 'GET', `manifests/${reference}`, 'pull');
+    if (response.status === 404) {
+      await response.body?.cancel();
+      return undefined;
+    }
+    if (!response.ok) throw await this.failure(ref, what, response);
+    const body = Buffer.from(await response.arrayBuffer());
+    const digest = reference.startsWith('sha256:')
+      ? reference
+      : (response.headers.get('docker-content-digest') ?? sha256(body));
+    if (sha256(body) !== digest && digest.startsWith('sha256:')) {
+      throw new Error(
+        `${what}: ${ref.registry} answered with content whose digest is ${sha256(body)}`,
+      );
+    }
+    return { mediaType: mediaTypeOf(response.headers.get('content-type'), body), body, digest };
+  }
+
+  /**
+   * Whether the registry answers the OCI referrers API (`GET /v2/<name>/referrers/<digest>`)
+   * for `image`: true when it lists referrers itself; false when it answers 404 (no such API,
+   * as distribution 2.x) or anything but an OCI index, so a client keeps the referrers tag.
+   */
+  async hasReferrersApi(image: string, digest: string): Promise<boolean> {
+    const ref = parseReference(image);
+    const what = `asking ${ref.registry} for the referrers of ${image}@${digest}`;
+    const response = await this.request(ref, what, 'GET', `referrers/${digest}`, 'pull');
+    await response.body?.cancel();
+    const type = (response.headers.get('content-type') ?? '').split(';')[0].trim();
+    return response.ok && type === 'application/vnd.oci.image.index.v1+json';
+  }
+
   /** Stores `manifest` under `tag` (same bytes, same media type, so the same digest); returns the digest. */
   async putManifest(image: string, tag: string, manifest: Manifest): Promise<string> {
     const ref = parseReference(image);

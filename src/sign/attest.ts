@@ -28,11 +28,14 @@ export function provenanceOptions(
 export type AttestProvenance = (options: AttestProvenanceOptions) => Promise<{
   attestationID?: string;
   tlogID?: string;
+  /** The Sigstore bundle (JSON) of the attestation: what goes to the registries. */
+  bundle?: unknown;
 }>;
 
 /**
  * Attests the build provenance of `digest`; returns the attestation ID ('' when the store gave
- * none). @actions/attest is loaded here only: a run without `attest` never parses it.
+ * none) and its Sigstore bundle (undefined when none came back). @actions/attest is loaded
+ * here only: a run without `attest` never parses it.
  */
 export async function attestProvenanceOf(
   images: string[],
@@ -40,7 +43,7 @@ export async function attestProvenanceOf(
   token: string,
   repositoryPublic: boolean | undefined,
   attest?: AttestProvenance,
-): Promise<string> {
+): Promise<{ id: string; bundle: unknown }> {
   const options = provenanceOptions(images, digest, token, repositoryPublic);
   const run = attest ?? (await import('@actions/attest')).attestProvenance;
   try {
@@ -48,7 +51,7 @@ export async function attestProvenanceOf(
     core.info(
       `build provenance attested for ${digest}: attestation ${attestation.attestationID ?? '(no ID)'}${attestation.tlogID ? `, transparency log entry ${attestation.tlogID}` : ''}`,
     );
-    return attestation.attestationID ?? '';
+    return { id: attestation.attestationID ?? '', bundle: attestation.bundle };
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(

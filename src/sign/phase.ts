@@ -10,6 +10,7 @@ import type { Inputs } from '../inputs.js';
 import type { Plan } from '../plan.js';
 import type { SigningReport } from '../report.js';
 import { attestProvenanceOf } from './attest.js';
+import { pushAttestations, type AttestationPush } from './referrers.js';
 import { decideSigning, type SigningDecision } from './mode.js';
 import { Signer } from './signer.js';
 
@@ -17,8 +18,12 @@ import { Signer } from './signer.js';
 export interface SignStep {
   /** ReleaseRunner.sign; undefined when this run neither signs nor attests. */
   hook?: (digest: string) => Promise<void>;
-  /** The `signing` and `attestationId` fields of the step's Outcome. */
-  outcome(): { signing: SigningReport; attestationId?: string };
+  /** The `signing`, `attestationId` and `attestations` fields of the step's Outcome. */
+  outcome(): {
+    signing: SigningReport;
+    attestationId?: string;
+    attestations?: AttestationPush[];
+  };
 }
 
 /** This run's signing: decided, then prepared once when there is something to push. */
@@ -112,17 +117,42 @@ export function signingPhase(inputs: Inputs, context: Context, plan: Plan): Sign
         });
       }
       let attestationId: string | undefined;
+      let attestations: AttestationPush[] | undefined;
       const hook =
         signer || inputs.attest
           ? async (digest: string) => {
               await signer?.sign(digest);
               if (inputs.attest) {
-                attestationId = await attestProvenanceOf(
+                const attested = await attestProvenanceOf(
                   plan.meta.images,
                   digest,
                   inputs.githubToken,
                   repositoryPublic,
                 );
+                attestationId = attested.id;
+                // Beside the image too, as a referrer of the digest (after cosign's signature,
+                // whose referrers tag index it then joins): a registry that refuses it is
+                // treated as one that refuses a signature.
+                if (attested.bundle) {
+                  attestations = await pushAttestations(
+                    registry,
+                    plan.meta.images,
+                    digest,
+                    attested.bundle,
+                    inputs.sign === 'true',
+                  );
+                } else {
+                  const failure = '@actions/attest gave back no Sigstore bundle';
+                  core.warning(
+                    `attest: the build provenance attestation of ${digest} is in the repository's attestation store only: ${failure}`,
+                  );
+                  attestations = plan.meta.images.map((image) => ({
+                    image,
+                    reference: '',
+                    listedBy: '',
+                    failure,
+                  }));
+                }
               }
             }
           : undefined;
@@ -131,6 +161,7 @@ export function signingPhase(inputs: Inputs, context: Context, plan: Plan): Sign
         outcome: () => ({
           signing: { results: signer?.results ?? [], skipped, publicKey: signer?.publicKey ?? '' },
           ...(attestationId ? { attestationId } : {}),
+          ...(attestations ? { attestations } : {}),
         }),
       };
     },
