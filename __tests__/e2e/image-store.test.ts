@@ -5,8 +5,6 @@
 // an image ID is the config digest and the docker driver builds one platform at a time.
 // Several platforms are built for real: arm64 under QEMU (scripts/engine.sh install).
 import { randomUUID } from 'node:crypto';
-import { copyFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
   assertNoCredentialsLeft,
   assertNoSecrets,
@@ -14,6 +12,7 @@ import {
   containerdStore,
   docker,
   makeContext,
+  platformContext,
   makeTempDir,
   pullRequestEvent,
   pushEvent,
@@ -29,7 +28,6 @@ import {
 const user = 'stores';
 const password = 'pw-stores-Kx81-not-in-any-log';
 const token = 'ghs_e2eImageStoreTokenNotPrinted1';
-const arm64Busybox = join(process.env.ENGINE_HOME || '/opt/btp-engine', 'arm64', 'busybox');
 
 let registry: Registry;
 const stopLater: Registry[] = [];
@@ -45,25 +43,6 @@ afterAll(async () => {
   assertNoSecrets(runs, { password, token });
   await removeTempDirs();
 });
-
-/** A context whose image prints its platform: each platform copies its own static busybox. */
-async function platformContext(): Promise<string> {
-  const context = await makeContext({
-    Dockerfile: [
-      'FROM scratch',
-      'ARG TARGETARCH',
-      'COPY busybox-${TARGETARCH} /bin/busybox',
-      'RUN ["/bin/busybox","--install","-s","/bin"]',
-      'COPY id.txt /id.txt',
-      'RUN echo "marker $(uname -m) $TARGETARCH" > /marker',
-      'CMD ["cat", "/marker"]',
-    ].join('\n'),
-    'id.txt': `${randomUUID()}\n`,
-  });
-  await copyFile(join(context.dir, 'busybox'), join(context.dir, 'busybox-amd64'));
-  await copyFile(arm64Busybox, join(context.dir, 'busybox-arm64'));
-  return context.dir;
-}
 
 async function step(repo: string, options: RunOptions): Promise<ActionRun> {
   const main = await runAction({

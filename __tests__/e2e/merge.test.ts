@@ -6,8 +6,7 @@
 // stores: the classic store's docker driver builds one platform per job too.
 import { jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { copyFile, mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
@@ -15,7 +14,7 @@ import {
   assertNoSecrets,
   containerdStore,
   docker,
-  makeContext,
+  platformContext,
   makeTempDir,
   pullRequestEvent,
   pushEvent,
@@ -37,7 +36,6 @@ const A = { user: 'merger-a', password: 'e2e-merge-A-pw-Vt3q' };
 const B = { user: 'merger-b', password: 'e2e-merge-B-pw-Rk7m' };
 const token = 'ghs_e2eMergeTokenNotPrintedAnywhere';
 const repo = 'acme/multi-native';
-const arm64Busybox = join(process.env.ENGINE_HOME || '/opt/btp-engine', 'arm64', 'busybox');
 
 /** cosign 3, extracted by scripts/engine.sh install beside the containerd-store engine. */
 const COSIGN = '/opt/btp-engine/containerd/root/usr/bin/cosign';
@@ -75,25 +73,6 @@ afterAll(async () => {
   });
   await removeTempDirs();
 });
-
-/** An image that prints its platform: each platform copies its own static busybox. */
-async function platformContext(): Promise<string> {
-  const made = await makeContext({
-    Dockerfile: [
-      'FROM scratch',
-      'ARG TARGETARCH',
-      'COPY busybox-${TARGETARCH} /bin/busybox',
-      'RUN ["/bin/busybox","--install","-s","/bin"]',
-      'COPY id.txt /id.txt',
-      'RUN echo "marker $(uname -m) $TARGETARCH" > /marker',
-      'CMD ["cat", "/marker"]',
-    ].join('\n'),
-    'id.txt': `${randomUUID()}\n`,
-  });
-  await copyFile(join(made.dir, 'busybox'), join(made.dir, 'busybox-amd64'));
-  await copyFile(arm64Busybox, join(made.dir, 'busybox-arm64'));
-  return made.dir;
-}
 
 async function artifactServer(): Promise<ArtifactServer> {
   const server = await startArtifactServer();

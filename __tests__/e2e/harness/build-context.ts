@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { copyFile, mkdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
@@ -64,4 +65,34 @@ async function assertStaticBusybox(): Promise<void> {
   if (/=>/.test(stdout))
     throw new Error(`${busyboxPath} is dynamically linked; a static one ${missing}`);
   checked = true;
+}
+
+/** Debian's arm64 static busybox, installed by scripts/engine.sh install. */
+export const arm64BusyboxPath = join(
+  process.env.ENGINE_HOME || '/opt/btp-engine',
+  'arm64',
+  'busybox',
+);
+
+/**
+ * A context whose image prints its platform (`marker <uname -m> <TARGETARCH>` in /marker, its
+ * CMD): each platform copies its own static busybox, so an arm64 build runs under QEMU. Unique
+ * content per call. Returns the directory.
+ */
+export async function platformContext(): Promise<string> {
+  const context = await makeContext({
+    Dockerfile: [
+      'FROM scratch',
+      'ARG TARGETARCH',
+      'COPY busybox-${TARGETARCH} /bin/busybox',
+      'RUN ["/bin/busybox","--install","-s","/bin"]',
+      'COPY id.txt /id.txt',
+      'RUN echo "marker $(uname -m) $TARGETARCH" > /marker',
+      'CMD ["cat", "/marker"]',
+    ].join('\n'),
+    'id.txt': `${randomUUID()}\n`,
+  });
+  await copyFile(join(context.dir, 'busybox'), join(context.dir, 'busybox-amd64'));
+  await copyFile(arm64BusyboxPath, join(context.dir, 'busybox-arm64'));
+  return context.dir;
 }

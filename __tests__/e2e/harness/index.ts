@@ -25,10 +25,12 @@ export {
   type UploadedArtifact,
 } from './artifact-server.js';
 export {
+  arm64BusyboxPath,
   busyboxBase,
   busyboxDockerfile,
   busyboxPath,
   makeContext,
+  platformContext,
   type BuildContext,
 } from './build-context.js';
 export { docker, engineReady, type DockerOptions, type DockerResult } from './docker.js';
