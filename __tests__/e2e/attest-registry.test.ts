@@ -9,10 +9,8 @@
 // The attestation itself (GitHub's attestation API and Fulcio) cannot be reached here: the
 // bundle stored is a stand-in JSON document, which the registry stores as it is.
 import { jest } from '@jest/globals';
-import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { RegistryClient, sha256, type Manifest } from '../../src/docker/registry.js';
 import { NO_TLOG_SIGNING_CONFIG } from '../../src/sign/cosign.js';
 import {
@@ -23,13 +21,18 @@ import {
   pushAttestations,
   SLSA_PROVENANCE_V1,
 } from '../../src/sign/referrers.js';
-import { makeTempDir, removeTempDirs, startRegistry, type Registry } from './harness/index.js';
+import {
+  generateKeyPair,
+  makeTempDir,
+  removeTempDirs,
+  runCosign,
+  startRegistry,
+  verifyWithKey,
+  type Registry,
+} from './harness/index.js';
 
 jest.setTimeout(300_000);
 
-const run = promisify(execFile);
-/** cosign 3, extracted by scripts/engine.sh install beside the containerd-store engine. */
-const COSIGN = '/opt/btp-engine/containerd/root/usr/bin/cosign';
 const A = { user: 'alice', password: 'e2e-attest-A-pw-Kq4z' };
 const KEY_PASSWORD = 'e2e-attest-key-pw-Lp2w';
 /** What cosign 3 annotates its signature bundle with (cosign's own predicate type). */
@@ -43,11 +46,7 @@ let client: RegistryClient;
 
 beforeAll(async () => {
   registry = await startRegistry(A);
-  keyDir = await makeTempDir('attest-cosign-key');
-  await run(COSIGN, ['generate-key-pair'], {
-    cwd: keyDir,
-    env: { ...process.env, COSIGN_PASSWORD: KEY_PASSWORD },
-  });
+  keyDir = (await generateKeyPair(KEY_PASSWORD, 'attest-cosign-key')).dir;
   signingConfig = join(keyDir, 'signing-config.json');
   await writeFile(signingConfig, NO_TLOG_SIGNING_CONFIG);
   dockerConfig = await makeTempDir('attest-docker-config');
@@ -106,16 +105,8 @@ async function pushImage(image: string, content: string): Promise<string> {
   return client.putManifest(image, manifest.digest, manifest);
 }
 
-async function cosign(args: string[]): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run(COSIGN, args, {
-      env: { ...process.env, DOCKER_CONFIG: dockerConfig, COSIGN_PASSWORD: KEY_PASSWORD },
-    });
-    return { code: 0, out: stdout + stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
+function cosign(args: string[]): Promise<{ code: number; out: string }> {
+  return runCosign(args, { DOCKER_CONFIG: dockerConfig, COSIGN_PASSWORD: KEY_PASSWORD });
 }
 
 /** `cosign sign --key`, as the action runs it for a `sign-key` without transparency log. */
@@ -136,15 +127,7 @@ async function sign(image: string, digest: string): Promise<void> {
 }
 
 function verify(image: string, digest: string): Promise<{ code: number; out: string }> {
-  return cosign([
-    'verify',
-    '--key',
-    join(keyDir, 'cosign.pub'),
-    '--insecure-ignore-tlog=true',
-    '--allow-http-registry',
-    '--allow-insecure-registry',
-    `${image}@${digest}`,
-  ]);
+  return verifyWithKey(`${image}@${digest}`, join(keyDir, 'cosign.pub'), dockerConfig);
 }
 
 interface IndexEntry {

@@ -5,15 +5,15 @@
 // @actions/artifact client, writes one index in every registry and releases it. On both image
 // stores: the classic store's docker driver builds one platform per job too.
 import { jest } from '@jest/globals';
-import { execFile } from 'node:child_process';
-import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import {
   assertNoCredentialsLeft,
   assertNoSecrets,
   containerdStore,
+  COSIGN,
   docker,
+  generateKeyPair,
   platformContext,
   makeTempDir,
   pullRequestEvent,
@@ -23,6 +23,7 @@ import {
   runPost,
   startArtifactServer,
   startRegistry,
+  verifyWithKey,
   type ActionRun,
   type ArtifactServer,
   type Registry,
@@ -37,10 +38,7 @@ const B = { user: 'merger-b', password: 'e2e-merge-B-pw-Rk7m' };
 const token = 'ghs_e2eMergeTokenNotPrintedAnywhere';
 const repo = 'acme/multi-native';
 
-/** cosign 3, extracted by scripts/engine.sh install beside the containerd-store engine. */
-const COSIGN = '/opt/btp-engine/containerd/root/usr/bin/cosign';
 const KEY_PASSWORD = 'e2e-merge-key-pw-Qz81n';
-const exec = promisify(execFile);
 
 let registryA: Registry;
 let registryB: Registry;
@@ -53,12 +51,9 @@ const servers: ArtifactServer[] = [];
 beforeAll(async () => {
   [registryA, registryB] = await Promise.all([startRegistry(A), startRegistry(B)]);
   context = await platformContext();
-  keyDir = await makeTempDir('merge-cosign-key');
-  await exec(COSIGN, ['generate-key-pair'], {
-    cwd: keyDir,
-    env: { ...process.env, COSIGN_PASSWORD: KEY_PASSWORD },
-  });
-  privateKey = await readFile(join(keyDir, 'cosign.key'), 'utf8');
+  const pair = await generateKeyPair(KEY_PASSWORD, 'merge-cosign-key');
+  keyDir = pair.dir;
+  privateKey = pair.privateKey;
 });
 
 afterAll(async () => {
@@ -453,22 +448,12 @@ test('the merge signs the index it releases in both registries; the platform job
     }),
   );
   for (const registry of [registryA, registryB]) {
-    const { stdout, stderr } = await exec(
-      COSIGN,
-      [
-        'verify',
-        '--key',
-        join(keyDir, 'cosign.pub'),
-        '--insecure-ignore-tlog=true',
-        '--allow-http-registry',
-        '--allow-insecure-registry',
-        `${registry.url}/${signed}@${digest}`,
-      ],
-      { env: { ...process.env, DOCKER_CONFIG: config } },
+    const verified = await verifyWithKey(
+      `${registry.url}/${signed}@${digest}`,
+      join(keyDir, 'cosign.pub'),
+      config,
     );
-    expect(stdout + stderr).toContain(
-      'The signatures were verified against the specified public key',
-    );
+    expect(verified.out).toContain('The signatures were verified against the specified public key');
     // The platform image itself carries no signature: only the released index is signed.
     expect(await registry.manifestDigest(signed, platformDigest.replace(':', '-'))).toBeUndefined();
   }

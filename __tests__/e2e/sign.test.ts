@@ -19,8 +19,10 @@ import { promisify } from 'node:util';
 import {
   assertNoCredentialsLeft,
   assertNoSecrets,
+  COSIGN,
   containerdStore,
   makeContext,
+  generateKeyPair,
   makeTempDir,
   processListWhile,
   pushEvent,
@@ -29,6 +31,7 @@ import {
   runPost,
   startFaultyProxy,
   startRegistry,
+  verifyWithKey,
   type ActionRun,
   type FaultyProxy,
   type Registry,
@@ -38,8 +41,6 @@ import {
 jest.setTimeout(600_000);
 
 const run = promisify(execFile);
-/** cosign 3, extracted by scripts/engine.sh install beside the containerd-store engine. */
-const COSIGN = '/opt/btp-engine/containerd/root/usr/bin/cosign';
 const repo = 'acme/app';
 const A = { user: 'alice', password: 'e2e-sign-A-pw-Rt7q' };
 const KEY_PASSWORD = 'e2e-sign-key-pw-Mv3x9';
@@ -48,7 +49,6 @@ const token = 'ghs_e2eSignTokenNotPrinted';
 let registryA: Registry;
 let registryB: Registry;
 const proxies: FaultyProxy[] = [];
-let keyDir = '';
 let privateKey = '';
 let publicKeyFile = '';
 /** A directory holding only `cosign`, put first on the step's PATH. */
@@ -60,13 +60,9 @@ const commandLinesSeen: string[] = [];
 
 beforeAll(async () => {
   [registryA, registryB] = await Promise.all([startRegistry(A), startRegistry()]);
-  keyDir = await makeTempDir('cosign-key');
-  await run(COSIGN, ['generate-key-pair'], {
-    cwd: keyDir,
-    env: { ...process.env, COSIGN_PASSWORD: KEY_PASSWORD },
-  });
-  privateKey = await readFile(join(keyDir, 'cosign.key'), 'utf8');
-  publicKeyFile = join(keyDir, 'cosign.pub');
+  const pair = await generateKeyPair(KEY_PASSWORD, 'cosign-key');
+  privateKey = pair.privateKey;
+  publicKeyFile = pair.publicKeyFile;
   cosignBin = join(await makeTempDir('cosign-bin'), 'bin');
   await mkdir(cosignBin);
   await symlink(COSIGN, join(cosignBin, 'cosign'));
@@ -116,26 +112,8 @@ function messages(run: ActionRun, command: string): string[] {
 }
 
 /** `cosign verify --key` of `image@digest`, run here: the exit code and what it printed. */
-async function verify(image: string, digest: string): Promise<{ code: number; out: string }> {
-  try {
-    const { stdout, stderr } = await run(
-      COSIGN,
-      [
-        'verify',
-        '--key',
-        publicKeyFile,
-        '--insecure-ignore-tlog=true',
-        '--allow-http-registry',
-        '--allow-insecure-registry',
-        `${image}@${digest}`,
-      ],
-      { env: { ...process.env, DOCKER_CONFIG: verifyConfig } },
-    );
-    return { code: 0, out: stdout + stderr };
-  } catch (error) {
-    const e = error as { code?: number; stdout?: string; stderr?: string };
-    return { code: e.code ?? 1, out: `${e.stdout ?? ''}${e.stderr ?? ''}` };
-  }
+function verify(image: string, digest: string): Promise<{ code: number; out: string }> {
+  return verifyWithKey(`${image}@${digest}`, publicKeyFile, verifyConfig);
 }
 
 async function movingTags(registry: Registry): Promise<Record<string, string | undefined>> {

@@ -13,6 +13,7 @@ import {
   retryNoteOf,
   withRetry,
   type Failure,
+  type RetryOptions,
   type RetryPolicy,
 } from './retry.js';
 
@@ -432,14 +433,19 @@ export class RegistryClient {
     const source = parseReference(from);
     const ref = parseReference(to);
     const what = `copying the blob ${digest} from ${from} to ${to}`;
-    return withRetry(() => this.copyBlobOnce(source, ref, what, digest), {
+    return withRetry(() => this.copyBlobOnce(source, ref, what, digest), this.streamRetry(what));
+  }
+
+  /** How a streamed transfer is retried: a whole new attempt on a transient failure. */
+  private streamRetry(what: string): RetryOptions {
+    return {
       policy: this.retry,
       what,
       classify: (error) =>
         (error as { failure?: Failure }).failure ?? { kind: 'permanent', reason: String(error) },
       log: (line) => core.info(line),
       sleep: this.sleep,
-    });
+    };
   }
 
   private async copyBlobOnce(
@@ -477,27 +483,17 @@ export class RegistryClient {
   async putBlobFile(image: string, digest: string, path: string, size: number): Promise<number> {
     const ref = parseReference(image);
     const what = `uploading the blob ${digest} to ${image}`;
-    return withRetry(
-      async () => {
-        const idle = new IdleTimer(this.timeoutMs);
-        try {
-          const location = await this.openUpload(ref, what);
-          idle.arm();
-          const file = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
-          return await this.uploadStream(ref, what, digest, location, file, idle, String(size));
-        } finally {
-          idle.clear();
-        }
-      },
-      {
-        policy: this.retry,
-        what,
-        classify: (error) =>
-          (error as { failure?: Failure }).failure ?? { kind: 'permanent', reason: String(error) },
-        log: (line) => core.info(line),
-        sleep: this.sleep,
-      },
-    );
+    return withRetry(async () => {
+      const idle = new IdleTimer(this.timeoutMs);
+      try {
+        const location = await this.openUpload(ref, what);
+        idle.arm();
+        const file = Readable.toWeb(createReadStream(path)) as ReadableStream<Uint8Array>;
+        return await this.uploadStream(ref, what, digest, location, file, idle, String(size));
+      } finally {
+        idle.clear();
+      }
+    }, this.streamRetry(what));
   }
 
   /** Opens a blob upload in `ref`'s repository; returns its Location. */

@@ -33,6 +33,7 @@ export {
   platformContext,
   type BuildContext,
 } from './build-context.js';
+export { COSIGN, generateKeyPair, runCosign, verifyWithKey, type KeyPair } from './cosign.js';
 export { docker, engineReady, type DockerOptions, type DockerResult } from './docker.js';
 export {
   defaultCommitDate,
