@@ -1,0 +1,190 @@
+/**
+ * The default route: the image built (and tested), then released by the transaction; or, with
+ * `reuse`, the image of the same source fingerprint promoted without a build.
+ */
+import * as core from '@actions/core';
+import { join } from 'node:path';
+import { evaluatesOnly } from '../build-inputs.js';
+import { build, type BuildResult } from '../docker/build.js';
+import { refName } from '../docker/push.js';
+import { buildxArgs } from '../docker/buildx-args.js';
+import { pushByDigest, pushTestedImage, type Tested } from '../docker/gate.js';
+import { RegistryClient, type RegistryClient as Registry } from '../docker/registry.js';
+import { removeSecretFiles, writeSecretFiles, type SecretFile } from '../docker/secrets.js';
+import { fingerprintTag } from '../fingerprint/index.js';
+import { builtOutcome } from '../outcome.js';
+import type { Outcome } from '../report.js';
+import type { Step } from '../step.js';
+import { findReusable, reportFingerprint, sourceFingerprint } from './fingerprint.js';
+import { platformJob } from './platform-job.js';
+import { heldBackRefs, orderOf, releasePhase } from './release.js';
+import { promotePhase } from './reuse.js';
+import { testPhase, type BuildWith } from './test.js';
+
+/** Builds (tests) and releases the image, or promotes the one of the same fingerprint. */
+export async function buildOrReuse(step: Step): Promise<Outcome> {
+  const { inputs, plan, tempDir, signing } = step;
+  const secretsDir = join(tempDir, 'secrets');
+  const buildWith = builds(step, writeSecretFiles(inputs.secrets, inputs.secretFiles, secretsDir));
+  // Beside the build: how each registry authenticates (a token for the push), so the checks
+  // after the build start authenticated. Given up at the end of this phase: a registry that does
+  // not answer must not keep a failed step waiting.
+  const warmUp = new AbortController();
+  try {
+    if (evaluatesOnly(inputs.call)) {
+      // `call: check` and the like: buildx reports on the build and makes no image to test or push.
+      const result = await buildWith(
+        { tags: [], push: false, load: false },
+        `Build (call ${inputs.call})`,
+      );
+      core.info(`buildx evaluated the build (call ${inputs.call}); no image was made`);
+      return builtOutcome(result, { pushed: false, platforms: inputs.platforms });
+    }
+    if (plan.push) void step.registry.warmUp(plan.meta.images, warmUp.signal);
+    return await route(step, buildWith);
+  } finally {
+    warmUp.abort();
+    for (const warning of signing.cleanup()) core.warning(warning);
+    for (const warning of removeSecretFiles(secretsDir)) core.warning(warning);
+  }
+}
+
+/** One build with the step's build arguments; files of their own per build. */
+function builds(step: Step, secrets: SecretFile[]): BuildWith {
+  const { inputs, plan, tempDir, dockerConfig, driver } = step;
+  let count = 0;
+  return async (overrides, title) => {
+    // Files of their own per build: one that buildx leaves unwritten is not read from the last.
+    count++;
+    const metadataFile = join(tempDir, `metadata-${count}.json`);
+    const iidFile = join(tempDir, `iid-${count}.txt`);
+    const args = buildxArgs({
+      ...inputs,
+      labels: plan.meta.labels,
+      annotations: plan.meta.annotations,
+      tags: [],
+      push: false,
+      load: inputs.load,
+      secrets,
+      metadataFile,
+      iidFile,
+      driver,
+      ...overrides,
+    });
+    return core.group(title, () => build(args, { dockerConfig, metadataFile, iidFile }));
+  };
+}
+
+async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
+  const { inputs, plan, group, gated } = step;
+  // Needed before the build only to look for an image to reuse; otherwise it is computed beside
+  // the build (base image lookups are network round trips) and logged after it.
+  const reuse = inputs.reuse && plan.push;
+  // Beside the build, the lookups are not retried and wait 10 s at most: a slow base registry
+  // must not hold up a finished build, nor the end of a failed one.
+  const lookups = reuse
+    ? step.registry
+    : new RegistryClient({
+        credentials: step.credentials.lookup,
+        timeoutMs: Math.min(inputs.networkTimeoutMs, 10_000),
+      });
+  const fingerprinting = sourceFingerprint(step, lookups);
+  const fingerprint = reuse ? reportFingerprint(await fingerprinting, true) : '';
+  const withFingerprint = async (outcome: Outcome): Promise<Outcome> =>
+    reuse ? outcome : { ...outcome, fingerprint: reportFingerprint(await fingerprinting, false) };
+
+  if (!plan.push) {
+    const tested = gated
+      ? await testPhase(step, group ? [] : plan.meta.tags, buildWith, group?.platform)
+      : undefined;
+    const result =
+      tested?.result ??
+      (await buildWith(
+        group
+          ? { tags: [], push: false, platforms: [group.platform] }
+          : { tags: plan.meta.tags, push: false },
+        'Build',
+      ));
+    core.info(`built ${result.imageId}; not pushed: ${plan.pushReason}`);
+    return withFingerprint(
+      builtOutcome(result, { pushed: false, platforms: inputs.platforms, fingerprint }, tested),
+    );
+  }
+  if (group?.artifact) {
+    return platformJob(step, group, buildWith, fingerprint).then(withFingerprint);
+  }
+  // With reuse, every image also gets the fingerprint tag, an immutable one.
+  const fpTag = inputs.reuse && fingerprint ? fingerprintTag(fingerprint) : '';
+  const order = orderOf(
+    step,
+    fpTag ? [...plan.meta.planned, { name: fpTag, moving: false }] : plan.meta.planned,
+  );
+  // Set up before the build (cosign found or installed, the key read): a key that cannot be
+  // read fails before anything is pushed. Every release call below gets its hook.
+  const sign = await step.signing.prepare({
+    dockerConfig: step.dockerConfig,
+    tempDir: step.tempDir,
+    registry: step.registry,
+  });
+  const found = fpTag ? await findReusable(step.registry, plan.meta.images[0], fpTag) : undefined;
+  if (found) return promotePhase(step, order, { digest: found, fingerprint, fpTag, sign });
+
+  // With a test gate the image is built and tested first; the release sends that image.
+  const tested = gated ? await testPhase(step, order.stage.map(refName), buildWith) : undefined;
+  let result: BuildResult | undefined = tested?.result;
+  const report = await releasePhase(step, order, {
+    build: async (refs) => {
+      if (tested) {
+        const pushed = await pushTested(step, tested, refs, buildWith, step.registry);
+        result = pushed.result ?? result;
+        return pushed.digest;
+      }
+      result = await buildWith({ tags: refs, push: true }, 'Build');
+      return result.digest;
+    },
+    registry: step.registry,
+    sign: sign.hook,
+  });
+  if (!result) throw new Error('the push finished without a build');
+  const refs = plan.meta.images.map((image) => `${image}@${report.digest}`);
+  core.info(`pushed and verified ${report.digest}: ${plan.meta.tags.join(', ')}`);
+  return withFingerprint(
+    builtOutcome(
+      { ...result, digest: report.digest },
+      {
+        pushed: true,
+        platforms: inputs.platforms,
+        refs,
+        fingerprint,
+        heldBack: heldBackRefs(report),
+        ...sign.outcome(),
+      },
+      tested,
+    ),
+  );
+}
+
+/**
+ * The tested image to the registries: on the `docker` driver the engine's image itself, by
+ * digest; on other drivers rebuilt from the cache and pushed by digest. Either way checked to
+ * be the tested image.
+ */
+async function pushTested(
+  step: Step,
+  tested: Tested,
+  refs: string[],
+  buildWith: BuildWith,
+  registry: Registry,
+): Promise<{ digest: string; result?: BuildResult }> {
+  if (step.driver === 'docker') {
+    const digest = await pushTestedImage(
+      tested,
+      refs,
+      step.dockerConfig,
+      registry,
+      join(step.tempDir, 'image'),
+    );
+    return { digest };
+  }
+  return pushByDigest(tested, refs, buildWith, registry);
+}

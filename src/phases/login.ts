@@ -1,0 +1,44 @@
+/** The login phase: the step's logins into its own Docker config, and earlier steps' looked up. */
+import * as core from '@actions/core';
+import {
+  anonymousRegistries,
+  login,
+  missingLoginError,
+  type Login,
+  type RegistryCredentials,
+} from '../docker/login.js';
+import { parseReference } from '../docker/registry.js';
+import { retryPolicy } from '../docker/retry.js';
+import type { Inputs } from '../inputs.js';
+import type { Plan } from '../plan.js';
+
+/**
+ * Logs in to each registry of `logins` (in parallel, retried) and prepares the lookup of the
+ * logins of earlier steps for the registries pushed to; `earlier` (`registry:` alone) must
+ * have one.
+ */
+export async function loginPhase(
+  logins: Login[],
+  earlier: string,
+  dockerConfig: string,
+  credentials: RegistryCredentials,
+  inputs: Inputs,
+  plan: Plan,
+): Promise<void> {
+  if (logins.length > 0) {
+    await login(logins, dockerConfig, {
+      retry: retryPolicy(inputs.retries),
+      timeoutMs: inputs.networkTimeoutMs,
+      userConfig: inputs.logout ? undefined : credentials.userConfig,
+    });
+  }
+  // `registry:` alone: the login of an earlier step, which must be there before anything is built.
+  const registries = plan.push ? plan.meta.images.map((i) => parseReference(i).registry) : [];
+  await credentials.prepare(earlier ? [earlier, ...registries] : registries);
+  if (earlier && !credentials.lookup(earlier)) {
+    throw missingLoginError(earlier, credentials.userConfig);
+  }
+  if (!plan.push) return;
+  for (const registry of anonymousRegistries(plan.meta.images, credentials.lookup))
+    core.info(`no credentials were given for ${registry}; pushing to it anonymously`);
+}

@@ -1,0 +1,138 @@
+/**
+ * The prepare phase: the step's workspace, set up side by side: temp dir, the action's own
+ * Docker config, buildx, logins, the builder's driver, the digest artifact's name and a
+ * platform job's claim. Every state the post step needs is saved here.
+ */
+import * as core from '@actions/core';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Context } from '../context.js';
+import { builderDriver, checkPlatforms, engineAway } from '../docker/builder.js';
+import { createDockerConfig, userDockerConfigDir } from '../docker/config.js';
+import { earlierLoginRegistry, RegistryCredentials } from '../docker/login.js';
+import { RegistryClient } from '../docker/registry.js';
+import { retryPolicy } from '../docker/retry.js';
+import { engineImageStore } from '../docker/test-run.js';
+import type { Inputs } from '../inputs.js';
+import { State } from '../names.js';
+import type { Plan } from '../plan.js';
+import type { Step } from '../step.js';
+import { loginPhase } from './login.js';
+import { claimPlatform } from './platform-job.js';
+import type { Preflight } from './preflight.js';
+import { checkArtifactName, digestArtifactName } from './report.js';
+
+/** Creates what the step works in and logs in; the Step every later phase takes. */
+export async function prepare(
+  inputs: Inputs,
+  context: Context,
+  plan: Plan,
+  { fork, logins, signing }: Preflight,
+): Promise<Step> {
+  const tempRoot = process.env.RUNNER_TEMP || tmpdir();
+  const tempDir = mkdtempSync(join(tempRoot, 'build-tag-push-'));
+  core.saveState(State.tempDir, tempDir);
+  const userConfig = userDockerConfigDir();
+  const dockerConfig = createDockerConfig({
+    tempRoot,
+    userConfigDir: userConfig,
+    helper: helper(),
+  });
+  core.saveState(State.dockerConfig, dockerConfig);
+  const credentials = new RegistryCredentials(dockerConfig, userConfig, inputs.networkTimeoutMs);
+
+  if (inputs.buildxVersion && !inputs.merge) {
+    await core.group('Set up buildx', async () => {
+      const { ensureBuildx } = await import('../docker/buildx-install.js');
+      await ensureBuildx({
+        version: inputs.buildxVersion,
+        mirror: inputs.buildxMirror,
+        dockerConfig,
+      });
+    });
+  }
+  // Each probe is a process on every run: `docker buildx version` runs above only when a release
+  // is asked for (a missing buildx shows in the build's own error), and the builder's driver is
+  // read only when it matters (--load, the test gate) or a named builder is to be checked before
+  // anything is pushed. That probe runs beside the logins.
+  const gated = Boolean(inputs.test || inputs.testTarget);
+  // A platform job of a merge group hands its digest to the merge step in an artifact of the
+  // group's instead (see claimPlatform).
+  const platformJob = Boolean(inputs.mergeGroup && !inputs.merge);
+  const artifactName = platformJob ? '' : digestArtifactName(inputs, plan);
+  // `registry:` alone: the login of an earlier step (a fork's run gets none).
+  const earlier = fork ? '' : earlierLoginRegistry(inputs);
+  if (logins.length > 0 && inputs.logout) {
+    // Saved before logging in: a login that half-succeeded is still logged out by the post
+    // step; with `logout: false` the logins are the later steps', as with docker/login-action.
+    core.saveState(State.registries, JSON.stringify(logins.map((l) => l.registry)));
+  }
+  // Every one settles before a failure is reported: a login still running when the step ends
+  // would write its credentials after the post step removed the action's Docker config.
+  const [driver, , , group] = await settledAll([
+    !inputs.merge &&
+    (inputs.load || gated || inputs.builder || inputs.platforms.length > 1 || platformJob)
+      ? builderDriver(dockerConfig, inputs.builder)
+      : Promise.resolve(''),
+    logins.length > 0 || plan.push || earlier
+      ? core
+          .group('Log in', () =>
+            loginPhase(logins, earlier, dockerConfig, credentials, inputs, plan),
+          )
+          .catch(async (error: unknown) => {
+            // An engine that does not answer is the cause to report, not the login it failed.
+            const away = await engineAway(dockerConfig);
+            throw away ? new Error(away) : error;
+          })
+      : undefined,
+    checkArtifactName(artifactName, inputs.networkTimeoutMs),
+    platformJob
+      ? claimPlatform(inputs, context, dockerConfig, tempDir, plan.push)
+      : Promise.resolve(undefined),
+  ] as const);
+  // A platform job builds one platform (claimPlatform checked it), which every store can.
+  if (!inputs.merge && !platformJob) {
+    await checkPlatforms(inputs.platforms, driver, () => engineImageStore(dockerConfig));
+  }
+  const registry = new RegistryClient({
+    credentials: credentials.lookup,
+    retry: retryPolicy(inputs.retries),
+    timeoutMs: inputs.networkTimeoutMs,
+  });
+  return {
+    inputs,
+    context,
+    plan,
+    tempDir,
+    dockerConfig,
+    credentials,
+    registry,
+    driver,
+    signing,
+    gated,
+    group,
+    artifactName,
+  };
+}
+
+/** The action's credential helper, beside the main bundle (absent when not run from dist/). */
+function helper(): { node: string; script: string } | undefined {
+  const script = join(dirname(process.argv[1] ?? ''), 'credential-helper', 'index.js');
+  return existsSync(script) ? { node: process.execPath, script } : undefined;
+}
+
+/**
+ * Promise.all that waits for every promise to settle, then throws the first rejection (in the
+ * order given), so that nothing started here is still running when the step fails.
+ */
+async function settledAll<T extends readonly unknown[]>(
+  promises: T,
+): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as {
+    -readonly [K in keyof T]: Awaited<T[K]>;
+  };
+}

@@ -1,0 +1,87 @@
+/** The release phase: the transaction in a log group, its forward-only options, the failed-push summary. */
+import * as core from '@actions/core';
+import { randomBytes } from 'node:crypto';
+import { PushError, refName } from '../docker/push.js';
+import { retryPolicy } from '../docker/retry.js';
+import { isAncestor } from '../git/ancestry.js';
+import { identityOf, pushedAncestry } from '../release/forward.js';
+import { releaseOrder, stagingTag, type ReleaseOrder } from '../release/order.js';
+import {
+  release,
+  type ReleaseReport,
+  type ReleaseOptions,
+  type ReleaseRunner,
+} from '../release/transaction.js';
+import { failedPushMarkdown, writeSummary } from '../report.js';
+import type { Step } from '../step.js';
+import type { PlannedTag } from '../tags/index.js';
+
+/** The release order of every image of the plan under `tags`, with this run's staging tag. */
+export function orderOf(step: Step, tags: PlannedTag[]): ReleaseOrder {
+  const { context } = step;
+  return releaseOrder(
+    step.plan.meta.images.map((image) => ({ image, tags })),
+    stagingTag(context.runId, context.runAttempt, new Date(), randomBytes(4).toString('hex')),
+  );
+}
+
+/** How the release transaction runs for these inputs: retries, and forward-only moves. */
+export function releaseOptions(step: Step): ReleaseOptions {
+  const { inputs, plan, context } = step;
+  const labels = Object.fromEntries(
+    plan.meta.labels.map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
+  );
+  const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
+  return {
+    retry: retryPolicy(inputs.retries),
+    credentials: step.credentials.lookup,
+    move: {
+      ours: identityOf(labels),
+      force: inputs.forceMovingTags,
+      // The checkout's history first; then what the push event says about its commits.
+      ancestry: async (older, newer) => {
+        const found = await isAncestor(workspace, older, newer, inputs.networkTimeoutMs);
+        return found === 'unknown' ? pushedAncestry(context.payload, older, newer) : found;
+      },
+      settleMs: MOVE_SETTLE_MS,
+    },
+  };
+}
+
+/**
+ * How long the moving-tag step waits before reading its tags back: longer than another run
+ * takes between reading a tag and writing it, so a race between two runs ends with the newer.
+ */
+const MOVE_SETTLE_MS = 1500;
+
+/**
+ * The release transaction (src/release/) in a log group; a failure writes the failed-push
+ * summary (what each registry got, what was put back) and fails the step.
+ */
+export async function releasePhase(
+  step: Step,
+  order: ReleaseOrder,
+  runner: ReleaseRunner,
+  title = 'Release',
+): Promise<ReleaseReport> {
+  const { inputs, plan } = step;
+  try {
+    const report = await core.group(title, () => release(order, runner, releaseOptions(step)));
+    for (const held of report.heldBack) {
+      core.warning(
+        `held back ${refName(held.ref)}: ${held.reason}; set force-moving-tags: true to move it anyway`,
+      );
+    }
+    return report;
+  } catch (error) {
+    if (error instanceof PushError && inputs.summary) {
+      await writeSummary(failedPushMarkdown(plan, error.report, error.reason));
+    }
+    throw error;
+  }
+}
+
+/** The moving tags a release left where they were, as `image:tag`. */
+export function heldBackRefs(report: ReleaseReport): string[] {
+  return report.heldBack.map((h) => refName(h.ref));
+}

@@ -1,0 +1,38 @@
+/** Step: what every phase of the main step shares, made once by the prepare phase. */
+import type { Context } from './context.js';
+import type { RegistryCredentials } from './docker/login.js';
+import type { RegistryClient } from './docker/registry.js';
+import type { Inputs } from './inputs.js';
+import type { Plan } from './plan.js';
+import type { Signing } from './sign/phase.js';
+
+/** A platform job of a merge group: the platform it builds and the artifact of its digest. */
+export interface GroupArtifact {
+  platform: string;
+  /** '' when nothing is pushed (a pull request): there is no digest to hand over. */
+  artifact: string;
+}
+
+export interface Step {
+  inputs: Inputs;
+  context: Context;
+  plan: Plan;
+  /** The step's own temp dir under RUNNER_TEMP; the post step removes it. */
+  tempDir: string;
+  /** The action's own DOCKER_CONFIG; the post step removes it. */
+  dockerConfig: string;
+  /** Every registry's credentials: the step's logins, else an earlier step's. */
+  credentials: RegistryCredentials;
+  /** The one registry client of the step: retried and bounded by network-timeout. */
+  registry: RegistryClient;
+  /** The builder's driver; '' when it was not needed (no load, gate or named builder). */
+  driver: string;
+  /** Whether and how the release is signed, decided before anything was created. */
+  signing: Signing;
+  /** A test gate runs before anything is pushed (`test` or `test-target`). */
+  gated: boolean;
+  /** A platform job of a merge group; absent otherwise. */
+  group?: GroupArtifact;
+  /** The digest artifact's name, placeholders filled in; '' for none. */
+  artifactName: string;
+}
