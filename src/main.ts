@@ -1,6 +1,6 @@
 /** The main step read top-down: inputs, context, plan, preflight, prepare, one route, report. */
-import { getInputs } from './inputs.js';
-import type { Outcome } from './report.js';
+import { getInputs } from './inputs/inputs.js';
+import type { Outcome } from './report/report.js';
 import type { Step } from './step.js';
 import { buildOrReuse } from './phases/build.js';
 import { mergeGroup } from './phases/merge.js';

@@ -1,7 +1,7 @@
 /** Outcome: what a route produced, made by one constructor, for the outputs, summary and artifact. */
 import type { BuildResult } from './docker/build.js';
-import type { Tested } from './docker/gate.js';
-import type { Outcome } from './report.js';
+import type { Tested } from './gate/run.js';
+import type { Outcome } from './report/report.js';
 
 /** An outcome with the fields a route knows; the rest empty. */
 export function outcome(fields: Pick<Outcome, 'digest' | 'pushed'> & Partial<Outcome>): Outcome {

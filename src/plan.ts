@@ -1,6 +1,6 @@
-import { evaluatesOnly } from './build-inputs.js';
-import type { Context } from './context.js';
-import type { Inputs, PushMode } from './inputs.js';
+import { evaluatesOnly } from './inputs/buildx.js';
+import type { Context } from './context/context.js';
+import type { Inputs, PushMode } from './inputs/inputs.js';
 import { computeMeta, DEFAULT_TAG_RULES, type Meta } from './tags/index.js';
 
 /** What the action is going to do, decided before anything touches a registry. */

@@ -12,7 +12,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildxDownload, ensureBuildx, installBuildx } from '../../src/docker/buildx-install.js';
+import { buildxDownload, ensureBuildx, installBuildx } from '../../src/tools/buildx.js';
 import { createDockerConfig } from '../../src/docker/config.js';
 import { startReleaseServer, type ReleaseServer } from './release-server.js';
 

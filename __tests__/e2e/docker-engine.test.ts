@@ -16,10 +16,10 @@ import { builderDriver } from '../../src/docker/builder.js';
 import { buildxArgs, type BuildxPlan } from '../../src/docker/buildx-args.js';
 import { createDockerConfig, credentialsFromConfig } from '../../src/docker/config.js';
 import { login, logout } from '../../src/docker/login.js';
-import { PushError } from '../../src/docker/push.js';
+import { PushError } from '../../src/release/stage.js';
 import { releaseOrder, type ImageTags } from '../../src/release/order.js';
 import { release, type ReleaseOptions } from '../../src/release/transaction.js';
-import { RegistryClient } from '../../src/docker/registry.js';
+import { RegistryClient } from '../../src/registry/client.js';
 import { removeSecretFiles, writeSecretFiles } from '../../src/docker/secrets.js';
 import {
   busyboxDockerfile,

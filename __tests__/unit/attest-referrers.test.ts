@@ -2,8 +2,8 @@
 // bundle and the image, the referrers tag index it joins (an existing one kept entry for entry),
 // and how the summary and the `attestations` output report it.
 import { createHash } from 'node:crypto';
-import { RegistryClient, type Manifest } from '../../src/docker/registry.js';
-import { attestationsMarkdown, attestationsOutput } from '../../src/report.js';
+import { RegistryClient, type Manifest } from '../../src/registry/client.js';
+import { attestationsMarkdown, attestationsOutput } from '../../src/report/report.js';
 import {
   attestationManifest,
   BUNDLE_MEDIA_TYPE,

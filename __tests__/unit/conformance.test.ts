@@ -4,7 +4,7 @@
 // conformance-divergences.json; every other case must match exactly.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { contextFrom, type Payload } from '../../src/context.js';
+import { contextFrom, type Payload } from '../../src/context/context.js';
 import { computeMeta, type Meta } from '../../src/tags/index.js';
 import { bakeDefinitions, metaOutputs } from '../../src/tags/outputs.js';
 

@@ -1,4 +1,4 @@
-import { contextFrom } from '../../src/context.js';
+import { contextFrom } from '../../src/context/context.js';
 
 const now = new Date('2024-05-01T12:00:00Z');
 

@@ -31,7 +31,7 @@ import {
   normalizeRegistry,
   resolveLogins,
 } from '../../src/docker/login.js';
-import { retryPolicy } from '../../src/docker/retry.js';
+import { retryPolicy } from '../../src/retry.js';
 
 const none = { registry: '', username: '', password: '', githubToken: 'ghs_token' };
 

@@ -6,10 +6,10 @@ import {
   runPushSteps,
   type PushRunner,
   type PushStep,
-} from '../../src/docker/push.js';
+} from '../../src/release/stage.js';
 import { releaseOrder, type ImageTags } from '../../src/release/order.js';
-import type { Manifest } from '../../src/docker/registry.js';
-import { retryPolicy } from '../../src/docker/retry.js';
+import type { Manifest } from '../../src/registry/client.js';
+import { retryPolicy } from '../../src/retry.js';
 
 /** The stage of a release (immutable tags, or the staging tag), built then verified. */
 function pushSteps(images: ImageTags[]): PushStep[] {

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { jest } from '@jest/globals';
-import { retryPolicy } from '../../src/docker/retry.js';
+import { retryPolicy } from '../../src/retry.js';
 import {
   parseReference,
   parseWwwAuthenticate,
   RegistryClient,
   type ImageReference,
-} from '../../src/docker/registry.js';
+} from '../../src/registry/client.js';
 
 describe('parseReference', () => {
   test.each<[string, ImageReference]>([

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { nodeFetch } from '../../src/http.js';
+import { nodeFetch } from '../../src/registry/http.js';
 
 // nodeFetch stands in for fetch in the registry client and the artifact upload: every case runs
 // against Node's own fetch too, and both must behave alike.

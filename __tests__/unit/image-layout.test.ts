@@ -2,7 +2,7 @@
 // manifests, so the upload keeps the image ID as its digest) and the classic store's
 // manifest.json (config + uncompressed layers).
 import { createHash } from 'node:crypto';
-import { imageLayout, legacyManifest } from '../../src/image-layout.js';
+import { imageLayout, legacyManifest } from '../../src/oci/layout.js';
 
 const sha = (content: string | Buffer): string =>
   `sha256:${createHash('sha256').update(content).digest('hex')}`;

@@ -1,7 +1,7 @@
 import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { getInputs, imageList, platformList } from '../../src/inputs.js';
+import { getInputs, imageList, platformList } from '../../src/inputs/inputs.js';
 
 type ActionYml = { inputs: Record<string, { default?: string }> };
 const action = parse(

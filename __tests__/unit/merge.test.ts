@@ -15,7 +15,7 @@ import {
   RECORD_SCHEMA,
   type PlatformRecord,
 } from '../../src/release/merge.js';
-import { testRunArgs } from '../../src/test-gate.js';
+import { testRunArgs } from '../../src/gate/spec.js';
 
 const digestOf = (c: string): string => `sha256:${c.repeat(64)}`;
 const sha = 'ab'.repeat(20);

@@ -7,13 +7,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import { contextFrom } from '../../src/context.js';
+import { contextFrom } from '../../src/context/context.js';
 import { buildxArgs } from '../../src/docker/buildx-args.js';
 import { resolveLogins } from '../../src/docker/login.js';
 import { writeSecretFiles } from '../../src/docker/secrets.js';
-import { getInputs, type Inputs } from '../../src/inputs.js';
+import { getInputs, type Inputs } from '../../src/inputs/inputs.js';
 import { makePlan } from '../../src/plan.js';
-import { setOutputs } from '../../src/report.js';
+import { setOutputs } from '../../src/report/report.js';
 
 type ActionYml = { inputs: Record<string, { default?: string }> };
 const action = parse(

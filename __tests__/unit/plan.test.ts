@@ -1,5 +1,5 @@
-import { contextFrom, type Context } from '../../src/context.js';
-import type { Inputs, PushMode } from '../../src/inputs.js';
+import { contextFrom, type Context } from '../../src/context/context.js';
+import type { Inputs, PushMode } from '../../src/inputs/inputs.js';
 import { forkSecretsWarning, makePlan, pushDecision } from '../../src/plan.js';
 
 const now = new Date('2024-05-01T12:00:00Z');

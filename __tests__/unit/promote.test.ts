@@ -6,8 +6,8 @@ import {
   promoteStep,
   splitTagRef,
   type PromoteRegistry,
-} from '../../src/docker/promote.js';
-import { RegistryClient, type Manifest } from '../../src/docker/registry.js';
+} from '../../src/publish/promote.js';
+import { RegistryClient, type Manifest } from '../../src/registry/client.js';
 
 beforeEach(() => jest.spyOn(process.stdout, 'write').mockImplementation(() => true));
 afterEach(() => jest.restoreAllMocks());

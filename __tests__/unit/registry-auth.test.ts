@@ -3,7 +3,7 @@ import {
   normalizeAuthRegistry,
   parseRegistryAuth,
   type RegistryAuth,
-} from '../../src/registry-auth.js';
+} from '../../src/inputs/registry-auth.js';
 
 /** Parses and returns what was masked, in order. */
 function parse(text: string): { logins: RegistryAuth[]; masked: string[] } {

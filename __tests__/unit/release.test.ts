@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
-import { PushError, refName } from '../../src/docker/push.js';
-import type { Manifest } from '../../src/docker/registry.js';
+import { PushError, refName } from '../../src/release/stage.js';
+import type { Manifest } from '../../src/registry/client.js';
 import {
   compareVersions,
   decideForward,

@@ -1,11 +1,11 @@
-import { contextFrom } from '../../src/context.js';
+import { contextFrom } from '../../src/context/context.js';
 import type { Plan } from '../../src/plan.js';
 import {
   digestRecord,
   failedPushMarkdown,
   summaryMarkdown,
   type Outcome,
-} from '../../src/report.js';
+} from '../../src/report/report.js';
 
 const plan: Plan = {
   meta: {

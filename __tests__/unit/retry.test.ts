@@ -11,7 +11,7 @@ import {
   withRetry,
   type Failure,
   type FailureKind,
-} from '../../src/docker/retry.js';
+} from '../../src/retry.js';
 
 const NOW = Date.parse('2025-01-01T00:00:00Z');
 

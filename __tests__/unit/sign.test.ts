@@ -2,8 +2,8 @@ import { jest } from '@jest/globals';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkSignKey, maskKey, signMode } from '../../src/inputs.js';
-import { signingMarkdown, signingOutputs } from '../../src/report.js';
+import { checkSignKey, maskKey, signMode } from '../../src/inputs/inputs.js';
+import { signingMarkdown, signingOutputs } from '../../src/report/report.js';
 import { attestProvenanceOf, provenanceOptions } from '../../src/sign/attest.js';
 import {
   GITHUB_ISSUER,
@@ -18,8 +18,8 @@ import {
   workflowIdentity,
   type SignMethod,
 } from '../../src/sign/cosign.js';
-import { COSIGN_RELEASES, cosignDownload, usableCosign } from '../../src/sign/install.js';
-import { repositoryIsPublic } from '../../src/context.js';
+import { COSIGN_RELEASES, cosignDownload, usableCosign } from '../../src/tools/cosign.js';
+import { repositoryIsPublic } from '../../src/context/context.js';
 import { decideSigning, type SigningFacts } from '../../src/sign/mode.js';
 import { Signer } from '../../src/sign/signer.js';
 

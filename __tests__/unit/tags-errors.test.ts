@@ -1,4 +1,4 @@
-import { contextFrom } from '../../src/context.js';
+import { contextFrom } from '../../src/context/context.js';
 import { computeMeta, type TagInputs } from '../../src/tags/index.js';
 
 // Every invalid input gives one line naming the input, the bad value and what is expected.

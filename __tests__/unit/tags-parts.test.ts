@@ -1,4 +1,4 @@
-import { contextFrom } from '../../src/context.js';
+import { contextFrom } from '../../src/context/context.js';
 import { splitFields } from '../../src/tags/csv.js';
 import { formatDate } from '../../src/tags/dates.js';
 import { globalScope } from '../../src/tags/expressions.js';

@@ -1,4 +1,4 @@
-import { contextFrom, type Context, type Payload } from '../../src/context.js';
+import { contextFrom, type Context, type Payload } from '../../src/context/context.js';
 import {
   computeMeta,
   DEFAULT_TAG_RULES,

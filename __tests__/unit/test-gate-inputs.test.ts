@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import { buildxArgs } from '../../src/docker/buildx-args.js';
 import { buildxPlan } from '../fixtures/buildx-plan.js';
-import { getInputs } from '../../src/inputs.js';
+import { getInputs } from '../../src/inputs/inputs.js';
 
 type ActionYml = { inputs: Record<string, { default?: string }> };
 const action = parse(

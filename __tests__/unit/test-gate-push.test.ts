@@ -2,8 +2,8 @@
 // kubernetes). No tag may be set before the registry holds the tested config digest.
 import { jest } from '@jest/globals';
 import type { BuildResult } from '../../src/docker/build.js';
-import { pushByDigest, type BuildOverrides, type Tested } from '../../src/docker/gate.js';
-import { sha256, type Manifest, type RegistryClient } from '../../src/docker/registry.js';
+import { pushByDigest, type BuildOverrides, type Tested } from '../../src/gate/run.js';
+import { sha256, type Manifest, type RegistryClient } from '../../src/registry/client.js';
 
 const testedConfig = `sha256:${'c'.repeat(64)}`;
 const otherConfig = `sha256:${'e'.repeat(64)}`;

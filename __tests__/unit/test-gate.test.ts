@@ -15,7 +15,7 @@ import {
   testRunArgs,
   type TestReport,
   type TestRun,
-} from '../../src/test-gate.js';
+} from '../../src/gate/spec.js';
 
 describe('parseDuration', () => {
   test.each([

@@ -12,8 +12,8 @@ import {
 } from '../../src/artifact/name.js';
 import { helperFor, keyHost, storedLogin } from '../../src/docker/credentials.js';
 import { earlierLoginRegistry, loginHint, resolveLogins } from '../../src/docker/login.js';
-import { RegistryClient } from '../../src/docker/registry.js';
-import { proxyFor } from '../../src/proxy.js';
+import { RegistryClient } from '../../src/registry/client.js';
+import { proxyFor } from '../../src/registry/proxy.js';
 
 describe('proxyFor: HTTPS_PROXY, HTTP_PROXY and NO_PROXY as docker reads them', () => {
   const proxy = 'http://proxy.corp:3128';

@@ -1,5 +1,5 @@
-import { exportsFiles } from '../build-inputs.js';
-import type { Inputs } from '../inputs.js';
+import { exportsFiles } from '../inputs/buildx.js';
+import type { Inputs } from '../inputs/inputs.js';
 import type { SecretFile } from './secrets.js';
 
 /** The inputs that go to buildx unchanged. */

@@ -3,7 +3,7 @@ import * as exec from '@actions/exec';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Inputs } from '../inputs.js';
+import type { Inputs } from '../inputs/inputs.js';
 import {
   dockerEnv,
   dropCredHelper,
@@ -13,8 +13,8 @@ import {
   type Credentials,
 } from './config.js';
 import { credentialsFromConfig, storedLogin, type StoredLogin } from './credentials.js';
-import { parseReference } from './registry.js';
-import { classifyText, NO_RETRY, withRetry, type Failure, type RetryPolicy } from './retry.js';
+import { parseReference } from '../registry/client.js';
+import { classifyText, NO_RETRY, withRetry, type Failure, type RetryPolicy } from '../retry.js';
 
 export interface Login {
   registry: string;

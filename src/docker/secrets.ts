@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BuildSecret } from '../inputs.js';
+import type { BuildSecret } from '../inputs/inputs.js';
 
 /** A build secret as buildx receives it: `--secret id=<id>,src=<file>`. */
 export interface SecretFile {

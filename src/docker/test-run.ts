@@ -2,7 +2,7 @@ import * as core from '@actions/core';
 import * as exec from '@actions/exec';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { testContainerName, testRunArgs, type TestEnvVar } from '../test-gate.js';
+import { testContainerName, testRunArgs, type TestEnvVar } from '../gate/spec.js';
 import { dockerEnv } from './config.js';
 
 export interface TestContainerOptions {

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Inputs } from '../inputs.js';
+import type { Inputs } from '../inputs/inputs.js';
 import { contextDigest, dockerignorePatterns } from './context.js';
 import { baseImages, splitImageRef } from './dockerfile.js';
 

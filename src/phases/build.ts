@@ -4,16 +4,16 @@
  */
 import * as core from '@actions/core';
 import { join } from 'node:path';
-import { evaluatesOnly } from '../build-inputs.js';
+import { evaluatesOnly } from '../inputs/buildx.js';
 import { build, type BuildResult } from '../docker/build.js';
-import { refName } from '../docker/push.js';
+import { refName } from '../release/stage.js';
 import { buildxArgs } from '../docker/buildx-args.js';
-import { pushByDigest, pushTestedImage, type Tested } from '../docker/gate.js';
-import { RegistryClient, type RegistryClient as Registry } from '../docker/registry.js';
+import { pushByDigest, pushTestedImage, type Tested } from '../gate/run.js';
+import { RegistryClient, type RegistryClient as Registry } from '../registry/client.js';
 import { removeSecretFiles, writeSecretFiles, type SecretFile } from '../docker/secrets.js';
 import { fingerprintTag } from '../fingerprint/index.js';
 import { builtOutcome } from '../outcome.js';
-import type { Outcome } from '../report.js';
+import type { Outcome } from '../report/report.js';
 import type { Step } from '../step.js';
 import { findReusable, reportFingerprint, sourceFingerprint } from './fingerprint.js';
 import { platformJob } from './platform-job.js';

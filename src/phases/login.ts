@@ -7,9 +7,9 @@ import {
   type Login,
   type RegistryCredentials,
 } from '../docker/login.js';
-import { parseReference } from '../docker/registry.js';
-import { retryPolicy } from '../docker/retry.js';
-import type { Inputs } from '../inputs.js';
+import { parseReference } from '../registry/client.js';
+import { retryPolicy } from '../retry.js';
+import type { Inputs } from '../inputs/inputs.js';
 import type { Plan } from '../plan.js';
 
 /**

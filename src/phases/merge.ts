@@ -2,7 +2,7 @@
 import * as core from '@actions/core';
 import { downloadFile, listRunArtifacts } from '../artifact/client.js';
 import { noArtifactService } from '../artifact/name.js';
-import { copyImage, splitTagRef } from '../docker/promote.js';
+import { copyImage, splitTagRef } from '../publish/promote.js';
 import {
   buildIndex,
   checkRecords,
@@ -16,7 +16,7 @@ import {
   type PlatformRecord,
 } from '../release/merge.js';
 import { outcome } from '../outcome.js';
-import type { Outcome } from '../report.js';
+import type { Outcome } from '../report/report.js';
 import type { Step } from '../step.js';
 import { heldBackRefs, orderOf, releasePhase } from './release.js';
 

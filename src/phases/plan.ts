@@ -1,8 +1,8 @@
 /** The context and plan phases: the runner's environment read, the tags and the push decided. */
 import * as core from '@actions/core';
-import { getContext, type Context } from '../context.js';
-import { completeContext } from '../context-sources.js';
-import type { Inputs } from '../inputs.js';
+import { getContext, type Context } from '../context/context.js';
+import { completeContext } from '../context/sources.js';
+import type { Inputs } from '../inputs/inputs.js';
 import { makePlan, type Plan } from '../plan.js';
 import { resolveNow } from '../tags/index.js';
 

@@ -8,7 +8,7 @@ import {
   uploadFiles,
 } from '../artifact/client.js';
 import { noArtifactService } from '../artifact/name.js';
-import type { Context } from '../context.js';
+import type { Context } from '../context/context.js';
 import type { BuildResult } from '../docker/build.js';
 import {
   pullImage,
@@ -16,11 +16,11 @@ import {
   pushTestedImage,
   testReusedImage,
   type Tested,
-} from '../docker/gate.js';
-import { promoteStep } from '../docker/promote.js';
+} from '../gate/run.js';
+import { promoteStep } from '../publish/promote.js';
 import { enginePlatform } from '../docker/test-run.js';
 import { fingerprintTag } from '../fingerprint/index.js';
-import type { Inputs } from '../inputs.js';
+import type { Inputs } from '../inputs/inputs.js';
 import { outcome } from '../outcome.js';
 import {
   jobPlatform,
@@ -30,9 +30,9 @@ import {
   RECORD_SCHEMA,
   type PlatformRecord,
 } from '../release/merge.js';
-import type { Outcome } from '../report.js';
+import type { Outcome } from '../report/report.js';
 import type { GroupArtifact, Step } from '../step.js';
-import { digestOutput, type TestReport } from '../test-gate.js';
+import { digestOutput, type TestReport } from '../gate/spec.js';
 import { findReusable } from './fingerprint.js';
 import { reportingTests, testPhase, type BuildWith } from './test.js';
 

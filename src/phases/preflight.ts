@@ -1,11 +1,11 @@
 /** The preflight phase: every check that can fail before anything is created or logged in. */
 import * as core from '@actions/core';
-import { secretEnvWarnings, sshAgentProblem } from '../build-inputs.js';
-import type { Context } from '../context.js';
+import { secretEnvWarnings, sshAgentProblem } from '../inputs/buildx.js';
+import type { Context } from '../context/context.js';
 import { buildArgWarnings } from '../docker/buildx-args.js';
 import { resolveLogins, type Login } from '../docker/login.js';
 import { checkBuildSources } from '../docker/preflight.js';
-import type { Inputs } from '../inputs.js';
+import type { Inputs } from '../inputs/inputs.js';
 import { forkSecretsWarning, type Plan } from '../plan.js';
 import { signedByTheMerge, signingPhase, type Signing } from '../sign/phase.js';
 

@@ -7,14 +7,14 @@ import * as core from '@actions/core';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Context } from '../context.js';
+import type { Context } from '../context/context.js';
 import { builderDriver, checkPlatforms, engineAway } from '../docker/builder.js';
 import { createDockerConfig, userDockerConfigDir } from '../docker/config.js';
 import { earlierLoginRegistry, RegistryCredentials } from '../docker/login.js';
-import { RegistryClient } from '../docker/registry.js';
-import { retryPolicy } from '../docker/retry.js';
+import { RegistryClient } from '../registry/client.js';
+import { retryPolicy } from '../retry.js';
 import { engineImageStore } from '../docker/test-run.js';
-import type { Inputs } from '../inputs.js';
+import type { Inputs } from '../inputs/inputs.js';
 import { State } from '../names.js';
 import type { Plan } from '../plan.js';
 import type { Step } from '../step.js';
@@ -44,7 +44,7 @@ export async function prepare(
 
   if (inputs.buildxVersion && !inputs.merge) {
     await core.group('Set up buildx', async () => {
-      const { ensureBuildx } = await import('../docker/buildx-install.js');
+      const { ensureBuildx } = await import('../tools/buildx.js');
       await ensureBuildx({
         version: inputs.buildxVersion,
         mirror: inputs.buildxMirror,

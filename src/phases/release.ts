@@ -1,8 +1,8 @@
 /** The release phase: the transaction in a log group, its forward-only options, the failed-push summary. */
 import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
-import { PushError, refName } from '../docker/push.js';
-import { retryPolicy } from '../docker/retry.js';
+import { PushError, refName } from '../release/stage.js';
+import { retryPolicy } from '../retry.js';
 import { isAncestor } from '../git/ancestry.js';
 import { identityOf, pushedAncestry } from '../release/forward.js';
 import { releaseOrder, stagingTag, type ReleaseOrder } from '../release/order.js';
@@ -12,7 +12,7 @@ import {
   type ReleaseOptions,
   type ReleaseRunner,
 } from '../release/transaction.js';
-import { failedPushMarkdown, writeSummary } from '../report.js';
+import { failedPushMarkdown, writeSummary } from '../report/report.js';
 import type { Step } from '../step.js';
 import type { PlannedTag } from '../tags/index.js';
 

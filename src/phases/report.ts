@@ -1,7 +1,7 @@
 /** The report phase: outputs, job summary and digest artifact, in that order; the dry run's plan. */
 import * as core from '@actions/core';
 import { expandArtifactName, jobRunId } from '../artifact/name.js';
-import type { Inputs } from '../inputs.js';
+import type { Inputs } from '../inputs/inputs.js';
 import { Output } from '../names.js';
 import type { Plan } from '../plan.js';
 import {
@@ -12,7 +12,7 @@ import {
   uploadDigestArtifact,
   writeSummary,
   type Outcome,
-} from '../report.js';
+} from '../report/report.js';
 import type { Step } from '../step.js';
 
 /** dry-run: the plan as outputs and summary; nothing logged in, built or pushed. */

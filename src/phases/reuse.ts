@@ -1,15 +1,15 @@
 /** The reuse route: the image of the same fingerprint, tested again, released by promotion. */
 import * as core from '@actions/core';
-import { pullImage, testReusedImage } from '../docker/gate.js';
-import { promoteStep } from '../docker/promote.js';
-import type { RegistryClient } from '../docker/registry.js';
+import { pullImage, testReusedImage } from '../gate/run.js';
+import { promoteStep } from '../publish/promote.js';
+import type { RegistryClient } from '../registry/client.js';
 import { enginePlatform } from '../docker/test-run.js';
 import { outcome } from '../outcome.js';
 import type { ReleaseOrder } from '../release/order.js';
-import type { Outcome } from '../report.js';
+import type { Outcome } from '../report/report.js';
 import type { SignStep } from '../sign/phase.js';
 import type { Step } from '../step.js';
-import { manifestConfig, type TestReport } from '../test-gate.js';
+import { manifestConfig, type TestReport } from '../gate/spec.js';
 import { heldBackRefs, releasePhase } from './release.js';
 import { reportingTests } from './test.js';
 

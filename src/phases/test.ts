@@ -1,11 +1,11 @@
 /** The test gate as a phase: the image built and tested before anything is pushed; its reports. */
 import * as core from '@actions/core';
 import type { BuildResult } from '../docker/build.js';
-import { buildAndTest, TestError, type BuildOverrides, type Tested } from '../docker/gate.js';
-import type { Inputs } from '../inputs.js';
+import { buildAndTest, TestError, type BuildOverrides, type Tested } from '../gate/run.js';
+import type { Inputs } from '../inputs/inputs.js';
 import { State } from '../names.js';
 import type { Plan } from '../plan.js';
-import { failedTestMarkdown, setTestOutputs, writeSummary } from '../report.js';
+import { failedTestMarkdown, setTestOutputs, writeSummary } from '../report/report.js';
 import type { Step } from '../step.js';
 
 /** Runs one build with the step's build arguments and the overrides given. */

@@ -3,7 +3,7 @@
 // expects, and assembles the index it releases. Pure: the registry and the artifact service are
 // the callers'.
 import { createHash } from 'node:crypto';
-import { samePlatform } from '../test-gate.js';
+import { samePlatform } from '../gate/spec.js';
 
 /** What a platform job of a merge group uploads (`platform.json` in its artifact). */
 export interface PlatformRecord {

@@ -1,8 +1,8 @@
 // The moving-tag step of a release: read where each moving tag points, move it only forward,
 // read it back, and put back every tag already moved when any registry fails meanwhile.
 import * as core from '@actions/core';
-import { refName, type TagRef } from '../docker/push.js';
-import type { Manifest } from '../docker/registry.js';
+import { refName, type TagRef } from './stage.js';
+import type { Manifest } from '../registry/client.js';
 import {
   decideForward,
   identityOf,

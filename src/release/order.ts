@@ -1,6 +1,6 @@
 // The plan of references of a release: which references the image reaches the registries
 // under (nobody relies on them as moving), and which moving tags follow once it is verified.
-import type { TagRef } from '../docker/push.js';
+import type { TagRef } from './stage.js';
 
 /** One image's tags, as the tag engine gives them. */
 export interface ImageTags {

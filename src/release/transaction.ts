@@ -11,7 +11,7 @@ import {
   type PushReport,
   type PushRunner,
   type TagRef,
-} from '../docker/push.js';
+} from './stage.js';
 import { moveTags, MoveError, type HeldBack, type MoveOptions, type MoveRegistry } from './move.js';
 import type { ReleaseOrder } from './order.js';
 

@@ -1,5 +1,5 @@
 // Whether this run signs, and how: a pure function of the inputs and the job's environment.
-import type { SignMode } from '../inputs.js';
+import type { SignMode } from '../inputs/inputs.js';
 
 export type SigningDecision =
   | { sign: false; reason: string }

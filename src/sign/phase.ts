@@ -4,11 +4,11 @@
 // registry before a moving tag moves.
 import * as core from '@actions/core';
 import { join } from 'node:path';
-import type { Context } from '../context.js';
-import type { RegistryClient } from '../docker/registry.js';
-import type { Inputs } from '../inputs.js';
+import type { Context } from '../context/context.js';
+import type { RegistryClient } from '../registry/client.js';
+import type { Inputs } from '../inputs/inputs.js';
 import type { Plan } from '../plan.js';
-import type { SigningReport } from '../report.js';
+import type { SigningReport } from '../report/report.js';
 import { attestProvenanceOf } from './attest.js';
 import { pushAttestations, type AttestationPush } from './referrers.js';
 import { decideSigning, type SigningDecision } from './mode.js';
@@ -82,7 +82,7 @@ export function signingPhase(inputs: Inputs, context: Context, plan: Plan): Sign
       if (decision.sign) {
         signer = await core.group('Set up signing', async () => {
           // Loaded when a run signs: the tool cache and download code stay out of other runs.
-          const { ensureCosign } = await import('./install.js');
+          const { ensureCosign } = await import('../tools/cosign.js');
           const cosign = await ensureCosign(inputs.cosignMirror);
           const options = {
             images: plan.meta.images,

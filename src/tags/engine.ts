@@ -1,4 +1,4 @@
-import type { Context } from '../context.js';
+import type { Context } from '../context/context.js';
 import { boundedExec, compileRegExp, inputError, type Where } from './errors.js';
 import { withVars } from './expressions.js';
 import type { Flavor } from './flavor.js';

@@ -1,4 +1,4 @@
-import type { Context } from '../context.js';
+import type { Context } from '../context/context.js';
 import { baseRefOf, branchOf, isDefaultBranch, tagOf } from './refs.js';
 import { dateHelper, type Scope } from './template.js';
 

@@ -1,4 +1,4 @@
-import type { Context } from '../context.js';
+import type { Context } from '../context/context.js';
 import { compileRegExp } from './errors.js';
 import { globalScope } from './expressions.js';
 import { parseFlavor } from './flavor.js';

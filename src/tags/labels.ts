@@ -1,4 +1,4 @@
-import type { Context } from '../context.js';
+import type { Context } from '../context/context.js';
 import { inputError, type Where } from './errors.js';
 import { render, type Scope } from './template.js';
 

@@ -1,4 +1,4 @@
-import type { Context } from '../context.js';
+import type { Context } from '../context/context.js';
 
 /** The branch of a `refs/heads/...` ref, or '' for any other ref. */
 export function branchOf(ref: string): string {

@@ -8,7 +8,7 @@ import { Readable } from 'node:stream';
 // at the first request (the post step sends none). It answers what the callers use: status,
 // statusText, ok, url, redirected, headers (get, has, iteration), text(), json(), arrayBuffer(),
 // bytes() and body.cancel(). Bodies are strings or bytes; redirects are followed as fetch does.
-// Requests honour HTTPS_PROXY, HTTP_PROXY and NO_PROXY as docker does (src/proxy.ts).
+// Requests honour HTTPS_PROXY, HTTP_PROXY and NO_PROXY as docker does (src/registry/proxy.ts).
 // A blob copy streams instead: a request body may be a web ReadableStream, and with
 // `stream: true` in the init the answer's body is a web ReadableStream, never buffered.
 

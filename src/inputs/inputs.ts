@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { invalidNameCharacters, NAME_PLACEHOLDERS, unknownPlaceholders } from './artifact/name.js';
+import { invalidNameCharacters, NAME_PLACEHOLDERS, unknownPlaceholders } from '../artifact/name.js';
 import {
   checkNotMixed,
   isRegistryHost,
@@ -17,9 +17,9 @@ import {
   parseSsh,
   parseUlimits,
   type SecretEnv,
-} from './build-inputs.js';
-import { listItems } from './input-lists.js';
-import { parseDuration, parseTestEnv, type TestEnvVar } from './test-gate.js';
+} from './buildx.js';
+import { listItems } from './lists.js';
+import { parseDuration, parseTestEnv, type TestEnvVar } from '../gate/spec.js';
 
 export type PushMode = 'auto' | 'true' | 'false';
 export type SignMode = 'auto' | 'true' | 'false';

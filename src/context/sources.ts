@@ -3,7 +3,7 @@
 // default branch) from the GitHub API. Only asked for when the payload does not have it.
 import * as exec from '@actions/exec';
 import { repositoryIsPublic, type Context, type Repository } from './context.js';
-import { nodeFetch } from './http.js';
+import { nodeFetch } from '../registry/http.js';
 
 export interface Sources {
   /** The committer date of `sha` in the checkout at `cwd`; undefined when git does not know it. */

@@ -1,13 +1,13 @@
 import * as core from '@actions/core';
-import type { Credentials } from './config.js';
-import { parseReference, type Manifest } from './registry.js';
+import type { Credentials } from '../docker/config.js';
+import { parseReference, type Manifest } from '../registry/client.js';
 import {
   classifyBuildError,
   NO_RETRY,
   registriesInBuildError,
   withRetry,
   type RetryPolicy,
-} from './retry.js';
+} from '../retry.js';
 
 export interface TagRef {
   image: string;

@@ -1,6 +1,6 @@
 // The test gate's pure parts: input parsing, the `docker run` argument list, platform and
 // manifest checks, and the report text. The processes are in src/docker/test-run.ts and
-// src/docker/gate.ts.
+// src/gate/run.ts.
 
 /** One `test-env` entry. The value is passed through the docker CLI's environment. */
 export interface TestEnvVar {

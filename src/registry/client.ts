@@ -4,8 +4,8 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { nodeFetch } from '../http.js';
-import type { Credentials } from './config.js';
+import { nodeFetch } from './http.js';
+import type { Credentials } from '../docker/config.js';
 import {
   classifyNetworkError,
   classifyStatus,
@@ -15,7 +15,7 @@ import {
   type Failure,
   type RetryOptions,
   type RetryPolicy,
-} from './retry.js';
+} from '../retry.js';
 
 /** Where an image lives: `host[:port]/repository`, as docker resolves a name. */
 export interface ImageReference {

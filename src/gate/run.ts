@@ -1,7 +1,7 @@
 import * as core from '@actions/core';
 import * as exec from '@actions/exec';
 import { rmSync } from 'node:fs';
-import type { Inputs } from '../inputs.js';
+import type { Inputs } from '../inputs/inputs.js';
 import {
   digestOutput,
   manifestConfig,
@@ -10,13 +10,13 @@ import {
   testPlatform,
   type TestReport,
   type TestRun,
-} from '../test-gate.js';
-import { parseMetadata, type BuildResult } from './build.js';
-import type { BuildxPlan } from './buildx-args.js';
-import { dockerEnv } from './config.js';
-import { parseReference, type Manifest, type RegistryClient } from './registry.js';
-import { saveImage, uploadImage } from './stage.js';
-import { engineImageStore, enginePlatform, runTestContainer } from './test-run.js';
+} from './spec.js';
+import { parseMetadata, type BuildResult } from '../docker/build.js';
+import type { BuildxPlan } from '../docker/buildx-args.js';
+import { dockerEnv } from '../docker/config.js';
+import { parseReference, type Manifest, type RegistryClient } from '../registry/client.js';
+import { saveImage, uploadImage } from '../publish/tested-image.js';
+import { engineImageStore, enginePlatform, runTestContainer } from '../docker/test-run.js';
 
 /** What a build of the gate may change from the build the inputs describe. */
 export type BuildOverrides = Partial<

@@ -5,8 +5,8 @@ import { getExecOutput } from '@actions/exec';
 import * as tc from '@actions/tool-cache';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { DOWNLOAD_TIMEOUT_MS, downloadVerified } from '../docker/buildx-install.js';
-import { parseCosignVersion } from './cosign.js';
+import { DOWNLOAD_TIMEOUT_MS, downloadVerified } from './buildx.js';
+import { parseCosignVersion } from '../sign/cosign.js';
 
 /** Where sigstore/cosign publishes its releases (`v<version>/cosign-<os>-<arch>`). */
 export const COSIGN_RELEASES = 'https://github.com/sigstore/cosign/releases/download';

@@ -6,9 +6,9 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { imageLayout, legacyManifest, type LayoutImage } from '../image-layout.js';
-import { dockerEnv } from './config.js';
-import type { Manifest, RegistryClient } from './registry.js';
+import { imageLayout, legacyManifest, type LayoutImage } from '../oci/layout.js';
+import { dockerEnv } from '../docker/config.js';
+import type { Manifest, RegistryClient } from '../registry/client.js';
 
 /** A blob of the saved image: its digest, size and the file that holds it. */
 export interface SavedBlob {

@@ -2,31 +2,31 @@ import * as core from '@actions/core';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Context } from './context.js';
-import type { Inputs } from './inputs.js';
-import { listRunArtifacts, uploadFiles } from './artifact/client.js';
-import { noArtifactService } from './artifact/name.js';
-import type { PlatformRecord } from './release/merge.js';
-import { Output } from './names.js';
-import type { PushReport } from './docker/push.js';
-import type { SignatureResult } from './sign/signer.js';
-import type { AttestationPush } from './sign/referrers.js';
-import { parseReference } from './docker/registry.js';
-import type { Plan } from './plan.js';
+import type { Context } from '../context/context.js';
+import type { Inputs } from '../inputs/inputs.js';
+import { listRunArtifacts, uploadFiles } from '../artifact/client.js';
+import { noArtifactService } from '../artifact/name.js';
+import type { PlatformRecord } from '../release/merge.js';
+import { Output } from '../names.js';
+import type { PushReport } from '../release/stage.js';
+import type { SignatureResult } from '../sign/signer.js';
+import type { AttestationPush } from '../sign/referrers.js';
+import { parseReference } from '../registry/client.js';
+import type { Plan } from '../plan.js';
 import {
   BAKE_FILES,
   bakeDefinitions,
   metadataEnv,
   metadataEnvName,
   metaOutputs,
-} from './tags/outputs.js';
+} from '../tags/outputs.js';
 import {
   formatDuration,
   SKIPPED,
   testMarkdown,
   testOutputs,
   type TestReport,
-} from './test-gate.js';
+} from '../gate/spec.js';
 
 /** What the build and push produced; absent in a dry run. */
 export interface Outcome {

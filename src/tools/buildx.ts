@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import * as semver from 'semver';
-import { dockerEnv } from './config.js';
+import { dockerEnv } from '../docker/config.js';
 
 /**
  * Where docker/buildx publishes its releases. A release `v<version>` holds one
