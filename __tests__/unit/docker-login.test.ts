@@ -25,12 +25,8 @@ import {
   OWN_HELPER,
   routeToOwnHelper,
 } from '../../src/docker/config.js';
-import {
-  anonymousRegistries,
-  login,
-  normalizeRegistry,
-  resolveLogins,
-} from '../../src/docker/login.js';
+import { anonymousRegistries, login, normalizeRegistry } from '../../src/docker/login.js';
+import { resolveLogins } from '../../src/inputs/logins.js';
 import { retryPolicy } from '../../src/retry.js';
 
 const none = { registry: '', username: '', password: '', githubToken: 'ghs_token' };

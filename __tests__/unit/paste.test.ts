@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { contextFrom } from '../../src/context/context.js';
 import { buildxArgs } from '../../src/docker/buildx-args.js';
-import { resolveLogins } from '../../src/docker/login.js';
+import { resolveLogins } from '../../src/inputs/logins.js';
 import { writeSecretFiles } from '../../src/docker/secrets.js';
 import { getInputs, type Inputs } from '../../src/inputs/inputs.js';
 import { makePlan } from '../../src/plan.js';

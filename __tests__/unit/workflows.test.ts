@@ -11,7 +11,8 @@ import {
   unknownPlaceholders,
 } from '../../src/artifact/name.js';
 import { helperFor, keyHost, storedLogin } from '../../src/docker/credentials.js';
-import { earlierLoginRegistry, loginHint, resolveLogins } from '../../src/docker/login.js';
+import { loginHint } from '../../src/docker/login.js';
+import { earlierLoginRegistry, resolveLogins } from '../../src/inputs/logins.js';
 import { RegistryClient } from '../../src/registry/client.js';
 import { proxyFor } from '../../src/registry/proxy.js';
 

@@ -1,36 +1,37 @@
-import { exportsFiles } from '../inputs/buildx.js';
-import type { Inputs } from '../inputs/inputs.js';
+import { exportsFiles, type SecretEnv } from '../inputs/buildx.js';
 import type { SecretFile } from './secrets.js';
 
-/** The inputs that go to buildx unchanged. */
-export type BuildInputs = Pick<
-  Inputs,
-  | 'context'
-  | 'file'
-  | 'buildArgs'
-  | 'buildContexts'
-  | 'target'
-  | 'platforms'
-  | 'cacheFrom'
-  | 'cacheTo'
-  | 'noCache'
-  | 'pull'
-  | 'provenance'
-  | 'sbom'
-  | 'builder'
-  | 'secretEnvs'
-  | 'addHosts'
-  | 'allow'
-  | 'attests'
-  | 'call'
-  | 'cgroupParent'
-  | 'network'
-  | 'noCacheFilters'
-  | 'outputs'
-  | 'shmSize'
-  | 'ssh'
-  | 'ulimit'
->;
+/** The inputs that go to buildx unchanged (build-push-action's names, parsed as it parses them). */
+export interface BuildInputs {
+  context: string;
+  file: string;
+  buildArgs: string[];
+  buildContexts: string[];
+  target: string;
+  platforms: string[];
+  cacheFrom: string[];
+  cacheTo: string[];
+  noCache: boolean;
+  pull: boolean;
+  provenance: string;
+  sbom: string;
+  builder: string;
+  /** `secret-envs`: secrets buildx reads from the step's environment (`--secret id=X,env=Y`). */
+  secretEnvs: SecretEnv[];
+  addHosts: string[];
+  allow: string[];
+  attests: string[];
+  /** `--call` method; a method other than `build` evaluates the build and produces no image. */
+  call: string;
+  cgroupParent: string;
+  network: string;
+  noCacheFilters: string[];
+  /** `--output` entries. */
+  outputs: string[];
+  shmSize: string;
+  ssh: string[];
+  ulimit: string[];
+}
 
 /** Everything one `docker buildx build` needs. */
 export interface BuildxPlan extends BuildInputs {

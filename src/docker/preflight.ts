@@ -1,7 +1,6 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Inputs } from '../inputs/inputs.js';
-import { checkSecretIds } from './secrets.js';
+import { checkSecretIds, type BuildSecret } from './secrets.js';
 
 /**
  * A build context that buildx fetches itself (a Git repository or a tarball URL), which is not
@@ -19,7 +18,7 @@ export function isRemoteContext(context: string): boolean {
  * is never named (its id is).
  */
 export function checkBuildSources(
-  inputs: Pick<Inputs, 'context' | 'file' | 'secrets' | 'secretFiles'>,
+  inputs: { context: string; file: string; secrets: BuildSecret[]; secretFiles: BuildSecret[] },
   cwd: string = process.cwd(),
 ): void {
   const context = inputs.context || '.';

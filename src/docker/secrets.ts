@@ -1,9 +1,15 @@
 import * as core from '@actions/core';
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BuildSecret } from '../inputs/inputs.js';
 
 /** A build secret as buildx receives it: `--secret id=<id>,src=<file>`. */
+/** A build secret: `secrets` (the value) or `secret-files` (a path). */
+export interface BuildSecret {
+  id: string;
+  /** The secret itself (`secrets`) or the path of the file that holds it (`secret-files`). */
+  value: string;
+}
+
 export interface SecretFile {
   id: string;
   src: string;

@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Inputs } from '../inputs/inputs.js';
+import type { BuildInputs } from '../docker/buildx-args.js';
+import type { BuildSecret } from '../docker/secrets.js';
 import { contextDigest, dockerignorePatterns } from './context.js';
 import { baseImages, splitImageRef } from './dockerfile.js';
 
@@ -12,21 +13,18 @@ import { baseImages, splitImageRef } from './dockerfile.js';
 const FORMAT = 'build-tag-push fingerprint 1';
 
 export type FingerprintInputs = Pick<
-  Inputs,
+  BuildInputs,
   | 'context'
   | 'file'
   | 'buildArgs'
   | 'buildContexts'
   | 'target'
   | 'platforms'
-  | 'secrets'
-  | 'secretFiles'
   | 'provenance'
   | 'sbom'
-> &
-  Partial<
+> & { secrets: BuildSecret[]; secretFiles: BuildSecret[] } & Partial<
     Pick<
-      Inputs,
+      BuildInputs,
       | 'secretEnvs'
       | 'addHosts'
       | 'allow'

@@ -19,16 +19,12 @@ import {
   type SecretEnv,
 } from './buildx.js';
 import { listItems } from './lists.js';
+import type { BuildSecret } from '../docker/secrets.js';
+import type { SignMode } from '../sign/mode.js';
 import { parseDuration, parseTestEnv, type TestEnvVar } from '../gate/spec.js';
 
 export type PushMode = 'auto' | 'true' | 'false';
-export type SignMode = 'auto' | 'true' | 'false';
-
-export interface BuildSecret {
-  id: string;
-  /** The secret itself (`secrets`) or the path of the file that holds it (`secret-files`). */
-  value: string;
-}
+export type { BuildSecret, SignMode };
 
 /** Every input of action.yml, read and validated once. Defaults live in action.yml. */
 export interface Inputs {

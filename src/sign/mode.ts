@@ -1,5 +1,7 @@
 // Whether this run signs, and how: a pure function of the inputs and the job's environment.
-import type { SignMode } from '../inputs/inputs.js';
+
+/** The `sign` input. */
+export type SignMode = 'auto' | 'true' | 'false';
 
 export type SigningDecision =
   | { sign: false; reason: string }
