@@ -16,9 +16,9 @@ import {
   parseShmSize,
   parseSsh,
   parseUlimits,
-  type SecretEnv,
 } from './buildx.js';
 import { listItems } from './lists.js';
+import type { BuildInputs } from '../docker/buildx-args.js';
 import type { BuildSecret } from '../docker/secrets.js';
 import type { SignMode } from '../sign/mode.js';
 import { parseDuration, parseTestEnv, type TestEnvVar } from '../gate/spec.js';
@@ -27,7 +27,7 @@ export type PushMode = 'auto' | 'true' | 'false';
 export type { BuildSecret, SignMode };
 
 /** Every input of action.yml, read and validated once. Defaults live in action.yml. */
-export interface Inputs {
+export interface Inputs extends BuildInputs {
   images: string[];
   tags: string[];
   flavor: string[];
@@ -44,37 +44,8 @@ export interface Inputs {
   password: string;
   /** Several logins (`registry-auth`); empty when registry, username and password are used. */
   registryAuth: RegistryAuth[];
-  context: string;
-  file: string;
-  buildArgs: string[];
-  buildContexts: string[];
-  target: string;
-  platforms: string[];
-  cacheFrom: string[];
-  cacheTo: string[];
-  noCache: boolean;
-  pull: boolean;
-  provenance: string;
-  sbom: string;
-  builder: string;
   secrets: BuildSecret[];
   secretFiles: BuildSecret[];
-  /** `secret-envs`: secrets buildx reads from the step's environment (`--secret id=X,env=Y`). */
-  secretEnvs: SecretEnv[];
-  // build-push-action's other buildx inputs, passed as it passes them.
-  addHosts: string[];
-  allow: string[];
-  attests: string[];
-  /** `--call` method; a method other than `build` evaluates the build and produces no image. */
-  call: string;
-  cgroupParent: string;
-  network: string;
-  noCacheFilters: string[];
-  /** `--output` entries, checked by parseOutputs. */
-  outputs: string[];
-  shmSize: string;
-  ssh: string[];
-  ulimit: string[];
   push: PushMode;
   load: boolean;
   /** Shell command run in the built image (`sh -c`) before anything is pushed. */
