@@ -3,6 +3,8 @@ import { getInputs } from './inputs/inputs.js';
 import type { Outcome } from './report/report.js';
 import type { Step } from './step.js';
 import { buildOrReuse } from './phases/build.js';
+import { chainPhase, chainRoute } from './phases/chain.js';
+import { chainImages } from './release/chain.js';
 import { mergeGroup } from './phases/merge.js';
 import { contextPhase, planPhase } from './phases/plan.js';
 import { preflight } from './phases/preflight.js';
@@ -13,11 +15,12 @@ import { report, reportPlan } from './phases/report.js';
 export async function run(): Promise<void> {
   const inputs = getInputs();
   const context = await contextPhase(inputs); // "Context": runner environment and event payload
-  const plan = planPhase(inputs, context); // "Plan": version, tags, labels, push decision
+  const chain = await chainPhase(inputs); // files, targets: the bake targets and their parents
+  const plan = planPhase(chain ? { ...inputs, images: chainImages(chain) } : inputs, context);
   if (inputs.dryRun) return reportPlan(inputs, plan);
 
   const checked = preflight(inputs, context, plan); // fails before anything is created
-  const step = await prepare(inputs, context, plan, checked); // temp dir, config, logins, driver
+  const step = await prepare(inputs, context, plan, checked, chain); // temp dir, config, logins
   const outcome = await route(step);
   await report(step, outcome); // outputs, summary, digest artifact
 }
@@ -28,5 +31,6 @@ export async function run(): Promise<void> {
  */
 function route(step: Step): Promise<Outcome> {
   if (step.inputs.merge) return mergeGroup(step);
+  if (step.chain) return chainRoute(step);
   return buildOrReuse(step);
 }

@@ -23,6 +23,7 @@ export const Output = {
   publicKey: 'public-key',
   attestationId: 'attestation-id',
   attestations: 'attestations',
+  targets: 'targets',
 } as const;
 
 /** State the main step saves for the post step. */

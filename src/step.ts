@@ -4,6 +4,7 @@ import type { RegistryCredentials } from './docker/login.js';
 import type { RegistryClient } from './registry/client.js';
 import type { Inputs } from './inputs/inputs.js';
 import type { Plan } from './plan.js';
+import type { Chain } from './release/chain.js';
 import type { Signing } from './sign/phase.js';
 
 /** A platform job of a merge group: the platform it builds and the artifact of its digest. */
@@ -35,4 +36,6 @@ export interface Step {
   group?: GroupArtifact;
   /** The digest artifact's name, placeholders filled in; '' for none. */
   artifactName: string;
+  /** A chain of bake targets (files, targets); absent for one image. */
+  chain?: Chain;
 }

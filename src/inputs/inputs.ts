@@ -29,6 +29,10 @@ export type { BuildSecret, SignMode };
 /** Every input of action.yml, read and validated once. Defaults live in action.yml. */
 export interface Inputs extends BuildInputs {
   images: string[];
+  /** bake definition files (`files`): a chain of bake targets is built instead of one image. */
+  files: string[];
+  /** bake targets or groups (`targets`) of the chain. */
+  targets: string[];
   tags: string[];
   flavor: string[];
   tagPattern: string;
@@ -130,7 +134,9 @@ export function getInputs(): Inputs {
   checkNotMixed(registryAuth, { registry, username, password });
 
   const images = imageList(core.getInput('images'));
-  if (images.length === 0) {
+  const files = list('files');
+  const targets = list('targets');
+  if (images.length === 0 && files.length === 0 && targets.length === 0) {
     throw new Error(
       'images: no image name given; expected at least one name such as ghcr.io/acme/app',
     );
@@ -138,6 +144,8 @@ export function getInputs(): Inputs {
 
   return {
     images,
+    files,
+    targets,
     tags: lines('tags'),
     flavor: lines('flavor'),
     tagPattern: core.getInput('tag-pattern'),

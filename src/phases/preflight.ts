@@ -30,7 +30,9 @@ export function preflight(inputs: Inputs, context: Context, plan: Plan): Preflig
   const forkSecrets = forkSecretsWarning(inputs, context);
   if (forkSecrets) core.warning(forkSecrets);
   // The merge step builds nothing: its job needs no checkout, and build inputs are not read.
-  if (!inputs.merge) {
+  // A chain's sources are its bake file's, which bake read already.
+  const chain = inputs.files.length > 0 || inputs.targets.length > 0;
+  if (!inputs.merge && !chain) {
     checkBuildSources(inputs);
     const sshProblem = sshAgentProblem(inputs.ssh, process.env);
     if (sshProblem) throw new Error(sshProblem);

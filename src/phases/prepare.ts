@@ -18,6 +18,7 @@ import { engineImageStore } from '../docker/test-run.js';
 import type { Inputs } from '../inputs/inputs.js';
 import { State } from '../names.js';
 import type { Plan } from '../plan.js';
+import type { Chain } from '../release/chain.js';
 import type { Step } from '../step.js';
 import { loginPhase } from './login.js';
 import { claimPlatform } from './platform-job.js';
@@ -30,6 +31,7 @@ export async function prepare(
   context: Context,
   plan: Plan,
   { fork, logins, signing }: Preflight,
+  chain?: Chain,
 ): Promise<Step> {
   const tempRoot = process.env.RUNNER_TEMP || tmpdir();
   const tempDir = mkdtempSync(join(tempRoot, 'build-tag-push-'));
@@ -93,7 +95,7 @@ export async function prepare(
       : Promise.resolve(undefined),
   ] as const);
   // A platform job builds one platform (claimPlatform checked it), which every store can.
-  if (!inputs.merge && !platformJob) {
+  if (!inputs.merge && !platformJob && !chain) {
     await checkPlatforms(inputs.platforms, driver, () => engineImageStore(dockerConfig));
   }
   const registry = new RegistryClient({
@@ -114,6 +116,7 @@ export async function prepare(
     gated,
     group,
     artifactName,
+    chain,
   };
 }
 

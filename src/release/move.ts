@@ -25,6 +25,8 @@ export interface MoveRegistry {
 export interface MoveOptions {
   /** The verified digest the moving tags are to point to. */
   digest: string;
+  /** Per repository, when the repositories of the step hold different images (a chain). */
+  digests?: Record<string, string>;
   /** This release's version and commit. */
   ours: ReleaseIdentity;
   /** Moves every tag, forward or not (force-moving-tags). */
@@ -95,7 +97,7 @@ export async function moveTags(
 ): Promise<MoveReport> {
   const report: MoveReport = { moved: [], unchanged: [], heldBack: [], superseded: [] };
   if (refs.length === 0) return report;
-  const { digest } = options;
+  const digestOf = (image: string): string => options.digests?.[image] ?? options.digest;
   const sleep = options.sleep ?? defaultSleep;
   const identities = new Map<string, Promise<ReleaseIdentity>>();
   const identity = (image: string, at: string): Promise<ReleaseIdentity> => {
@@ -117,7 +119,7 @@ export async function moveTags(
   const manifestOf = (image: string): Promise<Manifest> => {
     let found = manifests.get(image);
     if (!found) {
-      found = registry.getManifest(image, digest);
+      found = registry.getManifest(image, digestOf(image));
       manifests.set(image, found);
     }
     return found;
@@ -125,6 +127,7 @@ export async function moveTags(
   const planned = await Promise.all(
     refs.map(async (ref): Promise<Planned | undefined> => {
       await manifestOf(ref.image);
+      const digest = digestOf(ref.image);
       const before = await registry.manifestDigest(ref.image, ref.tag);
       if (before === digest) {
         report.unchanged.push(ref);
@@ -163,6 +166,7 @@ export async function moveTags(
     // 3. Read back, after concurrent runs had the time to write what they decided.
     await sleep(options.settleMs ?? 0);
     for (const p of toMove) {
+      const digest = digestOf(p.ref.image);
       let verified = false;
       for (let round = 0; round < 3 && !verified; round++) {
         const now = await registry.manifestDigest(p.ref.image, p.ref.tag);
@@ -194,7 +198,7 @@ export async function moveTags(
     return report;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const { restored, notRestored } = await restore(written, registry, digest);
+    const { restored, notRestored } = await restore(written, registry, digestOf);
     throw new MoveError(reason, report, restored, notRestored);
   }
 }
@@ -206,7 +210,7 @@ export async function moveTags(
 async function restore(
   written: Planned[],
   registry: MoveRegistry,
-  digest: string,
+  digestOf: (image: string) => string,
 ): Promise<{ restored: TagRef[]; notRestored: HeldBack[] }> {
   const restored: TagRef[] = [];
   const notRestored: HeldBack[] = [];
@@ -214,7 +218,7 @@ async function restore(
     written.map(async (p) => {
       try {
         const now = await registry.manifestDigest(p.ref.image, p.ref.tag);
-        if (now !== digest) {
+        if (now !== digestOf(p.ref.image)) {
           core.info(
             `${refName(p.ref)} is not put back: another run moved it to ${now ?? 'nothing'} since`,
           );

@@ -26,6 +26,7 @@ import {
   testMarkdown,
   testOutputs,
   type TestReport,
+  type TestResult,
 } from '../gate/spec.js';
 
 /** What the build and push produced; absent in a dry run. */
@@ -57,6 +58,22 @@ export interface Outcome {
   attestationId?: string;
   /** Where the attestation went in each image repository (`attest`). */
   attestations?: AttestationPush[];
+  /** A chain of bake targets (files, targets): what each released target got. */
+  chain?: ChainTargetOutcome[];
+}
+
+/** One released target of a chain. */
+export interface ChainTargetOutcome {
+  target: string;
+  /** The targets it is built FROM. */
+  parents: string[];
+  repositories: string[];
+  digest: string;
+  /** `repository@digest`, one per repository, when pushed. */
+  refs: string[];
+  /** Promoted from the image of the same fingerprint instead of built. */
+  reused: boolean;
+  test: TestResult;
 }
 
 /** Signatures of the release, per image repository. */
@@ -91,6 +108,8 @@ export interface DigestRecord {
   fingerprint: string;
   /** The merge step of a merge-group: each platform image of the index, as its job pushed it. */
   platforms?: { platform: string; digest: string }[];
+  /** A chain of bake targets: each released target's digest and references. */
+  targets?: { target: string; digest: string; refs: string[]; reused: boolean }[];
 }
 
 /** Sets every output of the step, in one place. */
@@ -139,8 +158,27 @@ export function setOutputs(plan: Plan, inputs: Inputs, outcome: Outcome | undefi
   core.setOutput(Output.publicKey, outcome?.signing?.publicKey ?? '');
   core.setOutput(Output.attestationId, outcome?.attestationId ?? '');
   core.setOutput(Output.attestations, attestationsOutput(outcome?.attestations));
+  core.setOutput(Output.targets, chainOutput(outcome?.chain));
   setTestOutputs(outcome?.test ?? SKIPPED);
   // artifact-id is set by the upload, after these: a failed upload leaves every other output.
+}
+
+/** The `targets` output: one entry per released target of a chain; `{}` without one. Pure. */
+export function chainOutput(chain: ChainTargetOutcome[] | undefined): string {
+  return JSON.stringify(
+    Object.fromEntries(
+      (chain ?? []).map((t) => [
+        t.target,
+        {
+          digest: t.digest,
+          refs: t.refs,
+          repositories: t.repositories,
+          reused: t.reused,
+          test: t.test,
+        },
+      ]),
+    ),
+  );
 }
 
 /**
@@ -244,6 +282,16 @@ export function digestRecord(plan: Plan, context: Context, outcome: Outcome): Di
     source: context.repository.htmlUrl,
     created: labelValue(plan.meta.labels, 'org.opencontainers.image.created'),
     fingerprint: outcome.fingerprint ?? '',
+    ...(outcome.chain
+      ? {
+          targets: outcome.chain.map((t) => ({
+            target: t.target,
+            digest: t.digest,
+            refs: t.refs,
+            reused: t.reused,
+          })),
+        }
+      : {}),
     ...(outcome.merged
       ? {
           platforms: outcome.merged.platforms.map((p) => ({
@@ -284,6 +332,18 @@ export function summaryMarkdown(plan: Plan, outcome: Outcome | undefined): strin
     out.push(`| ${code(image)} | ${tags} |`);
   }
   out.push('');
+  if (outcome?.chain) {
+    out.push(
+      '| target | built FROM | rebuilt or reused | test | digest |',
+      '| --- | --- | --- | --- | --- |',
+    );
+    for (const t of outcome.chain) {
+      out.push(
+        `| ${code(t.target)} | ${t.parents.map(code).join(' ') || '-'} | ${t.reused ? 'reused' : 'rebuilt'} | ${t.test} | ${code(t.digest)} |`,
+      );
+    }
+    out.push('');
+  }
   if (outcome?.merged) {
     out.push('| platform | runner | test | digest |', '| --- | --- | --- | --- |');
     for (const p of outcome.merged.platforms) {

@@ -1,0 +1,185 @@
+// Dependency chains (files, targets) on the real engine: a bake file whose targets are built
+// FROM each other (base -> mid -> app) is built in one bake run, tested, staged and released
+// together; a failing child releases nothing; a cycle or an unknown target fails before any
+// build; on the classic engine (BuildKit 0.8, no named contexts) the error says what to use.
+import { jest } from '@jest/globals';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import {
+  assertNoSecrets,
+  containerdStore,
+  makeContext,
+  pushEvent,
+  removeTempDirs,
+  runAction,
+  runPost,
+  startRegistry,
+  type ActionRun,
+  type Registry,
+  type RunOptions,
+} from './harness/index.js';
+
+jest.setTimeout(240_000);
+
+const A = { user: 'alice', password: 'e2e-chain-A-pw-Zq4w' };
+let registry: Registry;
+let workspace: string;
+const runs: ActionRun[] = [];
+
+const bakeFile = (url: string): string => `
+group "default" {
+  targets = ["base", "mid", "app"]
+}
+target "base" {
+  dockerfile = "base.Dockerfile"
+  tags = ["${url}/chain/base"]
+}
+target "mid" {
+  dockerfile = "mid.Dockerfile"
+  contexts = { base = "target:base" }
+  tags = ["${url}/chain/mid"]
+}
+target "app" {
+  dockerfile = "app.Dockerfile"
+  contexts = { mid = "target:mid" }
+  tags = ["${url}/chain/app"]
+}
+`;
+
+beforeAll(async () => {
+  registry = await startRegistry(A);
+  workspace = (
+    await makeContext({
+      'base.Dockerfile':
+        'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","--install","-s","/bin"]\nCOPY base.txt /base.txt\n',
+      'mid.Dockerfile': 'FROM base\nCOPY mid.txt /mid.txt\n',
+      'app.Dockerfile': 'FROM mid\nCOPY app.txt /app.txt\n',
+      'base.txt': 'base 1\n',
+      'mid.txt': 'mid 1\n',
+      'app.txt': 'app 1\n',
+    })
+  ).dir;
+  await writeFile(join(workspace, 'docker-bake.hcl'), bakeFile(registry.url));
+});
+
+afterAll(async () => {
+  assertNoSecrets(runs, { password: A.password });
+  await registry?.stop();
+  await removeTempDirs();
+});
+
+async function step(options: RunOptions): Promise<ActionRun> {
+  const main = await runAction({
+    workspace,
+    ...options,
+    inputs: {
+      'artifact-name': '',
+      targets: 'default',
+      registry: registry.url,
+      username: A.user,
+      password: A.password,
+      test: 'test -f /base.txt',
+      ...options.inputs,
+    },
+  });
+  const post = await runPost(main);
+  runs.push(main, post);
+  return main;
+}
+
+function errors(run: ActionRun): string[] {
+  return run.commands.filter((c) => c.command === 'error').map((c) => c.message);
+}
+
+async function layers(name: string, digest: string): Promise<string[]> {
+  let manifest = await registry.manifest(name, digest);
+  const index = manifest?.body.manifests as
+    { digest: string; platform?: { os: string } }[] | undefined;
+  if (index) {
+    const image = index.find((m) => m.platform?.os !== 'unknown');
+    manifest = await registry.manifest(name, image!.digest);
+  }
+  return ((manifest?.body.layers ?? []) as { digest: string }[]).map((l) => l.digest);
+}
+
+const tagsOf = ['1.0.0', '1.0', '1', 'latest', 'sha-1111111'];
+
+(containerdStore() ? describe : describe.skip)('on the containerd image store', () => {
+  let released: Record<string, { digest: string; refs: string[] }> = {};
+
+  test('a three-level chain is released under every tag, each child built FROM its parent of the same run', async () => {
+    const main = await step({ event: pushEvent('refs/tags/v1.0.0', { sha: '1'.repeat(40) }) });
+    expect(errors(main)).toEqual([]);
+    expect(main.exitCode).toBe(0);
+    released = JSON.parse(main.outputs.targets) as typeof released;
+    expect(Object.keys(released).sort()).toEqual(['app', 'base', 'mid']);
+    for (const name of ['base', 'mid', 'app']) {
+      const { digest } = released[name];
+      expect(digest).toMatch(/^sha256:/);
+      for (const tag of tagsOf) {
+        expect(await registry.manifestDigest(`chain/${name}`, tag)).toBe(digest);
+      }
+      expect(released[name].refs).toEqual([`${registry.url}/chain/${name}@${digest}`]);
+    }
+    const [base, mid, app] = await Promise.all(
+      ['base', 'mid', 'app'].map((n) => layers(`chain/${n}`, released[n].digest)),
+    );
+    expect(mid.slice(0, base.length)).toEqual(base);
+    expect(app.slice(0, mid.length)).toEqual(mid);
+    expect(mid.length).toBe(base.length + 1);
+    expect(app.length).toBe(mid.length + 1);
+    expect(main.outputs.refs.split('\n')).toHaveLength(3);
+    expect(main.summary).toContain('| `app` | `mid` | rebuilt | passed |');
+  });
+
+  test('a failing child releases nothing: no tag of any target moves', async () => {
+    await writeFile(join(workspace, 'mid.txt'), 'mid 2\n');
+    await writeFile(
+      join(workspace, 'app.Dockerfile'),
+      'FROM mid\nCOPY app.txt /app.txt\nRUN rm /base.txt\n',
+    );
+    const main = await step({ event: pushEvent('refs/tags/v1.1.0', { sha: '2'.repeat(40) }) });
+    expect(main.exitCode).not.toBe(0);
+    expect(errors(main).join('\n')).toMatch(/test/);
+    for (const name of ['base', 'mid', 'app']) {
+      expect(await registry.manifestDigest(`chain/${name}`, 'latest')).toBe(released[name].digest);
+      expect(await registry.manifestDigest(`chain/${name}`, '1.1.0')).toBeUndefined();
+    }
+    await writeFile(join(workspace, 'app.Dockerfile'), 'FROM mid\nCOPY app.txt /app.txt\n');
+  });
+});
+
+(containerdStore() ? describe.skip : describe)('on the classic image store', () => {
+  test('a chain of target: contexts fails before any build, naming what to use', async () => {
+    const before = await registry.tags('chain/base');
+    const main = await step({ event: pushEvent('refs/tags/v1.0.0', { sha: '1'.repeat(40) }) });
+    expect(main.exitCode).not.toBe(0);
+    expect(errors(main).join('\n')).toMatch(
+      /targets: the builder's BuildKit v0\.8\S* cannot read named contexts.*containerd image store/,
+    );
+    expect(main.stdout).not.toMatch(
+      /\[command\]\S*docker buildx bake --file|buildx bake --metadata-file/,
+    );
+    expect(await registry.tags('chain/base')).toEqual(before);
+  });
+});
+
+test('a cycle fails before any build, naming targets', async () => {
+  await writeFile(
+    join(workspace, 'cycle.hcl'),
+    'target "a" {\n  contexts = { b = "target:b" }\n  tags = ["x/a"]\n}\ntarget "b" {\n  contexts = { a = "target:a" }\n  tags = ["x/b"]\n}\n',
+  );
+  const main = await step({ inputs: { files: 'cycle.hcl', targets: 'a' } });
+  expect(main.exitCode).not.toBe(0);
+  expect(errors(main).join('\n')).toMatch(/^targets: .*cycle/);
+  expect(main.stdout).not.toMatch(/buildx bake --file cycle\.hcl --metadata-file/);
+});
+
+test('an unknown target and a missing file fail before any build, naming the input', async () => {
+  const unknown = await step({ inputs: { targets: 'nope' } });
+  expect(unknown.exitCode).not.toBe(0);
+  expect(errors(unknown).join('\n')).toMatch(/^targets: .*nope/);
+  const missing = await step({ inputs: { files: 'missing.hcl' } });
+  expect(missing.exitCode).not.toBe(0);
+  expect(errors(missing).join('\n')).toMatch(/^files: .*missing\.hcl/);
+});
