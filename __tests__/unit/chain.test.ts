@@ -103,17 +103,15 @@ test.each([
 });
 
 test("bake's metadata file: one entry per target", () => {
-  const text = JSON.stringify({
-    app: { 'containerimage.digest': 'sha256:a', 'containerimage.config.digest': 'sha256:c' },
-    'buildx.build.warnings': [],
-  });
+  const app = { 'containerimage.digest': 'sha256:a', 'containerimage.config.digest': 'sha256:c' };
+  const text = JSON.stringify({ app, 'buildx.build.warnings': [] });
   expect([...parseBakeMetadata(text)]).toEqual([
     [
       'app',
       {
         digest: 'sha256:a',
         configDigest: 'sha256:c',
-        metadata: JSON.stringify(JSON.parse(text).app),
+        metadata: JSON.stringify(app),
       },
     ],
   ]);
