@@ -3,7 +3,7 @@
 // together; a failing child releases nothing; a cycle or an unknown target fails before any
 // build; on the classic engine (BuildKit 0.8, no named contexts) the error says what to use.
 import { jest } from '@jest/globals';
-import { writeFile } from 'node:fs/promises';
+import { copyFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   assertNoSecrets,
@@ -31,16 +31,16 @@ group "default" {
   targets = ["base", "mid", "app"]
 }
 target "base" {
-  dockerfile = "base.Dockerfile"
+  context = "base"
   tags = ["${url}/chain/base"]
 }
 target "mid" {
-  dockerfile = "mid.Dockerfile"
+  context = "mid"
   contexts = { base = "target:base" }
   tags = ["${url}/chain/mid"]
 }
 target "app" {
-  dockerfile = "app.Dockerfile"
+  context = "app"
   contexts = { mid = "target:mid" }
   tags = ["${url}/chain/app"]
 }
@@ -50,15 +50,16 @@ beforeAll(async () => {
   registry = await startRegistry(A);
   workspace = (
     await makeContext({
-      'base.Dockerfile':
+      'base/Dockerfile':
         'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","--install","-s","/bin"]\nCOPY base.txt /base.txt\n',
-      'mid.Dockerfile': 'FROM base\nCOPY mid.txt /mid.txt\n',
-      'app.Dockerfile': 'FROM mid\nCOPY app.txt /app.txt\n',
-      'base.txt': 'base 1\n',
-      'mid.txt': 'mid 1\n',
-      'app.txt': 'app 1\n',
+      'mid/Dockerfile': 'FROM base\nCOPY mid.txt /mid.txt\n',
+      'app/Dockerfile': 'FROM mid\nCOPY app.txt /app.txt\n',
+      'base/base.txt': 'base 1\n',
+      'mid/mid.txt': 'mid 1\n',
+      'app/app.txt': 'app 1\n',
     })
   ).dir;
+  await copyFile(join(workspace, 'busybox'), join(workspace, 'base', 'busybox'));
   await writeFile(join(workspace, 'docker-bake.hcl'), bakeFile(registry.url));
 });
 
@@ -133,9 +134,9 @@ const tagsOf = ['1.0.0', '1.0', '1', 'latest', 'sha-1111111'];
   });
 
   test('a failing child releases nothing: no tag of any target moves', async () => {
-    await writeFile(join(workspace, 'mid.txt'), 'mid 2\n');
+    await writeFile(join(workspace, 'mid', 'mid.txt'), 'mid 2\n');
     await writeFile(
-      join(workspace, 'app.Dockerfile'),
+      join(workspace, 'app', 'Dockerfile'),
       'FROM mid\nCOPY app.txt /app.txt\nRUN rm /base.txt\n',
     );
     const main = await step({ event: pushEvent('refs/tags/v1.1.0', { sha: '2'.repeat(40) }) });
@@ -145,7 +146,65 @@ const tagsOf = ['1.0.0', '1.0', '1', 'latest', 'sha-1111111'];
       expect(await registry.manifestDigest(`chain/${name}`, 'latest')).toBe(released[name].digest);
       expect(await registry.manifestDigest(`chain/${name}`, '1.1.0')).toBeUndefined();
     }
-    await writeFile(join(workspace, 'app.Dockerfile'), 'FROM mid\nCOPY app.txt /app.txt\n');
+    await writeFile(join(workspace, 'app', 'Dockerfile'), 'FROM mid\nCOPY app.txt /app.txt\n');
+  });
+
+  let first: Record<string, { digest: string; reused: boolean }> = {};
+
+  test('reuse: the first run builds every target and tags each with its fingerprint', async () => {
+    const main = await step({
+      event: pushEvent('refs/tags/v2.0.0', { sha: '3'.repeat(40) }),
+      inputs: { reuse: true },
+    });
+    expect(errors(main)).toEqual([]);
+    expect(main.exitCode).toBe(0);
+    first = JSON.parse(main.outputs.targets) as typeof first;
+    for (const name of ['base', 'mid', 'app']) {
+      expect(first[name].reused).toBe(false);
+      const fp = (await registry.tags(`chain/${name}`)).filter((t) => t.startsWith('fp-'));
+      expect(fp.length).toBeGreaterThan(0);
+    }
+  });
+
+  test('reuse: a change in the middle image rebuilds it and its child, and promotes the base unchanged', async () => {
+    await writeFile(join(workspace, 'mid', 'mid.txt'), 'mid 3\n');
+    const main = await step({
+      event: pushEvent('refs/tags/v2.1.0', { sha: '4'.repeat(40) }),
+      inputs: { reuse: true },
+    });
+    expect(errors(main)).toEqual([]);
+    expect(main.exitCode).toBe(0);
+    const second = JSON.parse(main.outputs.targets) as typeof first;
+    expect(second.base).toMatchObject({ reused: true, digest: first.base.digest });
+    expect(second.mid.reused).toBe(false);
+    expect(second.app.reused).toBe(false);
+    expect(second.mid.digest).not.toBe(first.mid.digest);
+    expect(second.app.digest).not.toBe(first.app.digest);
+    for (const name of ['base', 'mid', 'app']) {
+      expect(await registry.manifestDigest(`chain/${name}`, '2.1.0')).toBe(second[name].digest);
+    }
+    // The rebuilt child is FROM the rebuilt middle image, which is FROM the released base.
+    const [base, mid, app] = await Promise.all(
+      ['base', 'mid', 'app'].map((n) => layers(`chain/${n}`, second[n].digest)),
+    );
+    expect(mid.slice(0, base.length)).toEqual(base);
+    expect(app.slice(0, mid.length)).toEqual(mid);
+    expect(main.stdout).toMatch(/docker-image:\/\/\S+\/chain\/base@sha256:/);
+    expect(main.summary).toContain('| `base` | - | reused |');
+
+    const again = await step({
+      event: pushEvent('refs/tags/v2.2.0', { sha: '5'.repeat(40) }),
+      inputs: { reuse: true },
+    });
+    expect(again.exitCode).toBe(0);
+    const third = JSON.parse(again.outputs.targets) as typeof first;
+    for (const name of ['base', 'mid', 'app']) {
+      expect(third[name]).toMatchObject({ reused: true, digest: second[name].digest });
+    }
+    expect(again.stdout).not.toMatch(/buildx bake .*--metadata-file/);
+    process.stdout.write(
+      `chain: rebuilt mid and app ${main.durationMs} ms; nothing changed, all reused ${again.durationMs} ms\n`,
+    );
   });
 });
 
