@@ -43,6 +43,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+import { measureChain } from './bench-chain.mjs';
 import { parseFileCommand } from './file-commands.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -575,6 +576,12 @@ async function measure(engine, runs, trace) {
     reuseRuns.push(result.ms);
   }
 
+  // Named contexts need BuildKit 0.10 or later: the chain runs on the containerd-store engine.
+  const chain =
+    engine === 'containerd'
+      ? await measureChain({ job, registry, runs, check, need, median, log })
+      : [];
+
   const figures = [
     [
       'bare_ms',
@@ -608,6 +615,7 @@ async function measure(engine, runs, trace) {
     ['peak_rss_mb', 'peak memory, action main step', mainPeak.mb.toFixed(1), 'MB'],
     ['peak_rss_post_mb', 'peak memory, action post step', postPeak.mb.toFixed(1), 'MB'],
     ['peak_rss_dryrun_mb', 'peak memory, dry run', dryPeak.mb.toFixed(1), 'MB'],
+    ...chain,
   ];
   const width = Math.max(...figures.map((f) => f[1].length));
   const header = `build-tag-push bench: ${runs} run(s) each, Node ${process.version}, cached build of example/, tag push v1.2.3, registry ${registry} (htpasswd)`;

@@ -106,6 +106,12 @@ export async function bake(
     if (tail.some((line) => line.includes('moby.buildkit.frontend.contexts'))) {
       throw new Error(namedContextsError());
     }
+    const asked = tail.join('\n').match(/--allow=(\S+)/g);
+    if (tail.some((line) => line.includes('additional privileges requested')) && asked) {
+      throw new Error(
+        `allow: the bake definition reads outside the working directory and bake asks for ${asked.map((a) => a.slice('--allow='.length)).join(', ')}; add each to allow (one per line), or keep the contexts inside the repository`,
+      );
+    }
     const lines = errorLines(tail);
     throw new Error(
       `docker buildx bake failed (exit code ${exitCode})${lines.length > 0 ? `:\n${lines.join('\n')}` : ''}`,

@@ -237,6 +237,7 @@ async function bakeChain(
   const run = `${step.context.runId || 'local'}-${randomBytes(3).toString('hex')}`;
   const flags: string[] = ['--load'];
   if (inputs.builder) flags.push('--builder', inputs.builder);
+  for (const allow of inputs.allow) flags.push('--allow', allow);
   for (const target of chain.targets) {
     // A parent that is reused is taken as released, by digest: the child is built FROM it.
     for (const [name, value] of Object.entries(target.definition.contexts ?? {})) {
