@@ -208,8 +208,8 @@ const cases: Case[] = [
   // images
   [
     'images',
-    { images: '' },
-    'images: no image name given; expected at least one name such as ghcr.io/acme/app',
+    { images: '', push: 'true' },
+    'images: no image name given, but push is true; expected at least one name such as ghcr.io/acme/app, or push: false to build (or dry-run: true to plan) the bare tags without pushing',
   ],
   [
     'images',

@@ -158,12 +158,8 @@ export function getInputs(): Inputs {
   const username = core.getInput('username');
   checkNotMixed(registryAuth, { registry, username, password });
 
+  // Empty plans bare tags, as metadata-action does; the plan fails a push without images.
   const images = imageList(core.getInput('images'));
-  if (images.length === 0) {
-    throw new Error(
-      'images: no image name given; expected at least one name such as ghcr.io/acme/app',
-    );
-  }
 
   return {
     images,

@@ -94,15 +94,13 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
     reuse ? outcome : { ...outcome, fingerprint: reportFingerprint(await fingerprinting, false) };
 
   if (!plan.push) {
-    const tested = gated
-      ? await testPhase(step, group ? [] : plan.meta.tags, buildWith, group?.platform)
-      : undefined;
+    // Without images the tags are planned bare (outputs only): the engine's image gets none.
+    const tags = group || plan.meta.images.length === 0 ? [] : plan.meta.tags;
+    const tested = gated ? await testPhase(step, tags, buildWith, group?.platform) : undefined;
     const result =
       tested?.result ??
       (await buildWith(
-        group
-          ? { tags: [], push: false, platforms: [group.platform] }
-          : { tags: plan.meta.tags, push: false },
+        group ? { tags: [], push: false, platforms: [group.platform] } : { tags, push: false },
         'Build',
       ));
     core.info(`built ${result.imageId}; not pushed: ${plan.pushReason}`);
