@@ -12,6 +12,7 @@ import { pushByDigest, pushTestedImage, type Tested } from '../gate/run.js';
 import { RegistryClient, type RegistryClient as Registry } from '../registry/client.js';
 import { removeSecretFiles, writeSecretFiles, type SecretFile } from '../docker/secrets.js';
 import { fingerprintTag } from '../fingerprint/index.js';
+import { withIndexDefaults } from '../tags/index-level.js';
 import { builtOutcome } from '../outcome.js';
 import type { Outcome } from '../report/report.js';
 import type { Step } from '../step.js';
@@ -58,10 +59,12 @@ function builds(step: Step, secrets: SecretFile[]): BuildWith {
     count++;
     const metadataFile = join(tempDir, `metadata-${count}.json`);
     const iidFile = join(tempDir, `iid-${count}.txt`);
+    const platforms = overrides.platforms ?? inputs.platforms;
     const args = buildxArgs({
       ...inputs,
       labels: plan.meta.labels,
-      annotations: plan.meta.annotations,
+      // An index of several platforms carries the description, source and version too.
+      annotations: withIndexDefaults(plan.meta.annotations, platforms),
       tags: [],
       push: false,
       load: inputs.load,
