@@ -61,6 +61,11 @@ export function makePlan(inputs: Inputs, context: Context, now: Date): Plan {
     };
   }
   const { push, reason } = pushDecision(inputs.push, context);
+  if (inputs.scan && inputs.push === 'false') {
+    throw new Error(
+      'scan: given with push: false, so no image reaches a registry and there is nothing to scan; expected push: auto or true (the scan runs on the staged digest before any tag), or no scan',
+    );
+  }
   if (push && meta.images.length === 0) {
     if (inputs.push === 'true') {
       throw new Error(

@@ -21,6 +21,7 @@ import {
 import { listItems } from './lists.js';
 import type { BuildSecret } from '../docker/secrets.js';
 import type { SignMode } from '../sign/mode.js';
+import { parsePromote, type PromoteSource } from './promote.js';
 import { parseDuration, parseTestEnv, type TestEnvVar } from '../gate/spec.js';
 
 export type PushMode = 'auto' | 'true' | 'false';
@@ -91,6 +92,13 @@ export interface Inputs {
   forceMovingTags: boolean;
   /** Run `test` in a reused image (pulled) before it gets the new tags. */
   testOnReuse: boolean;
+  /** `promote`: the image released without a build, by digest or a tag read once. */
+  promote?: PromoteSource;
+  /** `scan`: the command(s) run on the runner on the staged digest before any tag is written. */
+  scan: string;
+  /** `scan-timeout` as written, for messages. */
+  scanTimeout: string;
+  scanTimeoutMs: number;
   dryRun: boolean;
   summary: boolean;
   artifactName: string;
@@ -213,6 +221,7 @@ export function getInputs(): Inputs {
     reuse: bool('reuse'),
     forceMovingTags: bool('force-moving-tags'),
     testOnReuse: bool('test-on-reuse'),
+    ...releaseGateInputs(images),
     dryRun: bool('dry-run'),
     summary: bool('summary'),
     artifactName: artifactName(core.getInput('artifact-name')),
@@ -231,6 +240,42 @@ export function getInputs(): Inputs {
     trustedRoot: core.getInput('trusted-root'),
     cosignMirror: core.getInput('cosign-mirror'),
     attest: bool('attest'),
+  };
+}
+
+/**
+ * `promote` and `scan`, and what they cannot go with: a promotion builds nothing, so the
+ * build's own routes (reuse, a merge group) and its test gate do not apply.
+ */
+function releaseGateInputs(
+  images: string[],
+): Pick<Inputs, 'promote' | 'scan' | 'scanTimeout' | 'scanTimeoutMs'> {
+  const promote = parsePromote(core.getInput('promote'));
+  if (promote && images.length === 0) {
+    throw new Error(
+      `promote: "${core.getInput('promote').trim()}" is released into the repositories of images, and images is empty; expected at least one name in images, such as ghcr.io/acme/app`,
+    );
+  }
+  if (promote) {
+    const clash = [
+      bool('reuse') ? 'reuse: true' : '',
+      core.getInput('merge-group') ? 'merge-group' : '',
+      bool('merge') ? 'merge: true' : '',
+      core.getInput('test') ? 'test' : '',
+      core.getInput('test-target') ? 'test-target' : '',
+    ].filter(Boolean);
+    if (clash.length > 0) {
+      throw new Error(
+        `promote: "${core.getInput('promote').trim()}" releases an image without a build, so ${clash.join(', ')} cannot apply; expected promote alone (use scan to check the image before it is tagged), or no promote`,
+      );
+    }
+  }
+  const scan = core.getInput('scan').trim();
+  return {
+    promote,
+    scan,
+    scanTimeout: core.getInput('scan-timeout'),
+    scanTimeoutMs: parseDuration('scan-timeout', core.getInput('scan-timeout')),
   };
 }
 

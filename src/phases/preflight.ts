@@ -29,8 +29,8 @@ export function preflight(inputs: Inputs, context: Context, plan: Plan): Preflig
     core.info(`no registry login: ${plan.pushReason}, and a fork's code gets no credentials`);
   const forkSecrets = forkSecretsWarning(inputs, context);
   if (forkSecrets) core.warning(forkSecrets);
-  // The merge step builds nothing: its job needs no checkout, and build inputs are not read.
-  if (!inputs.merge) {
+  // The merge step and a promotion build nothing: no checkout is needed, build inputs are not read.
+  if (!inputs.merge && !inputs.promote) {
     checkBuildSources(inputs);
     const sshProblem = sshAgentProblem(inputs.ssh, process.env);
     if (sshProblem) throw new Error(sshProblem);
