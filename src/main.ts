@@ -9,6 +9,7 @@ import { mergeGroup } from './phases/merge.js';
 import { contextPhase, planPhase } from './phases/plan.js';
 import { preflight } from './phases/preflight.js';
 import { prepare } from './phases/prepare.js';
+import { promoteRoute } from './phases/promote.js';
 import { report, reportPlan } from './phases/report.js';
 
 /** The main step: every phase in order; each is one file under src/phases/. */
@@ -26,11 +27,12 @@ export async function run(): Promise<void> {
 }
 
 /**
- * One route per run: the merge step of a group; otherwise a build (a platform job of a group
+ * One route per run: the merge step of a group; the promotion of an image (`promote`); otherwise a build (a platform job of a group
  * builds its one platform) or, with `reuse`, the promotion of the image of the same source.
  */
 function route(step: Step): Promise<Outcome> {
   if (step.inputs.merge) return mergeGroup(step);
   if (step.chain) return chainRoute(step);
+  if (step.inputs.promote) return promoteRoute(step);
   return buildOrReuse(step);
 }

@@ -61,6 +61,27 @@ export function makePlan(inputs: Inputs, context: Context, now: Date): Plan {
     };
   }
   const { push, reason } = pushDecision(inputs.push, context);
+  if (inputs.scan && inputs.push === 'false') {
+    throw new Error(
+      'scan: given with push: false, so no image reaches a registry and there is nothing to scan; expected push: auto or true (the scan runs on the staged digest before any tag), or no scan',
+    );
+  }
+  if (push && meta.images.length === 0) {
+    if (inputs.push === 'true') {
+      throw new Error(
+        'images: no image name given, but push is true; expected at least one name such as ghcr.io/acme/app, or push: false to build (or dry-run: true to plan) the bare tags without pushing',
+      );
+    }
+    // As with no tag: push: auto builds (and tests) what it cannot push.
+    const pushReason = 'push is auto, but images is empty: there is no repository to push to';
+    return {
+      meta,
+      push: false,
+      pushReason,
+      notice: `${pushReason}; the image is built, not pushed, and the tags are planned bare (${meta.tagNames.join(', ') || 'none'}). Name the image in images to push it`,
+      outputEnv: context.setOutputEnv,
+    };
+  }
   if (push && meta.tagNames.length === 0) {
     const none = `no tag rule gives a tag for ${context.ref || 'this ref'} (event ${context.eventName || 'none'})`;
     if (inputs.push === 'true') {

@@ -205,11 +205,37 @@ const cases: Case[] = [
     { 'tag-pattern': '^app-v[' },
     'tag-pattern: invalid regular expression "^app-v[" (Unterminated character class); expected a JavaScript regular expression',
   ],
+  // promote, scan
+  [
+    'promote',
+    { promote: 'not a reference' },
+    'promote: "not a reference" contains white space; expected an image reference with a digest (ghcr.io/acme/app@sha256:<64 hex>) or a tag (ghcr.io/acme/app:1.2.3)',
+  ],
+  [
+    'promote',
+    { promote: 'ghcr.io/acme/app' },
+    'promote: "ghcr.io/acme/app" has neither a digest nor a tag; expected an image reference with a digest (ghcr.io/acme/app@sha256:<64 hex>) or a tag (ghcr.io/acme/app:1.2.3)',
+  ],
+  [
+    'promote',
+    { promote: 'ghcr.io/acme/app:1.0.0', test: 'true' },
+    'promote: "ghcr.io/acme/app:1.0.0" releases an image without a build, so test cannot apply; expected promote alone (use scan to check the image before it is tagged), or no promote',
+  ],
+  [
+    'scan',
+    { scan: 'trivy image "$IMAGE"', push: 'false' },
+    'scan: given with push: false, so no image reaches a registry and there is nothing to scan; expected push: auto or true (the scan runs on the staged digest before any tag), or no scan',
+  ],
+  [
+    'scan-timeout',
+    { scan: 'true', 'scan-timeout': 'soon' },
+    `scan-timeout: "soon" is not a duration; ${duration}`,
+  ],
   // images
   [
     'images',
-    { images: '' },
-    'images: no image name given; expected at least one name such as ghcr.io/acme/app',
+    { images: '', push: 'true' },
+    'images: no image name given, but push is true; expected at least one name such as ghcr.io/acme/app, or push: false to build (or dry-run: true to plan) the bare tags without pushing',
   ],
   [
     'images',

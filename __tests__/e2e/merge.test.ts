@@ -242,13 +242,17 @@ test('amd64 and arm64 jobs, each tested on its platform, then the merge: one ind
     const tree = await registry.imageTree(repo, '3.0.0');
     expect(tree?.platforms).toEqual(['linux/amd64', 'linux/arm64']);
     expect(tree?.missing).toEqual([]);
-    if (containerdStore()) {
-      // buildx's provenance of each platform stays attached to its image.
-      expect(tree?.mediaType).toBe('application/vnd.oci.image.index.v1+json');
-      expect(tree?.predicateTypes).toHaveLength(2);
-    } else {
-      expect(tree?.mediaType).toBe('application/vnd.docker.distribution.manifest.list.v2+json');
-    }
+    // An OCI index on both stores: it carries the description, source and version (GHCR shows them).
+    expect(tree?.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    // buildx's provenance of each platform stays attached to its image.
+    if (containerdStore()) expect(tree?.predicateTypes).toHaveLength(2);
+    const index = await registry.manifest(repo, '3.0.0');
+    expect(index?.body.annotations).toMatchObject({
+      'org.opencontainers.image.description': 'An example app',
+      'org.opencontainers.image.source': 'https://github.com/acme/app',
+      'org.opencontainers.image.revision': sha,
+      'org.opencontainers.image.version': '3.0.0',
+    });
   }
   expect(merge.outputs.pushed).toBe('true');
   expect(merge.outputs.refs).toBe(

@@ -58,10 +58,6 @@ test('secrets are masked before use and parsed as id=value', () => {
 });
 
 test.each([
-  [
-    { images: '' },
-    'images: no image name given; expected at least one name such as ghcr.io/acme/app',
-  ],
   [{ push: 'maybe' }, 'push: "maybe" is not a push mode; expected auto, true or false'],
   [{ 'dry-run': 'yes' }, 'dry-run: "yes" is not a boolean; expected true or false'],
   [{ 'no-cache': 'ture' }, 'no-cache: "ture" is not a boolean; expected true or false'],

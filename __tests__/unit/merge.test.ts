@@ -205,16 +205,30 @@ describe('the merged index', () => {
     expect(built.digest).toBe(`sha256:${createHash('sha256').update(built.body).digest('hex')}`);
   });
 
-  test('Docker image manifests only (the classic store): a Docker manifest list, no annotations', () => {
+  test('Docker image manifests only (the classic store), no annotation: a Docker manifest list', () => {
     const built = buildIndex(
       [
         { mediaType: DOCKER_MANIFEST, digest: digestOf('1'), size: 1 },
         { mediaType: DOCKER_MANIFEST, digest: digestOf('2'), size: 2 },
       ],
-      { 'org.opencontainers.image.version': '3.0.0' },
+      {},
     );
     expect(built.mediaType).toBe(DOCKER_LIST);
     expect(JSON.parse(built.body.toString())).not.toHaveProperty('annotations');
+  });
+
+  test('Docker image manifests with annotations: an OCI index that carries them', () => {
+    const built = buildIndex(
+      [
+        { mediaType: DOCKER_MANIFEST, digest: digestOf('1'), size: 1 },
+        { mediaType: DOCKER_MANIFEST, digest: digestOf('2'), size: 2 },
+      ],
+      { 'org.opencontainers.image.description': 'An app' },
+    );
+    expect(built.mediaType).toBe(OCI_INDEX);
+    expect(JSON.parse(built.body.toString())).toMatchObject({
+      annotations: { 'org.opencontainers.image.description': 'An app' },
+    });
   });
 
   test('annotations: unlevelled and index ones; the levels of the platform images are left to them', () => {

@@ -21,6 +21,7 @@ import { listItems } from './lists.js';
 import type { BuildInputs } from '../docker/buildx-args.js';
 import type { BuildSecret } from '../docker/secrets.js';
 import type { SignMode } from '../sign/mode.js';
+import { parsePromote, type PromoteSource } from './promote.js';
 import { parseDuration, parseTestEnv, type TestEnvVar } from '../gate/spec.js';
 
 export type PushMode = 'auto' | 'true' | 'false';
@@ -66,6 +67,13 @@ export interface Inputs extends BuildInputs {
   forceMovingTags: boolean;
   /** Run `test` in a reused image (pulled) before it gets the new tags. */
   testOnReuse: boolean;
+  /** `promote`: the image released without a build, by digest or a tag read once. */
+  promote?: PromoteSource;
+  /** `scan`: the command(s) run on the runner on the staged digest before any tag is written. */
+  scan: string;
+  /** `scan-timeout` as written, for messages. */
+  scanTimeout: string;
+  scanTimeoutMs: number;
   dryRun: boolean;
   summary: boolean;
   artifactName: string;
@@ -133,14 +141,10 @@ export function getInputs(): Inputs {
   const username = core.getInput('username');
   checkNotMixed(registryAuth, { registry, username, password });
 
+  // Empty plans bare tags, as metadata-action does; the plan fails a push without images.
   const images = imageList(core.getInput('images'));
   const files = list('files');
   const targets = list('targets');
-  if (images.length === 0 && files.length === 0 && targets.length === 0) {
-    throw new Error(
-      'images: no image name given; expected at least one name such as ghcr.io/acme/app',
-    );
-  }
 
   return {
     images,
@@ -196,6 +200,7 @@ export function getInputs(): Inputs {
     reuse: bool('reuse'),
     forceMovingTags: bool('force-moving-tags'),
     testOnReuse: bool('test-on-reuse'),
+    ...releaseGateInputs(images),
     dryRun: bool('dry-run'),
     summary: bool('summary'),
     artifactName: artifactName(core.getInput('artifact-name')),
@@ -214,6 +219,49 @@ export function getInputs(): Inputs {
     trustedRoot: core.getInput('trusted-root'),
     cosignMirror: core.getInput('cosign-mirror'),
     attest: bool('attest'),
+  };
+}
+
+/**
+ * `promote` and `scan`, and what they cannot go with: a promotion builds nothing, so the
+ * build's own routes (reuse, a merge group) and its test gate do not apply.
+ */
+function releaseGateInputs(
+  images: string[],
+): Pick<Inputs, 'promote' | 'scan' | 'scanTimeout' | 'scanTimeoutMs'> {
+  const promote = parsePromote(core.getInput('promote'));
+  if (promote && images.length === 0) {
+    throw new Error(
+      `promote: "${core.getInput('promote').trim()}" is released into the repositories of images, and images is empty; expected at least one name in images, such as ghcr.io/acme/app`,
+    );
+  }
+  if (promote) {
+    const clash = [
+      bool('reuse') ? 'reuse: true' : '',
+      core.getInput('merge-group') ? 'merge-group' : '',
+      bool('merge') ? 'merge: true' : '',
+      core.getInput('test') ? 'test' : '',
+      core.getInput('test-target') ? 'test-target' : '',
+      core.getInput('files') ? 'files' : '',
+      core.getInput('targets') ? 'targets' : '',
+    ].filter(Boolean);
+    if (clash.length > 0) {
+      throw new Error(
+        `promote: "${core.getInput('promote').trim()}" releases an image without a build, so ${clash.join(', ')} cannot apply; expected promote alone (use scan to check the image before it is tagged), or no promote`,
+      );
+    }
+  }
+  const scan = core.getInput('scan').trim();
+  if (scan && (core.getInput('files') || core.getInput('targets'))) {
+    throw new Error(
+      'scan: a chain of bake targets (files, targets) is not scanned by the step yet; expected no scan with files or targets (scan each image in a later step, by the digests of the targets output)',
+    );
+  }
+  return {
+    promote,
+    scan,
+    scanTimeout: core.getInput('scan-timeout'),
+    scanTimeoutMs: parseDuration('scan-timeout', core.getInput('scan-timeout')),
   };
 }
 

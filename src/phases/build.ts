@@ -12,6 +12,7 @@ import { pushByDigest, pushTestedImage, type Tested } from '../gate/run.js';
 import { RegistryClient, type RegistryClient as Registry } from '../registry/client.js';
 import { removeSecretFiles, writeSecretFiles, type SecretFile } from '../docker/secrets.js';
 import { fingerprintTag } from '../fingerprint/index.js';
+import { withIndexDefaults } from '../tags/index-level.js';
 import { builtOutcome } from '../outcome.js';
 import type { Outcome } from '../report/report.js';
 import type { Step } from '../step.js';
@@ -58,10 +59,12 @@ function builds(step: Step, secrets: SecretFile[]): BuildWith {
     count++;
     const metadataFile = join(tempDir, `metadata-${count}.json`);
     const iidFile = join(tempDir, `iid-${count}.txt`);
+    const platforms = overrides.platforms ?? inputs.platforms;
     const args = buildxArgs({
       ...inputs,
       labels: plan.meta.labels,
-      annotations: plan.meta.annotations,
+      // An index of several platforms carries the description, source and version too.
+      annotations: withIndexDefaults(plan.meta.annotations, platforms),
       tags: [],
       push: false,
       load: inputs.load,
@@ -94,15 +97,13 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
     reuse ? outcome : { ...outcome, fingerprint: reportFingerprint(await fingerprinting, false) };
 
   if (!plan.push) {
-    const tested = gated
-      ? await testPhase(step, group ? [] : plan.meta.tags, buildWith, group?.platform)
-      : undefined;
+    // Without images the tags are planned bare (outputs only): the engine's image gets none.
+    const tags = group || plan.meta.images.length === 0 ? [] : plan.meta.tags;
+    const tested = gated ? await testPhase(step, tags, buildWith, group?.platform) : undefined;
     const result =
       tested?.result ??
       (await buildWith(
-        group
-          ? { tags: [], push: false, platforms: [group.platform] }
-          : { tags: plan.meta.tags, push: false },
+        group ? { tags: [], push: false, platforms: [group.platform] } : { tags, push: false },
         'Build',
       ));
     core.info(`built ${result.imageId}; not pushed: ${plan.pushReason}`);

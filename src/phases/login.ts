@@ -33,7 +33,11 @@ export async function loginPhase(
     });
   }
   // `registry:` alone: the login of an earlier step, which must be there before anything is built.
-  const registries = plan.push ? plan.meta.images.map((i) => parseReference(i).registry) : [];
+  // A promotion also reads its source, which may be in a registry of its own.
+  const sources = inputs.promote ? [inputs.promote.image] : [];
+  const registries = plan.push
+    ? [...plan.meta.images, ...sources].map((i) => parseReference(i).registry)
+    : [];
   await credentials.prepare(earlier ? [earlier, ...registries] : registries);
   if (earlier && !credentials.lookup(earlier)) {
     throw missingLoginError(earlier, credentials.userConfig);

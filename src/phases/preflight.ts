@@ -29,10 +29,10 @@ export function preflight(inputs: Inputs, context: Context, plan: Plan): Preflig
     core.info(`no registry login: ${plan.pushReason}, and a fork's code gets no credentials`);
   const forkSecrets = forkSecretsWarning(inputs, context);
   if (forkSecrets) core.warning(forkSecrets);
-  // The merge step builds nothing: its job needs no checkout, and build inputs are not read.
-  // A chain's sources are its bake file's, which bake read already.
+  // The merge step and a promotion build nothing: no checkout is needed, build inputs are not
+  // read. A chain's sources are its bake file's, which bake read already.
   const chain = inputs.files.length > 0 || inputs.targets.length > 0;
-  if (!inputs.merge && !chain) {
+  if (!inputs.merge && !inputs.promote && !chain) {
     checkBuildSources(inputs);
     const sshProblem = sshAgentProblem(inputs.ssh, process.env);
     if (sshProblem) throw new Error(sshProblem);

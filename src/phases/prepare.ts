@@ -45,7 +45,7 @@ export async function prepare(
   core.saveState(State.dockerConfig, dockerConfig);
   const credentials = new RegistryCredentials(dockerConfig, userConfig, inputs.networkTimeoutMs);
 
-  if (inputs.buildxVersion && !inputs.merge) {
+  if (inputs.buildxVersion && !inputs.merge && !inputs.promote) {
     await core.group('Set up buildx', async () => {
       const { ensureBuildx } = await import('../tools/buildx.js');
       await ensureBuildx({
@@ -75,6 +75,7 @@ export async function prepare(
   // would write its credentials after the post step removed the action's Docker config.
   const [driver, , , group] = await settledAll([
     !inputs.merge &&
+    !inputs.promote &&
     (inputs.load || gated || inputs.builder || inputs.platforms.length > 1 || platformJob)
       ? builderDriver(dockerConfig, inputs.builder)
       : Promise.resolve(''),
@@ -95,7 +96,7 @@ export async function prepare(
       : Promise.resolve(undefined),
   ] as const);
   // A platform job builds one platform (claimPlatform checked it), which every store can.
-  if (!inputs.merge && !platformJob && !chain) {
+  if (!inputs.merge && !inputs.promote && !platformJob && !chain) {
     await checkPlatforms(inputs.platforms, driver, () => engineImageStore(dockerConfig));
   }
   const registry = new RegistryClient({

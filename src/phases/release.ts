@@ -14,6 +14,7 @@ import {
 } from '../release/transaction.js';
 import { failedPushMarkdown, writeSummary } from '../report/report.js';
 import type { Step } from '../step.js';
+import { withScan } from './scan.js';
 import type { PlannedTag } from '../tags/index.js';
 
 /** The release order of every image of the plan under `tags`, with this run's staging tag. */
@@ -66,7 +67,9 @@ export async function releasePhase(
 ): Promise<ReleaseReport> {
   const { inputs, plan } = step;
   try {
-    const report = await core.group(title, () => release(order, runner, releaseOptions(step)));
+    // With `scan`, nothing is tagged before the staged digest passed the scan.
+    const scanned = { ...runner, build: withScan(step, runner.build) };
+    const report = await core.group(title, () => release(order, scanned, releaseOptions(step)));
     for (const held of report.heldBack) {
       core.warning(
         `held back ${refName(held.ref)}: ${held.reason}; set force-moving-tags: true to move it anyway`,

@@ -282,6 +282,27 @@ export class RegistryClient {
     return response.ok && type === 'application/vnd.oci.image.index.v1+json';
   }
 
+  /**
+   * The descriptors the OCI referrers API lists for `image@digest`; undefined when the registry
+   * has no such API (404, or an answer that is not an OCI index).
+   */
+  async referrers(image: string, digest: string): Promise<{ digest: string }[] | undefined> {
+    const ref = parseReference(image);
+    const what = `listing the referrers of ${image}@${digest}`;
+    const response = await this.request(ref, what, 'GET', `referrers/${digest}`, 'pull');
+    const type = (response.headers.get('content-type') ?? '').split(';')[0].trim();
+    if (!response.ok || type !== 'application/vnd.oci.image.index.v1+json') {
+      await response.body?.cancel();
+      return undefined;
+    }
+    const doc = JSON.parse(Buffer.from(await response.arrayBuffer()).toString('utf8')) as {
+      manifests?: { digest?: unknown }[];
+    };
+    return (doc.manifests ?? [])
+      .filter((m): m is { digest: string } => typeof m?.digest === 'string')
+      .map((m) => ({ digest: m.digest }));
+  }
+
   /** Stores `manifest` under `tag` (same bytes, same media type, so the same digest); returns the digest. */
   async putManifest(image: string, tag: string, manifest: Manifest): Promise<string> {
     const ref = parseReference(image);

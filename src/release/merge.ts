@@ -186,9 +186,8 @@ export function configPlatform(config: Buffer): IndexEntry['platform'] {
 
 /**
  * The merged index: an OCI image index, or a Docker manifest list when every entry is a Docker
- * image manifest (the classic image store's pushes; `docker buildx imagetools create` does the
- * same), since clients that read one kind expect children of that kind. Annotations go on an OCI
- * index only (a manifest list has none). Entries that appear twice count once. Pure.
+ * image manifest (the classic image store's pushes) and there is no annotation to carry (a
+ * manifest list has none). Entries that appear twice count once. Pure.
  */
 export function buildIndex(
   entries: IndexEntry[],
@@ -196,7 +195,10 @@ export function buildIndex(
 ): { mediaType: string; body: Buffer; digest: string } {
   const seen = new Set<string>();
   const unique = entries.filter((e) => !seen.has(e.digest) && seen.add(e.digest));
-  const docker = unique.every((e) => e.mediaType === DOCKER_MANIFEST && !e.annotations);
+  // Annotations (the description GHCR shows) need an OCI index, also over Docker manifests.
+  const docker =
+    Object.keys(annotations).length === 0 &&
+    unique.every((e) => e.mediaType === DOCKER_MANIFEST && !e.annotations);
   const mediaType = docker ? DOCKER_LIST : OCI_INDEX;
   const doc: Record<string, unknown> = { schemaVersion: 2, mediaType, manifests: unique };
   if (!docker && Object.keys(annotations).length > 0) doc.annotations = annotations;
