@@ -57,6 +57,13 @@ describe.each(documents())('%s', (name) => {
     expect(broken).toEqual([]);
   });
 
+  test('every file of the repository it names is there', () => {
+    const named = [...text.matchAll(/`((?:src|scripts|dist|__tests__)\/[\w./-]+)`/g)].map(
+      (m) => m[1],
+    );
+    expect(named.filter((path) => !existsSync(join(root(), path)))).toEqual([]);
+  });
+
   test('every YAML example parses, and this action is given only its own inputs', () => {
     for (const block of split(text).blocks.filter((b) => b.lang === 'yaml')) {
       const where = `${name}, the example at line ${block.line}`;
