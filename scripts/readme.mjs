@@ -1,8 +1,11 @@
-// Renders the README's input and output tables from action.yml, so the two cannot drift.
-// `node scripts/readme.mjs` rewrites the tables in README.md; the unit tests fail when they are stale.
+// Renders the input and output tables of docs/reference.md from action.yml, so the two cannot drift.
+// `node scripts/readme.mjs` rewrites the tables there; the unit tests fail when they are stale.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
+
+/** The page that holds the generated tables, relative to the repository root. */
+export const referencePage = 'docs/reference.md';
 
 const cell = (text) =>
   String(text ?? '')
@@ -34,15 +37,15 @@ export function renderTables(actionYml) {
   };
 }
 
-export function updateReadme(readme, tables) {
-  let text = readme;
+export function updateTables(page, tables) {
+  let text = page;
   for (const [name, table] of Object.entries(tables)) {
     const start = `<!-- ${name}:start -->`;
     const end = `<!-- ${name}:end -->`;
     const from = text.indexOf(start);
     const to = text.indexOf(end);
     if (from < 0 || to < from)
-      throw new Error(`README.md: markers ${start} ... ${end} are missing`);
+      throw new Error(`${referencePage}: markers ${start} ... ${end} are missing`);
     text = text.slice(0, from + start.length) + '\n' + table + '\n' + text.slice(to);
   }
   return text;
@@ -50,7 +53,7 @@ export function updateReadme(readme, tables) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const root = new URL('../', import.meta.url);
-  const readmePath = new URL('README.md', root);
+  const pagePath = new URL(referencePage, root);
   const tables = renderTables(readFileSync(new URL('action.yml', root), 'utf8'));
-  writeFileSync(readmePath, updateReadme(readFileSync(readmePath, 'utf8'), tables));
+  writeFileSync(pagePath, updateTables(readFileSync(pagePath, 'utf8'), tables));
 }

@@ -112,7 +112,7 @@ describe('semver pre-releases', () => {
   // metadata-action (meta.ts procSemver at dc802804) renders a pre-release with {{version}}
   // unless the pattern is {{raw}}, so v{{version}} loses its "v" there (2.0.0-rc.1). Here a
   // pattern with the full version keeps what surrounds it; a partial one ({{major}}.{{minor}})
-  // still gives only the full version. Declared in the README's differences.
+  // still gives only the full version. Declared in the differences of docs/releases.md.
   test.each<[string, string[]]>([
     ['type=semver,pattern=v{{version}}', ['v2.0.0-rc.1']],
     ['type=semver,pattern={{raw}}', ['v2.0.0-rc.1']],

@@ -1,6 +1,6 @@
 // The source fingerprint: one sha256 over everything that decides what the build produces, so
 // that an image already built from the same fingerprint can be given new tags instead of being
-// built again. See README "Rebuild only when something changed" for what is in it and what not.
+// built again. See docs/reuse.md for what is in it and what not.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
