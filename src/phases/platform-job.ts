@@ -75,7 +75,7 @@ export async function claimPlatform(
   }
   await deleteRunArtifact(artifact, timeoutMs);
   core.info(
-    `merge-group: removed "${artifact}" of run attempt ${record.runAttempt} (${record.digest}): this attempt's ${platform} replaces it`,
+    `merge-group: removed "${artifact}" of run attempt ${record.runAttempt} (${record.status === 'failed' ? 'failed' : record.digest}): this attempt's ${platform} replaces it`,
   );
   return { platform, artifact };
 }
