@@ -409,7 +409,7 @@ test('a platform image a job did not push to a repository is copied there by the
   expect(errors(merge)).toEqual([]);
   expect(merge.exitCode).toBe(0);
   // No platforms given: every platform of the group is taken, and only the group's.
-  expect(merge.stdout).toContain('web-platform-linux-amd64: linux/amd64');
+  expect(merge.stdout).toContain('web-platform-linux-amd64: "linux/amd64" "pushed"');
   expect(merge.stdout).not.toContain('app-platform-linux-arm64:');
   const digest = merge.outputs.digest;
   for (const registry of [registryA, registryB]) {
