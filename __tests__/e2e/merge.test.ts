@@ -283,7 +283,7 @@ test('amd64 and arm64 jobs, each tested on its platform, then the merge: one ind
   releasedArm64 = arm64.outputs.digest;
 });
 
-test('a failing arm64 test: the merge finds no arm64 digest and every tag stays where it was; a rerun of that job alone then releases', async () => {
+test('a failing arm64 test: its job records the failure, the merge refuses with platforms or without (if: always()), every tag stays where it was; a rerun of that job alone then releases', async () => {
   expect(released).not.toBe('');
   const sha = '31'.repeat(20);
   const event = pushEvent('refs/tags/v3.1.0', { sha });
@@ -299,6 +299,14 @@ test('a failing arm64 test: the merge finds no arm64 digest and every tag stays 
   });
   expect(arm64.exitCode).toBe(1);
   expect(arm64.outputs['test-result']).toBe('failed');
+  // A merge step run with `if: always()` and no platforms: refused while arm64 failed.
+  const always = await jobStep({ job: 'merge', server, event, inputs: { merge: true } });
+  expect(always.exitCode).toBe(1);
+  const refusal = errors(always).join('\n');
+  expect(refusal).toContain(
+    'linux/arm64: its platform job "build-arm64" (attempt "1", artifact "app-platform-linux-arm64") failed: ',
+  );
+  expect(refusal).toMatch(/Nothing was pushed\.$/);
   // The failed job records its failure for the merge step.
   expect(server.uploads.map((u) => u.name).sort()).toEqual([
     'app-platform-linux-amd64',
@@ -308,14 +316,6 @@ test('a failing arm64 test: the merge finds no arm64 digest and every tag stays 
   expect(failed).toMatchObject({ status: 'failed', platform: 'linux/arm64', digest: '' });
   expect(failed.reason).not.toBe('');
 
-  // A merge step run with `if: always()` and no platforms: refused while arm64 failed.
-  const always = await jobStep({ job: 'merge', server, event, inputs: { merge: true } });
-  expect(always.exitCode).toBe(1);
-  const refusal = errors(always).join('\n');
-  expect(refusal).toContain(
-    'linux/arm64: its platform job "build-arm64" (attempt "1", artifact "app-platform-linux-arm64") failed: ',
-  );
-  expect(refusal).toMatch(/Nothing was pushed\.$/);
   const merge = await mergeJob(server, event);
   expect(merge.exitCode).toBe(1);
   expect(errors(merge).join('\n')).toContain('linux/arm64: its platform job "build-arm64"');
@@ -530,14 +530,6 @@ test('a record of a digest no platform job of this run pushed: refused, whether 
     );
   const both = `${registryA.url}/${repo}, ${registryB.url}/${repo}`;
 
-  const absent = `sha256:${'e'.repeat(64)}`;
-  forge(absent);
-  const missing = await mergeJob(server, event);
-  expect(missing.exitCode).toBe(1);
-  expect(errors(missing).join('\n')).toContain(
-    `linux/arm64: ${absent} is not in ${both}, where its record says its job pushed it: no platform job of this run pushed it`,
-  );
-
   // The arm64 image of an earlier release: in both registries, built from another commit.
   forge(releasedArm64);
   const earlier = await mergeJob(server, event);
@@ -547,6 +539,15 @@ test('a record of a digest no platform job of this run pushed: refused, whether 
     `was built from "${'30'.repeat(20)}", not this run's commit ${sha}: no platform job of this run built it`,
   );
   expect(refusal).toMatch(/Nothing was pushed\.$/);
+
+  // A digest the registries do not hold at all.
+  const absent = `sha256:${'e'.repeat(64)}`;
+  forge(absent);
+  const missing = await mergeJob(server, event);
+  expect(missing.exitCode).toBe(1);
+  expect(errors(missing).join('\n')).toContain(
+    `linux/arm64: ${absent} is not in ${both}, where its record says its job pushed it: no platform job of this run pushed it`,
+  );
   for (const registry of [registryA, registryB]) {
     expect(await registry.manifestDigest(repo, '3.6.0')).toBeUndefined();
   }
