@@ -153,6 +153,13 @@ function mergeJob(server: ArtifactServer, event: RunOptions['event'], attempt = 
   });
 }
 
+/** The record a platform job uploaded to `server`, as the merge step downloads it. */
+function uploadedRecord(server: ArtifactServer, name: string): Record<string, unknown> {
+  const upload = server.uploads.find((u) => u.name === name);
+  expect(upload).toBeDefined();
+  return JSON.parse(upload!.files['platform.json'].toString()) as Record<string, unknown>;
+}
+
 function errors(run: ActionRun): string[] {
   return run.commands.filter((c) => c.command === 'error').map((c) => c.message);
 }
@@ -181,6 +188,8 @@ const releaseTags = (v: string, sha: string): string[] => {
 };
 
 let released = '';
+/** The arm64 image of the first release (commit 3030...): in both registries. */
+let releasedArm64 = '';
 
 test('amd64 and arm64 jobs, each tested on its platform, then the merge: one index under every tag in both registries', async () => {
   const sha = '30'.repeat(20);
@@ -219,7 +228,10 @@ test('amd64 and arm64 jobs, each tested on its platform, then the merge: one ind
     group: 'app',
     platform: 'linux/arm64',
     digest: arm64.outputs.digest,
+    status: 'pushed',
+    reason: '',
     revision: sha,
+    runId: '4242',
     runAttempt: 1,
     job: 'build-arm64',
     test: 'passed',
@@ -272,9 +284,10 @@ test('amd64 and arm64 jobs, each tested on its platform, then the merge: one ind
     'marker x86_64 amd64',
   );
   released = digest;
+  releasedArm64 = arm64.outputs.digest;
 });
 
-test('a failing arm64 test: the merge finds no arm64 digest and every tag stays where it was; a rerun of that job alone then releases', async () => {
+test('a failing arm64 test: its job records the failure, the merge refuses with platforms or without (if: always()), every tag stays where it was; a rerun of that job alone then releases', async () => {
   expect(released).not.toBe('');
   const sha = '31'.repeat(20);
   const event = pushEvent('refs/tags/v3.1.0', { sha });
@@ -290,11 +303,26 @@ test('a failing arm64 test: the merge finds no arm64 digest and every tag stays 
   });
   expect(arm64.exitCode).toBe(1);
   expect(arm64.outputs['test-result']).toBe('failed');
-  expect(server.uploads.map((u) => u.name)).toEqual(['app-platform-linux-amd64']);
+  // A merge step run with `if: always()` and no platforms: refused while arm64 failed.
+  const always = await jobStep({ job: 'merge', server, event, inputs: { merge: true } });
+  expect(always.exitCode).toBe(1);
+  const refusal = errors(always).join('\n');
+  expect(refusal).toContain(
+    'linux/arm64: its platform job "build-arm64" (attempt "1", artifact "app-platform-linux-arm64") failed: ',
+  );
+  expect(refusal).toMatch(/Nothing was pushed\.$/);
+  // The failed job records its failure for the merge step.
+  expect(server.uploads.map((u) => u.name).sort()).toEqual([
+    'app-platform-linux-amd64',
+    'app-platform-linux-arm64',
+  ]);
+  const failed = uploadedRecord(server, 'app-platform-linux-arm64');
+  expect(failed).toMatchObject({ status: 'failed', platform: 'linux/arm64', digest: '' });
+  expect(failed.reason).not.toBe('');
 
   const merge = await mergeJob(server, event);
   expect(merge.exitCode).toBe(1);
-  expect(errors(merge).join('\n')).toContain('no digest for linux/arm64 (found: linux/amd64)');
+  expect(errors(merge).join('\n')).toContain('linux/arm64: its platform job "build-arm64"');
   for (const registry of [registryA, registryB]) {
     expect(await tagDigests(registry, before)).toEqual(held);
     expect(await registry.manifestDigest(repo, '3.1.0')).toBeUndefined();
@@ -385,7 +413,7 @@ test('a platform image a job did not push to a repository is copied there by the
   expect(errors(merge)).toEqual([]);
   expect(merge.exitCode).toBe(0);
   // No platforms given: every platform of the group is taken, and only the group's.
-  expect(merge.stdout).toContain('web-platform-linux-amd64: linux/amd64');
+  expect(merge.stdout).toContain('web-platform-linux-amd64: "linux/amd64" "pushed"');
   expect(merge.stdout).not.toContain('app-platform-linux-arm64:');
   const digest = merge.outputs.digest;
   for (const registry of [registryA, registryB]) {
@@ -462,4 +490,69 @@ test('the merge signs the index it releases in both registries; the platform job
     expect(await registry.manifestDigest(signed, platformDigest.replace(':', '-'))).toBeUndefined();
   }
   expect(merge.outputs['verify-commands']).toContain(`${registryA.url}/${signed}@${digest}`);
+});
+
+test('two records of one platform: the merge refuses, naming both, and pushes nothing', async () => {
+  const server = await artifactServer();
+  const sha = '35'.repeat(20);
+  const event = pushEvent('refs/tags/v3.5.0', { sha });
+  const amd64 = await platformJob('amd64', server, event);
+  expect(amd64.exitCode).toBe(0);
+  // Another job of the run uploads a second amd64 record under a name of its own.
+  const real = uploadedRecord(server, 'app-platform-linux-amd64');
+  server.seed(
+    'app-platform-linux-amd64-v2',
+    { 'platform.json': JSON.stringify({ ...real, platform: 'linux/amd64/v2', job: 'other' }) },
+    'other-attempt-1',
+  );
+  const merge = await jobStep({ job: 'merge', server, event, inputs: { merge: true } });
+  expect(merge.exitCode).toBe(1);
+  const refusal = errors(merge).join('\n');
+  expect(refusal).toContain(
+    'linux/amd64: 2 records of one platform (app-platform-linux-amd64, app-platform-linux-amd64-v2)',
+  );
+  expect(refusal).toMatch(/Nothing was pushed\.$/);
+  for (const registry of [registryA, registryB]) {
+    expect(await registry.manifestDigest(repo, '3.5.0')).toBeUndefined();
+  }
+});
+
+test('a record of a digest no platform job of this run pushed: refused, whether the registries hold it or not', async () => {
+  expect(releasedArm64).not.toBe('');
+  const server = await artifactServer();
+  const sha = '36'.repeat(20);
+  const event = pushEvent('refs/tags/v3.6.0', { sha });
+  const amd64 = await platformJob('amd64', server, event);
+  expect(amd64.exitCode).toBe(0);
+  // A record in the arm64 job's name, of this run and commit, uploaded by another job.
+  const real = uploadedRecord(server, 'app-platform-linux-amd64');
+  const forge = (digest: string): void =>
+    server.seed(
+      'app-platform-linux-arm64',
+      { 'platform.json': JSON.stringify({ ...real, platform: 'linux/arm64', digest }) },
+      'other-attempt-1',
+    );
+  const both = `${registryA.url}/${repo}, ${registryB.url}/${repo}`;
+
+  // The arm64 image of an earlier release: in both registries, built from another commit.
+  forge(releasedArm64);
+  const earlier = await mergeJob(server, event);
+  expect(earlier.exitCode).toBe(1);
+  const refusal = errors(earlier).join('\n');
+  expect(refusal).toContain(
+    `was built from "${'30'.repeat(20)}", not this run's commit ${sha}: no platform job of this run built it`,
+  );
+  expect(refusal).toMatch(/Nothing was pushed\.$/);
+
+  // A digest the registries do not hold at all.
+  const absent = `sha256:${'e'.repeat(64)}`;
+  forge(absent);
+  const missing = await mergeJob(server, event);
+  expect(missing.exitCode).toBe(1);
+  expect(errors(missing).join('\n')).toContain(
+    `linux/arm64: ${absent} is not in ${both}, where its record says its job pushed it: no platform job of this run pushed it`,
+  );
+  for (const registry of [registryA, registryB]) {
+    expect(await registry.manifestDigest(repo, '3.6.0')).toBeUndefined();
+  }
 });

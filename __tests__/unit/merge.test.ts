@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import {
   buildIndex,
-  checkRecords,
   configPlatform,
   DOCKER_LIST,
   DOCKER_MANIFEST,
@@ -10,34 +9,11 @@ import {
   jobPlatform,
   OCI_INDEX,
   OCI_MANIFEST,
-  parseRecord,
   platformArtifactName,
-  RECORD_SCHEMA,
-  type PlatformRecord,
 } from '../../src/release/merge.js';
 import { testRunArgs } from '../../src/gate/spec.js';
 
 const digestOf = (c: string): string => `sha256:${c.repeat(64)}`;
-const sha = 'ab'.repeat(20);
-
-function record(platform: string, digest: string, extra: Partial<PlatformRecord> = {}) {
-  return {
-    schema: RECORD_SCHEMA,
-    group: 'app',
-    platform,
-    digest,
-    images: ['ghcr.io/acme/app'],
-    revision: sha,
-    runAttempt: 1,
-    job: `build-${platform.split('/')[1]}`,
-    runner: { name: 'GitHub Actions 2', os: 'Linux', arch: 'ARM64' },
-    test: 'passed',
-    testDurationMs: 1200,
-    reusedFrom: '',
-    fingerprint: '',
-    ...extra,
-  } satisfies PlatformRecord;
-}
 
 describe('platform jobs', () => {
   test('the artifact is named after the group and the platform', () => {
@@ -72,73 +48,6 @@ describe('platform jobs', () => {
       'linux/arm64',
     ]);
     expect(testRunArgs({ name: 'n', image: 'i', envNames: [] })).not.toContain('--platform');
-  });
-});
-
-describe('parseRecord', () => {
-  test('reads a record of build-tag-push', () => {
-    const text = JSON.stringify(record('linux/arm64', digestOf('1')));
-    expect(parseRecord(text, 'app-platform-linux-arm64').digest).toBe(digestOf('1'));
-  });
-
-  test.each([
-    ['not json', /holds no JSON platform\.json/],
-    [JSON.stringify({ schema: 'other', digest: digestOf('1') }), /is not a platform record/],
-    [
-      JSON.stringify({ ...record('linux/arm64', 'sha256:short') }),
-      /has no valid digest \(sha256:short\)/,
-    ],
-    [JSON.stringify({ ...record('arm64', digestOf('1')) }), /has no platform/],
-  ])('refuses %s', (text, message) => {
-    expect(() => parseRecord(text, 'x')).toThrow(message);
-  });
-});
-
-describe('checkRecords', () => {
-  const amd64 = record('linux/amd64', digestOf('a'));
-  const arm64 = record('linux/arm64', digestOf('b'));
-
-  test('every expected platform, in the order of platforms', () => {
-    const ordered = checkRecords([arm64, amd64], ['linux/amd64', 'linux/arm64'], 'app', sha);
-    expect(ordered.map((r) => r.platform)).toEqual(['linux/amd64', 'linux/arm64']);
-  });
-
-  test('arm64/v8 is arm64', () => {
-    expect(checkRecords([arm64], ['linux/arm64/v8'], 'app', sha)).toEqual([arm64]);
-  });
-
-  test('no platforms expected: every one found, sorted', () => {
-    expect(checkRecords([arm64, amd64], [], 'app', sha).map((r) => r.platform)).toEqual([
-      'linux/amd64',
-      'linux/arm64',
-    ]);
-  });
-
-  test('a missing platform: nothing is released, and the error says what was found and what to do', () => {
-    expect(() => checkRecords([amd64], ['linux/amd64', 'linux/arm64'], 'app', sha)).toThrow(
-      'merge: the merge-group "app" cannot be released; nothing was pushed:\n- no digest for linux/arm64 (found: linux/amd64): its platform job failed, was skipped, or has another merge-group; a failed platform job can be rerun alone, then this step',
-    );
-  });
-
-  test('every problem at once: another commit, a platform not expected', () => {
-    const old = record('linux/arm64', digestOf('c'), { revision: 'cd'.repeat(20) });
-    const s390x = record('linux/s390x', digestOf('d'));
-    let message = '';
-    try {
-      checkRecords([amd64, old, s390x], ['linux/amd64', 'linux/arm64'], 'app', sha);
-    } catch (error) {
-      message = (error as Error).message;
-    }
-    expect(message).toContain(
-      "linux/arm64: built from cdcdcdcdcdcd, not this run's commit abababababab",
-    );
-    expect(message).toContain('linux/s390x built by a job of the group but not in platforms');
-  });
-
-  test('no record and no platforms: an error that says to set platforms', () => {
-    expect(() => checkRecords([], [], 'app', sha)).toThrow(
-      /no platform job of the group uploaded a digest \(no artifact named app-platform-\*\)/,
-    );
   });
 });
 

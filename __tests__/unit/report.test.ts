@@ -151,10 +151,13 @@ test('a platform job of a merge group: no tag, and where its digest went', () =>
 
 test('the merge step: one row per platform (runner, test, digest), and the record lists them', () => {
   const platform = (name: string, d: string, extra = {}) => ({
-    schema: 'build-tag-push/platform-record/v1' as const,
+    schema: 'build-tag-push/platform-record/v2' as const,
     group: 'app',
     platform: name,
+    status: 'pushed' as const,
+    reason: '',
     digest: d,
+    runId: '7',
     images: ['ghcr.io/acme/app'],
     revision: 'c0ffee',
     runAttempt: 1,

@@ -5,16 +5,22 @@ import { noArtifactService } from '../artifact/name.js';
 import { copyImage, splitTagRef } from '../publish/promote.js';
 import {
   buildIndex,
-  checkRecords,
   configPlatform,
   groupArtifactPrefix,
   indexAnnotations,
   indexEntries,
+  type IndexEntry,
+} from '../release/merge.js';
+import {
+  checkRecords,
+  mergeRefused,
   parseRecord,
   RECORD_FILE,
-  type IndexEntry,
+  shown,
+  type FoundRecord,
   type PlatformRecord,
-} from '../release/merge.js';
+} from '../release/merge-records.js';
+import { revisionLabel, verifyRecords } from '../release/merge-verify.js';
 import { outcome } from '../outcome.js';
 import type { Outcome } from '../report/report.js';
 import type { Step } from '../step.js';
@@ -55,9 +61,11 @@ async function mergeRelease(step: Step): Promise<Outcome> {
     tempDir: step.tempDir,
     registry,
   });
-  const records = await core.group(`Digests of merge-group ${group}`, () => groupRecords(step));
+  const { records, held } = await core.group(`Digests of merge-group ${group}`, () =>
+    groupRecords(step),
+  );
   const index = await core.group(`Index of ${records.map((r) => r.platform).join(', ')}`, () =>
-    mergedIndex(step, records),
+    mergedIndex(step, records, held),
   );
   const report = await releasePhase(
     step,
@@ -100,9 +108,15 @@ async function mergeRelease(step: Step): Promise<Outcome> {
   });
 }
 
-/** The group's platform records from this run's artifacts, checked before anything is written. */
-async function groupRecords(step: Step): Promise<PlatformRecord[]> {
-  const { inputs, context, tempDir } = step;
+/**
+ * The group's platform records from this run's artifacts, each checked on its own, against the
+ * others and against what the registries hold; every problem refused at once, before anything
+ * is written.
+ */
+async function groupRecords(
+  step: Step,
+): Promise<{ records: PlatformRecord[]; held: Map<string, string[]> }> {
+  const { inputs, context, tempDir, plan, registry } = step;
   const group = inputs.mergeGroup;
   const timeoutMs = inputs.networkTimeoutMs;
   const unavailable = noArtifactService(process.env);
@@ -113,41 +127,50 @@ async function groupRecords(step: Step): Promise<PlatformRecord[]> {
   }
   const prefix = groupArtifactPrefix(group);
   const artifacts = (await listRunArtifacts(timeoutMs)).filter((a) => a.name.startsWith(prefix));
-  const found: PlatformRecord[] = [];
+  const found: FoundRecord[] = [];
   for (const artifact of artifacts) {
-    const record = parseRecord(
-      await downloadFile(artifact, RECORD_FILE, tempDir, timeoutMs),
-      artifact.name,
-    );
-    core.info(
-      `${artifact.name}: ${record.platform} ${record.digest} (job ${record.job || '?'}, attempt ${record.runAttempt}, test ${record.test})`,
-    );
-    found.push(record);
+    try {
+      const text = await downloadFile(artifact, RECORD_FILE, tempDir, timeoutMs);
+      const record = parseRecord(text, artifact.name);
+      core.info(
+        `${artifact.name}: ${shown(record.platform)} ${shown(record.status)} ${shown(record.digest)} (job ${shown(record.job)}, attempt ${shown(record.runAttempt)}, test ${shown(record.test)})`,
+      );
+      found.push({ artifact: artifact.name, record });
+    } catch (error) {
+      found.push({
+        artifact: artifact.name,
+        problem: error instanceof Error ? error.message : String(error),
+      });
+    }
   }
-  return checkRecords(found, inputs.platforms, group, context.sha);
+  const checked = checkRecords(found, {
+    group,
+    runId: context.runId,
+    runAttempt: Number(context.runAttempt) || 1,
+    revision: context.sha,
+    platforms: inputs.platforms,
+  });
+  for (const name of checked.skipped) core.info(`${name}: of another merge-group; not this one's`);
+  const verified = await verifyRecords(
+    checked.records,
+    plan.meta.images,
+    registry,
+    revisionLabel(plan.meta.labels),
+  );
+  const problems = [...checked.problems, ...verified.problems];
+  if (problems.length > 0) throw mergeRefused(group, problems);
+  return { records: checked.records, held: verified.held };
 }
 
 /** Every platform image made present in every repository; the index of them, not yet written. */
 async function mergedIndex(
   step: Step,
   records: PlatformRecord[],
+  /** Per digest, the repositories that hold it (checked by groupRecords). */
+  holders: Map<string, string[]>,
 ): Promise<ReturnType<typeof buildIndex>> {
   const { registry, plan } = step;
   const images = plan.meta.images;
-  // Where each platform image is: checked in every repository before anything is written.
-  const holders = new Map<string, string[]>();
-  for (const record of records) {
-    const held: string[] = [];
-    for (const image of images) {
-      if ((await registry.manifestDigest(image, record.digest)) === record.digest) held.push(image);
-    }
-    if (held.length === 0) {
-      throw new Error(
-        `merge: the ${record.platform} image ${record.digest} is in none of ${images.join(', ')} (its job pushed to ${record.images.join(', ') || 'nothing'}); give the merge step and the platform jobs the same images. Nothing was pushed`,
-      );
-    }
-    holders.set(record.digest, held);
-  }
   const entries: IndexEntry[] = [];
   for (const record of records) {
     const held = holders.get(record.digest)!;

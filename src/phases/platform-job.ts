@@ -22,17 +22,18 @@ import { enginePlatform } from '../docker/test-run.js';
 import { fingerprintTag } from '../fingerprint/index.js';
 import type { Inputs } from '../inputs/inputs.js';
 import { outcome } from '../outcome.js';
+import { jobPlatform, platformArtifactName } from '../release/merge.js';
 import {
-  jobPlatform,
+  failureReason,
   parseRecord,
-  platformArtifactName,
   RECORD_FILE,
   RECORD_SCHEMA,
   type PlatformRecord,
-} from '../release/merge.js';
+} from '../release/merge-records.js';
 import type { Outcome } from '../report/report.js';
 import type { GroupArtifact, Step } from '../step.js';
 import { digestOutput, type TestReport } from '../gate/spec.js';
+import { TestError } from '../gate/run.js';
 import { findReusable } from './fingerprint.js';
 import { reportingTests, testPhase, type BuildWith } from './test.js';
 
@@ -74,7 +75,7 @@ export async function claimPlatform(
   }
   await deleteRunArtifact(artifact, timeoutMs);
   core.info(
-    `merge-group: removed "${artifact}" of run attempt ${record.runAttempt} (${record.digest}): this attempt's ${platform} replaces it`,
+    `merge-group: removed "${artifact}" of run attempt ${record.runAttempt} (${record.status === 'failed' ? 'failed' : record.digest}): this attempt's ${platform} replaces it`,
   );
   return { platform, artifact };
 }
@@ -102,40 +103,28 @@ export async function platformJob(
   buildWith: BuildWith,
   fingerprint: string,
 ): Promise<Outcome> {
-  const { inputs, context, plan, registry, tempDir } = step;
+  const { inputs, plan, tempDir } = step;
   const { platform } = group;
   const images = plan.meta.images;
   const started = Date.now();
-  const placed = await place(step, platform, buildWith, fingerprint);
+  const common = recordOf(step, platform, fingerprint);
+  let placed: Placed;
+  try {
+    placed = await place(step, platform, buildWith, fingerprint);
+    await readBack(step, placed);
+  } catch (error) {
+    // The merge must not release the group's other platforms without this one, with or
+    // without `platforms`: the job's failure is recorded for it.
+    await uploadFailure(step, group.artifact, common, error);
+    throw error;
+  }
   const { digest, result, tested, test } = placed;
-  // What every repository holds, read back: the record names only a digest that is there. A
-  // tested image was checked in every repository by its push already.
-  await Promise.all(
-    (tested ? [] : images).map(async (image) => {
-      const held = await registry.manifestDigest(image, digest);
-      if (held !== digest) {
-        throw new Error(
-          `${image}@${digest} is ${held ? `the image ${held}` : 'missing'} after the push: nothing is recorded for the merge step`,
-        );
-      }
-    }),
-  );
   core.info(`${platform}: ${digest} is in ${images.join(', ')} by digest, with no tag`);
 
   const record: PlatformRecord = {
-    schema: RECORD_SCHEMA,
-    group: inputs.mergeGroup,
-    platform,
+    ...common,
+    status: 'pushed',
     digest,
-    images,
-    revision: context.sha,
-    runAttempt: Number(context.runAttempt) || 1,
-    job: process.env.GITHUB_JOB ?? '',
-    runner: {
-      name: process.env.RUNNER_NAME ?? '',
-      os: process.env.RUNNER_OS ?? '',
-      arch: process.env.RUNNER_ARCH ?? '',
-    },
     test: placed.reused
       ? test
         ? 'reused, tested again'
@@ -145,7 +134,6 @@ export async function platformJob(
         : 'skipped',
     testDurationMs: (tested?.report ?? test)?.runs.reduce((sum, r) => sum + r.durationMs, 0) ?? 0,
     reusedFrom: placed.reused ? `${placed.reused.image}:${placed.reused.tag}` : '',
-    fingerprint,
   };
   await core.group(`Upload the digest for merge-group ${inputs.mergeGroup}`, async () => {
     try {
@@ -175,6 +163,94 @@ export async function platformJob(
     fingerprint,
     ...(placed.reused ? { reused: placed.reused } : {}),
     platformJob: { group: inputs.mergeGroup, platform, artifact: group.artifact },
+  });
+}
+
+/** What every record of this job says, pushed or failed. */
+function recordOf(step: Step, platform: string, fingerprint: string): PlatformRecord {
+  const { inputs, context, plan } = step;
+  return {
+    schema: RECORD_SCHEMA,
+    group: inputs.mergeGroup,
+    platform,
+    status: 'failed',
+    reason: '',
+    digest: '',
+    images: plan.meta.images,
+    revision: context.sha,
+    runId: context.runId,
+    runAttempt: Number(context.runAttempt) || 1,
+    job: process.env.GITHUB_JOB ?? '',
+    runner: {
+      name: process.env.RUNNER_NAME ?? '',
+      os: process.env.RUNNER_OS ?? '',
+      arch: process.env.RUNNER_ARCH ?? '',
+    },
+    test: '',
+    testDurationMs: 0,
+    reusedFrom: '',
+    fingerprint,
+  };
+}
+
+/** What every repository holds, read back: the record names only a digest that is there. */
+async function readBack(step: Step, { digest, tested }: Placed): Promise<void> {
+  // A tested image was checked in every repository by its push already.
+  await Promise.all(
+    (tested ? [] : step.plan.meta.images).map(async (image) => {
+      const held = await step.registry.manifestDigest(image, digest);
+      if (held !== digest) {
+        throw new Error(
+          `${image}@${digest} is ${held ? `the image ${held}` : 'missing'} after the push: nothing is recorded for the merge step`,
+        );
+      }
+    }),
+  );
+}
+
+/** Every secret value of the inputs: none may reach the record. */
+function secretValues(inputs: Step['inputs']): string[] {
+  return [
+    inputs.password,
+    inputs.githubToken,
+    inputs.signKey,
+    inputs.signKeyPassword,
+    ...inputs.registryAuth.map((a) => a.password),
+    ...inputs.secrets.map((s) => s.value),
+    ...inputs.testEnv.map((v) => v.value),
+  ];
+}
+
+/** The failed job's record, uploaded for the merge step; a failed upload only warns. */
+async function uploadFailure(
+  step: Step,
+  artifact: string,
+  common: PlatformRecord,
+  error: unknown,
+): Promise<void> {
+  const message = error instanceof Error ? error.message : String(error);
+  const record: PlatformRecord = {
+    ...common,
+    status: 'failed',
+    reason: failureReason(message, secretValues(step.inputs)),
+    test: error instanceof TestError ? 'failed' : step.gated ? 'not run' : 'skipped',
+    testDurationMs:
+      error instanceof TestError ? error.report.runs.reduce((sum, r) => sum + r.durationMs, 0) : 0,
+  };
+  await core.group(`Record the failure for merge-group ${common.group}`, async () => {
+    try {
+      await uploadFiles(
+        artifact,
+        { [RECORD_FILE]: JSON.stringify(record, null, 2) + '\n' },
+        step.tempDir,
+        step.inputs.networkTimeoutMs,
+      );
+      core.info(`${common.platform}: recorded as failed, so the merge step refuses the group`);
+    } catch (upload) {
+      core.warning(
+        `merge-group: could not record the failure in "${artifact}" (${upload instanceof Error ? upload.message : String(upload)}); a merge step without platforms would not see this platform is missing: give the merge step platforms`,
+      );
+    }
   });
 }
 

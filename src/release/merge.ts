@@ -1,35 +1,7 @@
-// The multi-platform release from native runners, as data: what a platform job records in its
-// artifact, how the merge step finds the group's records, checks them against the platforms it
-// expects, and assembles the index it releases. Pure: the registry and the artifact service are
-// the callers'.
+// The multi-platform release from native runners, as data: the artifact each platform job of a
+// group uploads, and the index the merge step assembles (the records and their checks are in
+// merge-records.ts). Pure: the registry and the artifact service are the callers'.
 import { createHash } from 'node:crypto';
-import { samePlatform } from '../gate/spec.js';
-
-/** What a platform job of a merge group uploads (`platform.json` in its artifact). */
-export interface PlatformRecord {
-  schema: typeof RECORD_SCHEMA;
-  group: string;
-  /** `linux/arm64`: the platform the job built and tested. */
-  platform: string;
-  /** What the job put in every image repository, by digest: a manifest, or an index (attestations). */
-  digest: string;
-  images: string[];
-  /** The commit it was built from: the merge refuses a record of another commit. */
-  revision: string;
-  /** `GITHUB_RUN_ATTEMPT` of the job: a rerun replaces the record of an earlier attempt. */
-  runAttempt: number;
-  job: string;
-  runner: { name: string; os: string; arch: string };
-  /** `passed`, `skipped` (no test), or `reused` (promoted from the fingerprint tag, `test` run again or not). */
-  test: string;
-  testDurationMs: number;
-  /** The fingerprint tag the image was promoted from; '' when it was built. */
-  reusedFrom: string;
-  fingerprint: string;
-}
-
-export const RECORD_SCHEMA = 'build-tag-push/platform-record/v1';
-export const RECORD_FILE = 'platform.json';
 
 /** `linux/arm64/v8` -> `linux-arm64-v8`: for artifact names. Pure. */
 export function platformSlug(platform: string): string {
@@ -57,83 +29,6 @@ export function jobPlatform(platforms: string[], native: string, group: string):
     );
   }
   return platforms[0] || native;
-}
-
-/** Reads and checks one downloaded `platform.json`. Throws with what is wrong. Pure. */
-export function parseRecord(text: string, artifact: string): PlatformRecord {
-  let doc: Partial<PlatformRecord>;
-  try {
-    doc = JSON.parse(text) as Partial<PlatformRecord>;
-  } catch {
-    throw new Error(`the artifact "${artifact}" holds no JSON ${RECORD_FILE}`);
-  }
-  if (doc.schema !== RECORD_SCHEMA) {
-    throw new Error(
-      `the artifact "${artifact}" is not a platform record of build-tag-push (schema ${JSON.stringify(doc.schema)}, expected ${RECORD_SCHEMA})`,
-    );
-  }
-  if (typeof doc.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(doc.digest)) {
-    throw new Error(`the artifact "${artifact}" has no valid digest (${String(doc.digest)})`);
-  }
-  if (typeof doc.platform !== 'string' || !doc.platform.includes('/')) {
-    throw new Error(`the artifact "${artifact}" has no platform`);
-  }
-  return doc as PlatformRecord;
-}
-
-/**
- * The group's records checked against the merge step: one per platform, all of this commit and
- * group, and every expected platform there (none expected: every one found is taken). Returns
- * the records in the order of `expected` (else of the platforms' names). Throws with every
- * problem at once, so one run tells what to fix. Pure.
- */
-export function checkRecords(
-  records: PlatformRecord[],
-  expected: string[],
-  group: string,
-  revision: string,
-): PlatformRecord[] {
-  const problems: string[] = [];
-  for (const record of records) {
-    if (record.group !== group) {
-      problems.push(
-        `${record.platform}: its record names the group "${record.group}", not "${group}"`,
-      );
-    }
-    if (revision && record.revision && record.revision !== revision) {
-      problems.push(
-        `${record.platform}: built from ${record.revision.slice(0, 12)}, not this run's commit ${revision.slice(0, 12)}`,
-      );
-    }
-  }
-  const found = records.map((r) => r.platform);
-  const missing = expected.filter((p) => !found.some((f) => samePlatform(f, p)));
-  const extra = expected.length
-    ? found.filter((f) => !expected.some((p) => samePlatform(f, p)))
-    : [];
-  const foundText = found.length > 0 ? found.join(', ') : 'none';
-  if (missing.length > 0) {
-    problems.push(
-      `no digest for ${missing.join(', ')} (found: ${foundText}): its platform job failed, was skipped, or has another merge-group; a failed platform job can be rerun alone, then this step`,
-    );
-  }
-  if (extra.length > 0) {
-    problems.push(
-      `${extra.join(', ')} built by a job of the group but not in platforms (${expected.join(', ')}): add it to platforms, or remove its job`,
-    );
-  }
-  if (records.length === 0 && expected.length === 0) {
-    problems.push(
-      `no platform job of the group uploaded a digest (no artifact named ${groupArtifactPrefix(group)}*); set platforms to the platforms to expect`,
-    );
-  }
-  if (problems.length > 0) {
-    throw new Error(
-      `merge: the merge-group "${group}" cannot be released; nothing was pushed:\n${problems.map((p) => `- ${p}`).join('\n')}`,
-    );
-  }
-  const order = expected.length > 0 ? expected : [...found].sort();
-  return order.map((p) => records.find((r) => samePlatform(r.platform, p))!);
 }
 
 export const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';

@@ -6,7 +6,7 @@ import type { Context } from '../context/context.js';
 import type { Inputs } from '../inputs/inputs.js';
 import { listRunArtifacts, uploadFiles } from '../artifact/client.js';
 import { noArtifactService } from '../artifact/name.js';
-import type { PlatformRecord } from '../release/merge.js';
+import type { PlatformRecord } from '../release/merge-records.js';
 import { Output } from '../names.js';
 import type { PushReport } from '../release/stage.js';
 import type { SignatureResult } from '../sign/signer.js';

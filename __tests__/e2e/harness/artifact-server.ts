@@ -5,7 +5,7 @@ import {
   type IncomingMessage,
   type ServerResponse,
 } from 'node:http';
-import { readZip } from './zip.js';
+import { readZip, writeZip } from './zip.js';
 
 /** A workflow artifact the server received and finalized. */
 export interface UploadedArtifact {
@@ -67,6 +67,11 @@ export interface ArtifactServer {
   /** Finalized artifacts, in upload order. */
   uploads: UploadedArtifact[];
   requests: ArtifactRequest[];
+  /**
+   * Puts an artifact in the run as if the job `jobId` had uploaded it (any job of a run can
+   * upload any name), replacing one of the same name: what the action must not trust blindly.
+   */
+  seed(name: string, files: Record<string, string>, jobId: string): void;
   stop(): Promise<void>;
 }
 
@@ -340,6 +345,20 @@ export async function startArtifactServer(
     jobEnv: (job) => ({ ACTIONS_RUNTIME_TOKEN: tokenFor(job), ACTIONS_RESULTS_URL: base }),
     uploads,
     requests,
+    seed: (name, files, job) => {
+      const blob = writeZip(files);
+      const hash = `sha256:${createHash('sha256').update(blob).digest('hex')}`;
+      artifacts.set(name, {
+        id: nextId++,
+        name,
+        jobId: job,
+        blocks: new Map(),
+        blob,
+        contentType: 'application/zip',
+        hash,
+        finalized: true,
+      });
+    },
     stop: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

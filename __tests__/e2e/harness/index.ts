@@ -73,7 +73,7 @@ export {
   type ProxiedRequest,
 } from './proxy.js';
 export { assertNoCredentialsLeft, assertNoSecrets, type SecretScanOptions } from './secrets.js';
-export { readZip } from './zip.js';
+export { readZip, writeZip } from './zip.js';
 export {
   containerdEngine,
   containerdStore,
