@@ -14,7 +14,6 @@ import { checkBuildSources } from './docker/preflight.js';
 import {
   buildAndTest,
   pullImage,
-  pushByDigest,
   pushTestedImage,
   testReusedImage,
   TestError,
@@ -463,8 +462,10 @@ async function buildPhase(
     }
     // With a test gate the image is built and tested first; the release sends that image.
     const stageRefs = order.stage.map(refName);
+    // Other drivers than docker push the image untagged to the first repository and test that.
+    const pushTo = plan.meta.images[0];
     const tested = gated
-      ? await testPhase(inputs, plan, stageRefs, buildWith, driver, dockerConfig)
+      ? await testPhase(inputs, plan, stageRefs, buildWith, driver, dockerConfig, undefined, pushTo)
       : undefined;
     let result: BuildResult | undefined = tested?.result;
     const report = await releasePhase(plan, inputs, order, options, {
@@ -472,10 +473,8 @@ async function buildPhase(
         if (tested && driver === 'docker') {
           return pushTestedImage(tested, refs, dockerConfig, registry, join(tempDir, 'image'));
         }
-        if (tested) {
-          const pushed = await pushByDigest(tested, refs, buildWith, registry);
-          result = pushed.result;
-          return pushed.digest;
+        if (tested?.pushed) {
+          return promoteStep(registry, tested.pushed.image, tested.pushed.digest)(refs);
         }
         result = await buildOnce(refs, true);
         return result.digest;
@@ -511,9 +510,11 @@ async function testPhase(
   dockerConfig: string,
   /** A platform job's platform (merge-group). */
   platform?: string,
+  /** Drivers other than docker: the repository the tested image is pushed to first, untagged. */
+  pushTo?: string,
 ): Promise<Tested> {
   return reportingTests(inputs, plan, (onContainer) =>
-    buildAndTest(inputs, { driver, dockerConfig, build, tags, onContainer, platform }),
+    buildAndTest(inputs, { driver, dockerConfig, build, tags, onContainer, platform, pushTo }),
   );
 }
 
@@ -937,10 +938,27 @@ async function platformJobPhase(
       images,
     );
   } else if (gated) {
-    tested = await testPhase(inputs, plan, [], buildWith, driver, dockerConfig, platform);
-    const pushed = await pushByDigest(tested, fpRefs, buildWith, registry, images);
-    result = pushed.result;
-    digest = pushed.digest;
+    // Pushed untagged to the first repository, pulled and tested there, then copied.
+    tested = await testPhase(
+      inputs,
+      plan,
+      [],
+      buildWith,
+      driver,
+      dockerConfig,
+      platform,
+      images[0],
+    );
+    result = tested.result;
+    digest = tested.configDigest;
+    for (const image of images.slice(1)) {
+      await registry.putManifest(
+        image,
+        digest,
+        await copyImage(registry, images[0], image, digest),
+      );
+    }
+    await promoteStep(registry, images[0], digest)(fpRefs);
   } else {
     result = await buildWith(
       {
@@ -959,7 +977,7 @@ async function platformJobPhase(
   // What every repository holds, read back: the record names only a digest that is there. A
   // tested image was checked in every repository by its push already.
   await Promise.all(
-    (tested ? [] : images).map(async (image) => {
+    (tested && !tested.pushed ? [] : images).map(async (image) => {
       const held = await registry.manifestDigest(image, digest);
       if (held !== digest) {
         throw new Error(
