@@ -3,12 +3,15 @@
 // gate pushes the image untagged, pulls and tests that very digest, then tags it everywhere.
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   busyboxBase,
+  containerdEngine,
   docker,
   engineName,
   makeContext,
+  makeTempDir,
   platformContext,
   pushEvent,
   removeTempDirs,
@@ -75,20 +78,35 @@ if (engine === 'containerd') {
 }
 
 let registry: Registry;
+/**
+ * The user's Docker config directory, where `docker buildx create` (as setup-buildx-action)
+ * records the builders: the steps get it as DOCKER_CONFIG, as a job's later steps would.
+ */
+let userConfig = '';
+const asUser = (): { env: Record<string, string> } => ({ env: { DOCKER_CONFIG: userConfig } });
 
 beforeAll(async () => {
   if (!built) return;
+  userConfig = await makeTempDir('builders');
+  if (engine === 'containerd') {
+    await mkdir(join(userConfig, 'cli-plugins'));
+    await symlink(containerdEngine.buildx, join(userConfig, 'cli-plugins', 'docker-buildx'));
+  }
   registry = await startRegistry({ user, password });
   if (engine === 'containerd' && !buildkit('image').ok) {
     throw new Error('scripts/engine.sh buildkit image failed');
   }
   for (const b of builders) {
-    await docker(['buildx', 'create', '--name', b.name, '--bootstrap', ...b.create]);
+    await docker(['buildx', 'create', '--name', b.name, '--bootstrap', ...b.create], asUser());
   }
 }, 900_000);
 
 afterAll(async () => {
-  for (const b of builders) await docker(['buildx', 'rm', '--force', b.name], { check: false });
+  if (userConfig) {
+    for (const b of builders) {
+      await docker(['buildx', 'rm', '--force', b.name], { ...asUser(), check: false });
+    }
+  }
   await registry?.stop();
   await removeTempDirs();
 });
@@ -107,6 +125,7 @@ async function context(): Promise<string> {
 async function step(options: RunOptions & { context: string; repo: string }): Promise<ActionRun> {
   const main = await runAction({
     ...options,
+    env: { DOCKER_CONFIG: userConfig },
     inputs: {
       images: `${registry.url}/${options.repo}`,
       registry: registry.url,
@@ -224,15 +243,10 @@ testIf(
   async () => {
     const name = `btp-e2e-down-${suffix}`;
     // A unix socket nobody listens on.
-    await docker([
-      'buildx',
-      'create',
-      '--name',
-      name,
-      '--driver',
-      'remote',
-      'unix:///nonexistent/bk.sock',
-    ]);
+    await docker(
+      ['buildx', 'create', '--name', name, '--driver', 'remote', 'unix:///nonexistent/bk.sock'],
+      asUser(),
+    );
     try {
       const main = await step({
         repo: 'acme/down',
@@ -244,7 +258,7 @@ testIf(
       expect(errors(main).join('\n')).toContain(name);
       expect(await registry.tags('acme/down')).toEqual([]);
     } finally {
-      await docker(['buildx', 'rm', '--force', name], { check: false });
+      await docker(['buildx', 'rm', '--force', name], { ...asUser(), check: false });
     }
   },
 );
