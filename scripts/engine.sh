@@ -12,6 +12,9 @@
 #   scripts/engine.sh registry-start NAME PORT [USER PASS]
 #                                                a registry on 127.0.0.1:PORT; prints the address
 #   scripts/engine.sh registry-stop NAME
+#   scripts/engine.sh buildkit build|start|stop|addr|image|status
+#                                                a real buildkitd for the remote and docker-container
+#                                                builders (scripts/buildkit.sh); install builds it
 #
 # Two engines, as GitHub's runners have them:
 # - classic: Debian 12's dockerd 20.10 with the classic image store and buildx
@@ -115,6 +118,8 @@ cmd_install() {
   fi
   install_modern
   install_arm64_busybox
+  # buildkitd and buildctl for the remote and docker-container builders: compiled once (minutes).
+  bash "$ROOT/scripts/buildkit.sh" build
 }
 
 # apt-get options for a private apt state with one source line ($2) in dir $1:
@@ -325,6 +330,9 @@ start_modern() {
   [[ -f $MODERN_CONFIG/config.json ]] || echo '{}' >"$MODERN_CONFIG/config.json"
   if modern_docker info >/dev/null 2>&1; then
     log "start: the containerd engine already answers on $MODERN_SOCKET"
+    if bash "$ROOT/scripts/buildkit.sh" status >/dev/null 2>&1; then
+      bash "$ROOT/scripts/buildkit.sh" image
+    fi
     return 0
   fi
   local pidfile=$MODERN_STATE/dockerd.pid logfile=$MODERN_STATE/dockerd.log i start
@@ -361,6 +369,10 @@ JSON
       grep -Eq '^Driver: +docker$' <<<"$inspect" ||
         die "the containerd engine's default builder does not use the docker driver: $inspect"
       modern_docker buildx version >&2
+      # The image of the docker-container driver, when buildkitd is built (install builds it).
+      if bash "$ROOT/scripts/buildkit.sh" status >/dev/null 2>&1; then
+        bash "$ROOT/scripts/buildkit.sh" image
+      fi
       return 0
     fi
     kill -0 "$pid" 2>/dev/null || break
@@ -504,8 +516,9 @@ main() {
   env) cmd_env "$@" ;;
   registry-start) cmd_registry_start "$@" ;;
   registry-stop) cmd_registry_stop "$@" ;;
+  buildkit) exec bash "$ROOT/scripts/buildkit.sh" "$@" ;;
   *)
-    sed -n '2,24p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     [[ -z $cmd || $cmd == -h || $cmd == --help ]] || die "unknown command '$cmd'"
     ;;
   esac

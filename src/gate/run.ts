@@ -3,7 +3,6 @@ import * as exec from '@actions/exec';
 import { rmSync } from 'node:fs';
 import type { Inputs } from '../inputs/inputs.js';
 import {
-  digestOutput,
   manifestConfig,
   testFailure,
   samePlatform,
@@ -16,6 +15,7 @@ import type { BuildxPlan } from '../docker/buildx-args.js';
 import { dockerEnv } from '../docker/config.js';
 import { parseReference, type Manifest, type RegistryClient } from '../registry/client.js';
 import { saveImage, uploadImage } from '../publish/tested-image.js';
+import { buildPushedImage, noEngineError, untaggedNote, type PushedImage } from './pushed.js';
 import { engineImageStore, enginePlatform, runTestContainer } from '../docker/test-run.js';
 
 /** What a build of the gate may change from the build the inputs describe. */
@@ -75,6 +75,8 @@ export interface Tested {
   /** The platform it was tested on (the engine's). */
   platform: string;
   report: TestReport;
+  /** A builder that is not the engine: where the tested image already is, by digest (no tag). */
+  pushed?: PushedImage;
 }
 
 export interface GateOptions {
@@ -90,37 +92,43 @@ export interface GateOptions {
    * under emulation (QEMU) when it is not the runner's. Absent: the runner's platform.
    */
   platform?: string;
+  /**
+   * Drivers other than `docker`: the repository to push the image to by digest (no tag) before
+   * it is pulled into the engine and tested there; the tested digest is the one to release.
+   * Absent (nothing to push): the image is built for the engine's platform and loaded.
+   */
+  pushTo?: string;
 }
 
 /**
  * Builds the `test-target` stage and runs it, then builds the image and runs the `test` command
- * in it; throws a TestError at the first failure. Nothing is pushed here. With the `docker`
+ * in it; throws a TestError at the first failure. No tag is written here. With the `docker`
  * driver the image is built once, as asked, into the engine's image store (the tested image is
  * the one `docker push` sends); with other drivers it is built for the engine's platform and
- * loaded (`--load`), and the push rebuilds it from the cache (see pushByDigest).
+ * loaded (`--load`). With `pushTo` (other drivers, a release) every platform is built once and
+ * pushed by digest, untagged; that image is pulled by digest and tested (see gate-pushed.ts).
  */
 export async function buildAndTest(inputs: GateInputs, options: GateOptions): Promise<Tested> {
   const { driver, dockerConfig, build } = options;
   const [platform, store] = await Promise.all([
-    enginePlatform(dockerConfig),
+    enginePlatform(dockerConfig).catch((error: unknown) => {
+      if (driver === 'docker') throw error;
+      throw noEngineError(driver, error instanceof Error ? error.message : String(error));
+    }),
     driver === 'docker' ? engineImageStore(dockerConfig) : Promise.resolve('classic' as const),
   ]);
   const wanted = options.platform ?? testPlatform(inputs.platforms, platform);
   // Where the tests run: the runner's platform, or a platform job's own (emulated if need be).
   const testOn = options.platform ?? platform;
   const dockerDriver = driver === 'docker';
-  if (!dockerDriver && inputs.noCache) {
-    // The push rebuilds from the cache the tested build filled; without it the image differs.
-    throw new Error(
-      `no-cache: true cannot be used with test or test-target on the ${driver} driver: the push rebuilds the tested image from the build cache; set no-cache to false, or use the docker driver`,
-    );
-  }
+  const pushTo = dockerDriver ? undefined : options.pushTo;
   const loadPlatforms = wanted ? [wanted] : [];
   const emulated = Boolean(options.platform) && !samePlatform(testOn, platform);
   if (emulated) core.info(`the tests run on ${testOn} under emulation: the runner is ${platform}`);
   const runs: TestRun[] = [];
+  let pushed: PushedImage | undefined;
   const fail = (failure: string): TestError =>
-    new TestError(`${failure}; nothing was pushed`, {
+    new TestError(`${failure}; ${pushed ? untaggedNote(pushed) : 'nothing was pushed'}`, {
       result: 'failed',
       runs,
       configDigest: '',
@@ -156,6 +164,31 @@ export async function buildAndTest(inputs: GateInputs, options: GateOptions): Pr
       throw fail(`test-target: building stage "${inputs.testTarget}" failed: ${reason}`);
     }
     await run('target', inputs.testTarget, localImageId(stage, dockerDriver ? store : 'classic'));
+  }
+
+  if (pushTo) {
+    // The image the registry holds is the one tested, pulled by digest: no rebuild, no check of
+    // a rebuild against it.
+    const built = await buildPushedImage(build, pushTo, options.platform);
+    pushed = built.pushed;
+    const ref = `${pushed.image}@${pushed.digest}`;
+    const imageId = await pullImage(ref, dockerConfig, emulated ? testOn : undefined);
+    if (inputs.test) await run('command', inputs.test, ref);
+    core.info(`tested image ${pushed.digest}`);
+    return {
+      result: { ...built.result, imageId },
+      configDigest: pushed.digest,
+      identity: 'image',
+      platform: testOn,
+      report: {
+        result: 'passed',
+        runs,
+        configDigest: pushed.digest,
+        identity: 'image',
+        failure: '',
+      },
+      pushed,
+    };
   }
 
   const result = await build(
@@ -233,10 +266,16 @@ async function runTest(
  * Pulls a reused image (`image@digest`) into the engine for the `test` command (and `load`).
  * Returns its image ID (config digest).
  */
-export async function pullImage(ref: string, dockerConfig: string): Promise<string> {
+export async function pullImage(
+  ref: string,
+  dockerConfig: string,
+  /** A platform other than the engine's (a platform job's, run under emulation). */
+  platform?: string,
+): Promise<string> {
   const env = dockerEnv(dockerConfig);
   return core.group(`Pull ${ref}`, async () => {
-    const pull = await exec.getExecOutput('docker', ['pull', ref], { env, ignoreReturnCode: true });
+    const args = platform ? ['pull', '--platform', platform, ref] : ['pull', ref];
+    const pull = await exec.getExecOutput('docker', args, { env, ignoreReturnCode: true });
     if (pull.exitCode !== 0) {
       const detail = pull.stderr.trim().split('\n').slice(-5).join('\n');
       throw new Error(`docker pull ${ref} failed (exit code ${pull.exitCode}): ${detail}`);
@@ -328,38 +367,6 @@ export async function pushTestedImage(
     core.info(`tagged ${ref}`);
   }
   return saved.digest;
-}
-
-/**
- * Other drivers: rebuilds with the same inputs (all platforms, from the cache the tested build
- * filled) and pushes to every image by digest only, without a tag. The pushed config digest of
- * the tested platform must be the tested one; only then are `refs` tagged, by manifest copy. A
- * rebuild that differs fails here and no tag points at it. Returns the manifest digest and build.
- */
-export async function pushByDigest(
-  tested: Tested,
-  refs: string[],
-  build: GateBuild,
-  registry: RegistryClient,
-  images: string[] = imagesOf(refs),
-): Promise<{ digest: string; result: BuildResult }> {
-  const result = await build(
-    { tags: [], push: false, load: false, outputs: [digestOutput(images)] },
-    'Build and push by digest',
-  );
-  const digest = result.digest;
-  if (!digest) throw new Error('buildx reported no digest for the image pushed by digest');
-  const manifests = new Map<string, Manifest>();
-  for (const image of images) {
-    await checkConfig(registry, image, digest, tested);
-    manifests.set(image, await registry.getManifest(image, digest));
-  }
-  for (const ref of refs) {
-    const image = imageOf(ref);
-    await registry.putManifest(image, ref.slice(image.length + 1), manifests.get(image)!);
-    core.info(`tagged ${ref}`);
-  }
-  return { digest, result };
 }
 
 /**

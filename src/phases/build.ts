@@ -8,8 +8,9 @@ import { evaluatesOnly } from '../inputs/buildx.js';
 import { build, type BuildResult } from '../docker/build.js';
 import { refName } from '../release/stage.js';
 import { buildxArgs } from '../docker/buildx-args.js';
-import { pushByDigest, pushTestedImage, type Tested } from '../gate/run.js';
-import { RegistryClient, type RegistryClient as Registry } from '../registry/client.js';
+import { pushTestedImage } from '../gate/run.js';
+import { promoteStep } from '../publish/promote.js';
+import { RegistryClient } from '../registry/client.js';
 import { removeSecretFiles, writeSecretFiles, type SecretFile } from '../docker/secrets.js';
 import { fingerprintTag } from '../fingerprint/index.js';
 import { withIndexDefaults } from '../tags/index-level.js';
@@ -131,14 +132,24 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
   if (found) return promotePhase(step, order, { digest: found, fingerprint, fpTag, sign });
 
   // With a test gate the image is built and tested first; the release sends that image.
-  const tested = gated ? await testPhase(step, order.stage.map(refName), buildWith) : undefined;
+  // Other drivers than docker push the image untagged to the first repository and test that.
+  const tested = gated
+    ? await testPhase(step, order.stage.map(refName), buildWith, undefined, plan.meta.images[0])
+    : undefined;
   let result: BuildResult | undefined = tested?.result;
   const report = await releasePhase(step, order, {
     build: async (refs) => {
+      if (tested?.pushed) {
+        return promoteStep(step.registry, tested.pushed.image, tested.pushed.digest)(refs);
+      }
       if (tested) {
-        const pushed = await pushTested(step, tested, refs, buildWith, step.registry);
-        result = pushed.result ?? result;
-        return pushed.digest;
+        return pushTestedImage(
+          tested,
+          refs,
+          step.dockerConfig,
+          step.registry,
+          join(step.tempDir, 'image'),
+        );
       }
       result = await buildWith({ tags: refs, push: true }, 'Build');
       return result.digest;
@@ -163,29 +174,4 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
       tested,
     ),
   );
-}
-
-/**
- * The tested image to the registries: on the `docker` driver the engine's image itself, by
- * digest; on other drivers rebuilt from the cache and pushed by digest. Either way checked to
- * be the tested image.
- */
-async function pushTested(
-  step: Step,
-  tested: Tested,
-  refs: string[],
-  buildWith: BuildWith,
-  registry: Registry,
-): Promise<{ digest: string; result?: BuildResult }> {
-  if (step.driver === 'docker') {
-    const digest = await pushTestedImage(
-      tested,
-      refs,
-      step.dockerConfig,
-      registry,
-      join(step.tempDir, 'image'),
-    );
-    return { digest };
-  }
-  return pushByDigest(tested, refs, buildWith, registry);
 }

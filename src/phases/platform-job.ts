@@ -10,14 +10,8 @@ import {
 import { noArtifactService } from '../artifact/name.js';
 import type { Context } from '../context/context.js';
 import type { BuildResult } from '../docker/build.js';
-import {
-  pullImage,
-  pushByDigest,
-  pushTestedImage,
-  testReusedImage,
-  type Tested,
-} from '../gate/run.js';
-import { promoteStep } from '../publish/promote.js';
+import { pullImage, pushTestedImage, testReusedImage, type Tested } from '../gate/run.js';
+import { copyImage, promoteStep } from '../publish/promote.js';
 import { enginePlatform } from '../docker/test-run.js';
 import { fingerprintTag } from '../fingerprint/index.js';
 import type { Inputs } from '../inputs/inputs.js';
@@ -197,7 +191,7 @@ function recordOf(step: Step, platform: string, fingerprint: string): PlatformRe
 async function readBack(step: Step, { digest, tested }: Placed): Promise<void> {
   // A tested image was checked in every repository by its push already.
   await Promise.all(
-    (tested ? [] : step.plan.meta.images).map(async (image) => {
+    (tested && !tested.pushed ? [] : step.plan.meta.images).map(async (image) => {
       const held = await step.registry.manifestDigest(image, digest);
       if (held !== digest) {
         throw new Error(
@@ -287,9 +281,18 @@ async function place(
     return { digest, tested, result: tested.result };
   }
   if (step.gated) {
-    const tested = await testPhase(step, [], buildWith, platform);
-    const pushed = await pushByDigest(tested, fpRefs, buildWith, registry, images);
-    return { digest: pushed.digest, tested, result: pushed.result };
+    // Pushed untagged to the first repository, pulled and tested there, then copied.
+    const tested = await testPhase(step, [], buildWith, platform, images[0]);
+    const digest = tested.configDigest;
+    for (const image of images.slice(1)) {
+      await registry.putManifest(
+        image,
+        digest,
+        await copyImage(registry, images[0], image, digest),
+      );
+    }
+    await promoteStep(registry, images[0], digest)(fpRefs);
+    return { digest, tested, result: tested.result };
   }
   const result = await buildWith(
     { tags: [], push: false, load: false, platforms: [platform], outputs: [digestOutput(images)] },

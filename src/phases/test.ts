@@ -21,10 +21,12 @@ export async function testPhase(
   build: BuildWith,
   /** A platform job's platform (merge-group). */
   platform?: string,
+  /** Drivers other than docker: the repository the tested image is pushed to first, untagged. */
+  pushTo?: string,
 ): Promise<Tested> {
   const { inputs, plan, driver, dockerConfig } = step;
   return reportingTests(inputs, plan, (onContainer) =>
-    buildAndTest(inputs, { driver, dockerConfig, build, tags, onContainer, platform }),
+    buildAndTest(inputs, { driver, dockerConfig, build, tags, onContainer, platform, pushTo }),
   );
 }
 
