@@ -80,7 +80,7 @@ async function racing(step: Step): Promise<RaceCheck> {
     const reason = error instanceof Error ? error.message : String(error);
     return {
       others: 'unknown',
-      detail: `whether another run of this workflow is in progress could not be read (${reason}); read back as if one were, and checked again in the post step`,
+      detail: `whether another run of this workflow is in progress could not be read (${reason}); read back as if one were`,
     };
   }
 }
@@ -100,6 +100,7 @@ function leaveForPost(step: Step, report: ReleaseReport, options: ReleaseOptions
     retries: step.inputs.retries,
   };
   writeFileSync(join(step.tempDir, MOVED_RECORD), JSON.stringify(record));
+  core.info('the post step reads the moved tags once more: another run may have raced this one');
 }
 
 /**
