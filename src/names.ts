@@ -34,3 +34,6 @@ export const State = {
   tempDir: 'tempDir',
   testContainer: 'testContainer',
 } as const;
+
+/** The file of the step's temp dir that the post step re-checks the moving tags from. */
+export const MOVED_RECORD = 'moved-tags.json';

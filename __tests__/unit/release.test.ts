@@ -1,6 +1,5 @@
 import { jest } from '@jest/globals';
 import { PushError, refName } from '../../src/release/stage.js';
-import type { Manifest } from '../../src/registry/client.js';
 import {
   compareVersions,
   decideForward,
@@ -8,9 +7,10 @@ import {
   type Ancestry,
   type ReleaseIdentity,
 } from '../../src/release/forward.js';
-import { moveTags, MoveError, type MoveRegistry } from '../../src/release/move.js';
+import { moveTags, MoveError } from '../../src/release/move.js';
 import { releaseOrder, stagingTag, type ImageTags } from '../../src/release/order.js';
 import { release, type ReleaseOptions } from '../../src/release/transaction.js';
+import { MemoryRegistry } from './memory-registry.js';
 
 beforeEach(() => {
   jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
@@ -210,49 +210,6 @@ describe('forward only', () => {
   });
 });
 
-/** An in-memory registry: tags and image identities per repository; every write recorded. */
-class MemoryRegistry implements MoveRegistry {
-  readonly tags = new Map<string, string>();
-  readonly identities = new Map<string, ReleaseIdentity>();
-  readonly writes: string[] = [];
-  failPut = new Set<string>();
-  canDelete = true;
-  /** Called after each write: a concurrent run may act then. */
-  afterPut?: (ref: string) => void;
-
-  put(ref: string, digest: string, identity: ReleaseIdentity): void {
-    this.tags.set(ref, digest);
-    this.identities.set(digest, identity);
-  }
-  manifestDigest(image: string, tag: string): Promise<string | undefined> {
-    return Promise.resolve(this.tags.get(`${image}:${tag}`));
-  }
-  getManifest(_image: string, digest: string): Promise<Manifest> {
-    return Promise.resolve({ mediaType: 'm', body: Buffer.from(digest), digest });
-  }
-  putManifest(image: string, tag: string, manifest: Manifest): Promise<string> {
-    const ref = `${image}:${tag}`;
-    if (this.failPut.has(ref)) return Promise.reject(new Error(`tagging ${ref}: HTTP 500`));
-    this.writes.push(`${ref}=${manifest.digest}`);
-    this.tags.set(ref, manifest.digest);
-    this.afterPut?.(ref);
-    return Promise.resolve(manifest.digest);
-  }
-  deleteTag(image: string, tag: string): Promise<boolean> {
-    if (!this.canDelete) return Promise.resolve(false);
-    this.writes.push(`delete ${image}:${tag}`);
-    this.tags.delete(`${image}:${tag}`);
-    return Promise.resolve(true);
-  }
-  imageLabels(_image: string, digest: string): Promise<Record<string, string>> {
-    const id = this.identities.get(digest) ?? { version: '', revision: '' };
-    return Promise.resolve({
-      'org.opencontainers.image.version': id.version,
-      'org.opencontainers.image.revision': id.revision,
-    });
-  }
-}
-
 const OLD = digestOf('0');
 const NEW = digestOf('1');
 const refs = (images: string[], tags: string[]) =>
@@ -326,6 +283,43 @@ describe('moveTags', () => {
       expect(error.notRestored).toEqual([]);
     },
   );
+
+  test.each(['a/x:latest', 'b/x:1'])(
+    'a write to %s the registry applied and never answered is put back too, checked by reading it',
+    async (lost) => {
+      const registry = registryAt('1.1.0', ['latest', '1']);
+      registry.lostAnswer.add(lost);
+      const error = (await moveTags(
+        refs(['a/x', 'b/x'], ['latest', '1']),
+        registry,
+        options(),
+      ).catch((e: unknown) => e)) as MoveError;
+      expect(error).toBeInstanceOf(MoveError);
+      expect(error.reason).toContain(`tagging ${lost}: no answer`);
+      for (const ref of ['a/x:latest', 'a/x:1', 'b/x:latest', 'b/x:1'])
+        expect([ref, registry.tags.get(ref)]).toEqual([ref, OLD]);
+      expect(error.restored.map(refName)).toContain(lost);
+      expect(error.notRestored).toEqual([]);
+    },
+  );
+
+  test('a write that never landed is left where it was; a new tag whose write landed unanswered is removed', async () => {
+    const registry = registryAt('1.1.0', ['latest'], ['a/x']);
+    registry.failPut.add('a/x:latest');
+    const refused = (await moveTags(refs(['a/x'], ['latest']), registry, options()).catch(
+      (e: unknown) => e,
+    )) as MoveError;
+    expect(refused.restored).toEqual([]);
+    expect(registry.writes).toEqual([]);
+
+    const fresh = new MemoryRegistry();
+    fresh.lostAnswer.add('a/x:edge');
+    const lost = (await moveTags(refs(['a/x'], ['edge']), fresh, options()).catch(
+      (e: unknown) => e,
+    )) as MoveError;
+    expect(fresh.tags.has('a/x:edge')).toBe(false);
+    expect(lost.restored.map(refName)).toEqual(['a/x:edge']);
+  });
 
   test('a tag this release created is removed on failure; a registry that cannot remove it is reported', async () => {
     const registry = new MemoryRegistry();

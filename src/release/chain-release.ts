@@ -86,12 +86,13 @@ export async function releaseChain(
     });
     const reports: ChainReport = new Map();
     for (const part of parts) {
-      const mine = (refs: { ref: { image: string } }[]): typeof refs =>
-        refs.filter((h) => part.order.moving.some((m) => m.image === h.ref.image));
+      const images = new Set(part.order.moving.map((m) => m.image));
       reports.set(part.name, {
         ...staged.get(part.name)!,
-        heldBack: mine(moved.heldBack.map((h) => h)) as ReleaseReport['heldBack'],
-        superseded: mine(moved.superseded.map((h) => h)) as ReleaseReport['superseded'],
+        heldBack: moved.heldBack.filter((h) => images.has(h.ref.image)),
+        superseded: moved.superseded.filter((h) => images.has(h.ref.image)),
+        moved: moved.moved.filter((ref) => images.has(ref.image)),
+        race: moved.race,
       });
     }
     return reports;

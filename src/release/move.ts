@@ -3,6 +3,7 @@
 import * as core from '@actions/core';
 import { refName, type TagRef } from './stage.js';
 import type { Manifest } from '../registry/client.js';
+import { restoreAttempts, type Attempt } from './restore.js';
 import {
   decideForward,
   identityOf,
@@ -34,11 +35,25 @@ export interface MoveOptions {
   /** Whether commit `older` is an ancestor of `newer` in the checkout. */
   ancestry: (older: string, newer: string) => Promise<Ancestry>;
   /**
-   * How long to wait before reading the moved tags back: a concurrent run that decided before
-   * this one wrote has written by then, and an older one that did is overwritten again.
+   * Whether another run may be moving the same tags now; asked while the tags are written.
+   * Not given: as `unknown`.
+   */
+  racing?: () => Promise<RaceCheck>;
+  /**
+   * How long to wait before reading the moved tags back when another run may be racing (not
+   * when `racing` says none is): a concurrent run that decided before this one wrote has
+   * written by then, and an older one that did is overwritten again.
    */
   settleMs?: number;
   sleep?: (ms: number) => Promise<void>;
+}
+
+/** Whether another run may be moving the same tags now. */
+export interface RaceCheck {
+  /** `none`: no other run of the workflow is in progress; `unknown`: it could not be asked. */
+  others: 'none' | 'some' | 'unknown';
+  /** What was found, or why it could not be, for the log. */
+  detail: string;
 }
 
 /** A moving tag that was not moved, and why. */
@@ -56,6 +71,8 @@ export interface MoveReport {
   heldBack: HeldBack[];
   /** Moved, then taken by a newer release (another run) before the read-back. */
   superseded: HeldBack[];
+  /** What the race check found; absent when no tag was written. */
+  race?: RaceCheck;
 }
 
 /** A moving-tag step that failed; the tags it had moved were put back (`restored`) where possible. */
@@ -73,22 +90,17 @@ export class MoveError extends Error {
   }
 }
 
-interface Planned {
-  ref: TagRef;
-  /** The digest it points to before the move; undefined when the tag is new. */
-  before?: string;
-  /** The manifest of `before`, to put it back. */
-  previous?: Manifest;
-}
+type Planned = Attempt;
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Moves `refs` to `options.digest`, forward only, in three phases: every tag is read and
- * decided (nothing is written if any read fails), the tags to move are written, then read back
- * after `settleMs`. A tag found taken by an older release is written again; one taken by a
- * newer release is left to it. When a write or read-back fails in any registry, every tag
- * this step moved (and that still points to the digest) is put back, and a MoveError says so.
+ * decided (nothing is written if any read fails), the tags to move are written, then read back:
+ * at once when no other run is in progress, else after `settleMs`. A tag found taken by an
+ * older release is written again; one taken by a newer release is left to it. When a write or
+ * read-back fails in any registry, every tag this step tried to write (and that now points to
+ * the digest) is put back, and a MoveError says so.
  */
 export async function moveTags(
   refs: TagRef[],
@@ -148,23 +160,37 @@ export async function moveTags(
   const toMove = planned.filter((p): p is Planned => p !== undefined);
   if (toMove.length === 0) return report;
 
-  const written: Planned[] = [];
+  // Every tag whose write was sent, answered or not: a registry may apply a write it never
+  // answers, so the restore reads each of them.
+  const attempted: Planned[] = [];
+  // Asked while the tags are written: a run that could still overwrite them is in progress now.
+  const race = raceCheck(options.racing);
   try {
     // 2. Write: the tags that exist first, then the new ones, so a failure among the first
     // leaves nothing that cannot be put back (not every registry removes a tag).
     for (const wave of [toMove.filter((p) => p.before), toMove.filter((p) => !p.before)]) {
       const results = await Promise.allSettled(
         wave.map(async (p) => {
-          await registry.putManifest(p.ref.image, p.ref.tag, await manifestOf(p.ref.image));
-          written.push(p);
+          const manifest = await manifestOf(p.ref.image);
+          attempted.push(p);
+          await registry.putManifest(p.ref.image, p.ref.tag, manifest);
           core.info(`tagged ${refName(p.ref)}`);
         }),
       );
       for (const result of results) if (result.status === 'rejected') throw result.reason;
     }
 
-    // 3. Read back, after concurrent runs had the time to write what they decided.
-    await sleep(options.settleMs ?? 0);
+    // 3. Read back: at once unless another run is known to be in progress; then after it had
+    // the time to write what it decided. When that cannot be known, the post step reads the
+    // tags once more instead: no release waits for a run that may not exist.
+    report.race = await race;
+    const settleMs = report.race.others === 'some' ? (options.settleMs ?? 0) : 0;
+    if (settleMs === 0) {
+      core.info(`reading the moving tags back: ${report.race.detail}`);
+    } else if (settleMs > 0) {
+      core.info(`reading the moving tags back in ${settleMs} ms: ${report.race.detail}`);
+      await sleep(settleMs);
+    }
     for (const p of toMove) {
       const digest = digestOf(p.ref.image);
       let verified = false;
@@ -191,59 +217,24 @@ export async function moveTags(
           `${refName(p.ref)} was moved to ${now} by another run, an older release; writing it again`,
         );
         await registry.putManifest(p.ref.image, p.ref.tag, await manifestOf(p.ref.image));
-        await sleep(options.settleMs ?? 0);
+        if (settleMs > 0) await sleep(settleMs);
       }
       if (!verified) throw new Error(`${refName(p.ref)} keeps being moved away from ${digest}`);
     }
     return report;
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
-    const { restored, notRestored } = await restore(written, registry, digestOf);
+    const { restored, notRestored } = await restoreAttempts(attempted, registry, digestOf);
     throw new MoveError(reason, report, restored, notRestored);
   }
 }
 
-/**
- * Puts back every tag in `written` that still points to `digest` (one another run moved since
- * is left to it): to its previous manifest, or, for a tag this release created, removed.
- */
-async function restore(
-  written: Planned[],
-  registry: MoveRegistry,
-  digestOf: (image: string) => string,
-): Promise<{ restored: TagRef[]; notRestored: HeldBack[] }> {
-  const restored: TagRef[] = [];
-  const notRestored: HeldBack[] = [];
-  await Promise.all(
-    written.map(async (p) => {
-      try {
-        const now = await registry.manifestDigest(p.ref.image, p.ref.tag);
-        if (now !== digestOf(p.ref.image)) {
-          core.info(
-            `${refName(p.ref)} is not put back: another run moved it to ${now ?? 'nothing'} since`,
-          );
-          return;
-        }
-        if (p.previous) {
-          await registry.putManifest(p.ref.image, p.ref.tag, p.previous);
-          core.info(`put ${refName(p.ref)} back to ${p.before}`);
-          restored.push(p.ref);
-        } else if (await registry.deleteTag(p.ref.image, p.ref.tag)) {
-          core.info(`removed ${refName(p.ref)}, which this release created`);
-          restored.push(p.ref);
-        } else {
-          notRestored.push({
-            ref: p.ref,
-            reason: 'it did not exist before and the registry does not remove tags',
-          });
-        }
-      } catch (error) {
-        notRestored.push({
-          ref: p.ref,
-          reason: error instanceof Error ? error.message : String(error),
-        });
-      }
-    }),
-  );
-  return { restored, notRestored };
+/** The race check, started now; a check that fails counts as `unknown`, with why. */
+async function raceCheck(racing: MoveOptions['racing']): Promise<RaceCheck> {
+  if (!racing) return { others: 'unknown', detail: 'other runs were not looked for' };
+  try {
+    return await racing();
+  } catch (error) {
+    return { others: 'unknown', detail: error instanceof Error ? error.message : String(error) };
+  }
 }

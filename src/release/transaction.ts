@@ -12,7 +12,14 @@ import {
   type PushRunner,
   type TagRef,
 } from './stage.js';
-import { moveTags, MoveError, type HeldBack, type MoveOptions, type MoveRegistry } from './move.js';
+import {
+  moveTags,
+  MoveError,
+  type HeldBack,
+  type MoveOptions,
+  type MoveRegistry,
+  type RaceCheck,
+} from './move.js';
 import type { ReleaseOrder } from './order.js';
 
 export interface ReleaseRunner {
@@ -36,6 +43,10 @@ export interface ReleaseReport extends PushReport {
   heldBack: HeldBack[];
   /** Moved, then taken by a newer release of another run. */
   superseded: HeldBack[];
+  /** Moved by this run and read back. */
+  moved: TagRef[];
+  /** Whether another run may have been moving the same tags; absent when none was written. */
+  race?: RaceCheck;
 }
 
 /**
@@ -88,7 +99,13 @@ export async function release(
     await removeStaging(order, runner.registry, (image) =>
       order.moving.some((r) => r.image === image && !held.has(refName(r))),
     );
-    return { ...report, heldBack: moved.heldBack, superseded: moved.superseded };
+    return {
+      ...report,
+      heldBack: moved.heldBack,
+      superseded: moved.superseded,
+      moved: moved.moved,
+      ...(moved.race ? { race: moved.race } : {}),
+    };
   } catch (error) {
     if (!(error instanceof MoveError)) throw error;
     const report = withMoving(staged, order, staging, {

@@ -52,6 +52,12 @@ export {
   type ForwardProxy,
   type ForwardProxyOptions,
 } from './forward-proxy.js';
+export {
+  startGitHubApi,
+  type GitHubApi,
+  type GitHubApiRequest,
+  type RunsAnswer,
+} from './github-api.js';
 export { freePort, startSilentServer, waitFor, type SilentServer } from './net.js';
 export { makeTempDir, removeTempDir, removeTempDirs, repoRoot } from './paths.js';
 export { commandLines, processListWhile, type ProcessSample } from './processes.js';

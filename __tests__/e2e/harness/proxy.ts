@@ -20,8 +20,11 @@ export interface ProxiedRequest {
   method: string;
   path: string;
   userAgent: string;
-  /** The status the proxy answered itself, `hung` (no answer), or `forwarded`. */
-  answer: number | 'hung' | 'forwarded';
+  /**
+   * The status the proxy answered itself, `hung` (no answer), `forwarded`, or `swallowed`
+   * (forwarded, the registry's answer never passed on).
+   */
+  answer: number | 'hung' | 'forwarded' | 'swallowed';
 }
 
 /** A request as it arrives, before the proxy decides what to do with it. */
@@ -44,6 +47,11 @@ export interface Fault {
   code?: string;
   /** Never answer: the connection stays open, silent, until the client gives up or the proxy stops. */
   hang?: boolean;
+  /**
+   * Forward the request, so the registry applies it, and never pass its answer on: a write that
+   * landed and timed out at the client.
+   */
+  swallow?: boolean;
 }
 
 /** Options of {@link startFaultyProxy}. */
@@ -92,6 +100,22 @@ export async function startFaultyProxy(
     if (index >= 0) {
       left[index]--;
       const fault = faults[index];
+      if (fault.swallow) {
+        requests.push({ ...seen, answer: 'swallowed' });
+        const upstream = httpRequest(
+          {
+            host: '127.0.0.1',
+            port: targetPort,
+            method: req.method,
+            path: req.url,
+            headers: req.headers,
+          },
+          (answer) => answer.resume(),
+        );
+        upstream.on('error', () => undefined);
+        req.pipe(upstream);
+        return;
+      }
       req.resume();
       if (fault.hang) {
         requests.push({ ...seen, answer: 'hung' });
