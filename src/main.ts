@@ -100,11 +100,11 @@ export async function run(): Promise<void> {
   }
 
   // Resolved before anything is created, so a missing credential fails with nothing to clean up.
-  const fork = !plan.push && context.pullRequest?.fromFork;
+  const fork = Boolean(!plan.push && context.pullRequest?.fromFork);
   const logins = fork ? [] : resolveLogins(inputs, context.actor);
   if (fork)
     core.info(`no registry login: ${plan.pushReason}, and a fork's code gets no credentials`);
-  const forkSecrets = forkSecretsWarning(inputs, context);
+  const forkSecrets = forkSecretsWarning(inputs, context, process.env);
   if (forkSecrets) core.warning(forkSecrets);
   // The merge step builds nothing: its job needs no checkout, and build inputs are not read.
   if (!inputs.merge) {
@@ -129,9 +129,16 @@ export async function run(): Promise<void> {
     tempRoot,
     userConfigDir: userConfig,
     helper: helper(),
+    // A fork's Dockerfile names the registries: none of the user's helpers is run for them.
+    earlierLogins: !fork,
   });
   core.saveState(State.dockerConfig, dockerConfig);
-  const credentials = new RegistryCredentials(dockerConfig, userConfig, inputs.networkTimeoutMs);
+  const credentials = new RegistryCredentials(
+    dockerConfig,
+    userConfig,
+    inputs.networkTimeoutMs,
+    !fork,
+  );
 
   if (inputs.buildxVersion && !inputs.merge) {
     await core.group('Set up buildx', async () => {
@@ -565,6 +572,7 @@ async function sourceFingerprint(
       { ...inputs, labels: plan.meta.labels, annotations: plan.meta.annotations },
       {
         buildPlatform,
+        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
         // A base image's registry may have a login of an earlier step (a private base image).
         resolveDigest: async (image, tag) => {
           await logins.prepare([parseReference(image).registry]);

@@ -6,6 +6,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { childEnv } from '../child-env.js';
 import { imageLayout, legacyManifest, type LayoutImage } from '../image-layout.js';
 import { dockerEnv } from './config.js';
 import type { Manifest, RegistryClient } from './registry.js';
@@ -54,11 +55,13 @@ export async function saveImage(
   if (save.exitCode !== 0) {
     throw new Error(`docker save ${imageId} failed: ${lastLines(save.stderr)}`);
   }
-  const untar = await exec.getExecOutput('tar', ['-xf', archive, '-C', layout], {
-    silent: true,
-    ignoreReturnCode: true,
-  });
-  rmSync(archive, { force: true });
+  const untar = await exec
+    .getExecOutput('tar', ['-xf', archive, '-C', layout], {
+      silent: true,
+      ignoreReturnCode: true,
+      env: childEnv(),
+    })
+    .finally(() => rmSync(archive, { force: true }));
   if (untar.exitCode !== 0) {
     throw new Error(`unpacking the saved image ${imageId} failed: ${lastLines(untar.stderr)}`);
   }
