@@ -104,19 +104,25 @@ export function makePlan(inputs: Inputs, context: Context, now: Date): Plan {
 
 /**
  * The warning for a pull request from a fork that is given secret values (`secrets`,
- * `secret-files`, `test-env`): no login is made and nothing is pushed, but the fork's Dockerfile
+ * `secret-files`, `secret-envs` whose variable is set, `ssh`, `test-env`): no login is made and nothing is pushed, but the fork's Dockerfile
  * and test read what they are given. On `pull_request` GitHub gives a fork empty secrets, so
  * empty values do not count; on `pull_request_target` it gives the repository's. Pure.
  */
 export function forkSecretsWarning(
-  inputs: Pick<Inputs, 'secrets' | 'secretFiles' | 'testEnv'>,
+  inputs: Pick<Inputs, 'secrets' | 'secretFiles' | 'testEnv'> &
+    Partial<Pick<Inputs, 'secretEnvs' | 'ssh'>>,
   context: Context,
+  /** The step's environment, where `secret-envs` values are read from. */
+  env: Record<string, string | undefined> = {},
 ): string | undefined {
   const pr = context.pullRequest;
   if (!pr?.fromFork || !context.eventName.startsWith('pull_request')) return undefined;
   const given = [
     inputs.secrets.some((s) => s.value !== '') ? 'secrets' : '',
     inputs.secretFiles.length > 0 ? 'secret-files' : '',
+    (inputs.secretEnvs ?? []).some((s) => (env[s.env] ?? '') !== '') ? 'secret-envs' : '',
+    // The agent or keys a `RUN --mount=type=ssh` of the fork's Dockerfile can use.
+    (inputs.ssh ?? []).length > 0 ? 'ssh' : '',
     inputs.testEnv.some((v) => v.value !== '') ? 'test-env' : '',
   ].filter(Boolean);
   if (given.length === 0) return undefined;

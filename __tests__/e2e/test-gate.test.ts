@@ -2,6 +2,8 @@
 // htpasswd authentication: a passing test pushes the image it tested (same config digest, same
 // files), a failing, broken or hanging test pushes nothing and leaves no container.
 import { createHash, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import {
   assertNoCredentialsLeft,
@@ -291,6 +293,44 @@ test('a registry that holds another image than the tested one: the gate refuses,
     expect(message).toMatch(/not the tested|whose digest is/);
     expect(main.stdout).not.toMatch(/^tagged /m);
     expect(await registry.tags(name)).toEqual([]);
+  } finally {
+    await proxy.stop();
+  }
+});
+
+test('an upload of the tested image that the registry refuses: the saved image is gone when the main step ends, nothing is tagged', async () => {
+  const proxy = await startFaultyProxy(registry.port, [
+    {
+      status: 400,
+      code: 'BLOB_UPLOAD_INVALID',
+      times: Infinity,
+      match: (r) =>
+        !fromEngine(r.userAgent) && r.method === 'POST' && /\/blobs\/uploads\/?$/.test(r.path),
+    },
+  ]);
+  try {
+    const name = 'acme/upload-refused';
+    const main = await runAction({
+      token,
+      event: pushEvent('refs/tags/v7.1.0', { sha: '71'.repeat(20) }),
+      inputs: {
+        images: `${proxy.url}/${name}`,
+        registry: proxy.url,
+        username: user,
+        password,
+        context: await context(),
+        test: 'test -f /hello.txt',
+        'artifact-name': '',
+      },
+    });
+    expect(main.exitCode).toBe(1);
+    expect(main.stdout).toContain('Push the tested image by digest');
+    // Removed by the main step itself, not left for the post step: a whole image, uncompressed.
+    expect(main.state.tempDir).toBeTruthy();
+    expect(existsSync(join(main.state.tempDir, 'image'))).toBe(false);
+    expect(await registry.tags(name)).toEqual([]);
+    const post = await runPost(main);
+    runs.push(main, post);
   } finally {
     await proxy.stop();
   }

@@ -179,7 +179,7 @@ test('the attestations output and summary: the reference per image, or why it is
     '- attestations in the registries (OCI referrers of the image):',
     `  - \`ghcr.io/acme/app\`: \`ghcr.io/acme/app@sha256:${'d'.repeat(64)}\`, listed by the referrers API`,
     `  - \`registry.example/acme/app\`: \`registry.example/acme/app@sha256:${'e'.repeat(64)}\`, listed by \`registry.example/acme/app:sha256-${'a'.repeat(64)}\``,
-    '  - `docker.io/acme/app`: not stored: docker.io answered an error (HTTP 400)',
+    '  - `docker.io/acme/app`: not stored: docker.io answered an error \\(HTTP 400\\)',
   ]);
   expect(attestationsMarkdown([])).toEqual([]);
 });

@@ -55,7 +55,16 @@ describe('buildxDownload', () => {
     'mirror %s is refused',
     (mirror) => {
       expect(() => buildxDownload('0.19.3', 'x64', mirror)).toThrow(
-        `buildx-mirror: "${mirror}" is not an http(s) URL; expected the base URL of a mirror laid out like ${BUILDX_RELEASES}`,
+        `buildx-mirror: "${mirror}" is not an https URL; expected the https base URL of a mirror laid out like ${BUILDX_RELEASES}`,
+      );
+    },
+  );
+
+  test.each(['http://mirror.example/buildx', 'http://10.0.0.5:8080'])(
+    'plain http mirror %s is refused: the binary and its checksum would both travel unprotected',
+    (mirror) => {
+      expect(() => buildxDownload('0.19.3', 'x64', mirror)).toThrow(
+        `buildx-mirror: "${mirror}" is plain http, where anyone on the path can replace both the binary and its checksum; expected the https base URL of a mirror laid out like ${BUILDX_RELEASES}`,
       );
     },
   );

@@ -1,5 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { blobId, contextDigest } from '../../src/fingerprint/context.js';
@@ -179,7 +187,7 @@ describe('context digest', () => {
     mkdirSync(join(plain, 'build'));
     writeFileSync(join(repo, 'build/out.bin'), 'ignored by git, seen by docker\n');
     writeFileSync(join(plain, 'build/out.bin'), 'ignored by git, seen by docker\n');
-    const fromGit = await contextDigest(repo);
+    const fromGit = await contextDigest(repo, { workspace: repo });
     const fromFiles = await contextDigest(plain);
     expect(fromGit.fromGit).toBe(4);
     expect(fromFiles.fromGit).toBe(0);
@@ -188,11 +196,49 @@ describe('context digest', () => {
 
     // A changed tracked file is hashed from the work tree, not taken from the index.
     writeFileSync(join(repo, 'src/a.txt'), 'changed\n');
-    const changed = await contextDigest(repo);
+    const changed = await contextDigest(repo, { workspace: repo });
     expect(changed.fromGit).toBe(3);
     expect(changed.digest).not.toBe(fromGit.digest);
     writeFileSync(join(plain, 'src/a.txt'), 'changed\n');
     expect((await contextDigest(plain)).digest).toBe(changed.digest);
+  });
+
+  test('a context folder of the workspace: IDs from the workspace repository; outside it, none', async () => {
+    const workspace = tree({
+      'app/Dockerfile': 'FROM scratch\n',
+      'app/a.txt': 'a\n',
+      'b.txt': 'b\n',
+    });
+    commitAll(workspace);
+    const app = await contextDigest(join(workspace, 'app'), { workspace });
+    expect(app).toMatchObject({ files: 2, fromGit: 2 });
+    const copy = tree({ Dockerfile: 'FROM scratch\n', 'a.txt': 'a\n' });
+    expect((await contextDigest(copy, { workspace })).fromGit).toBe(0);
+    expect((await contextDigest(copy, { workspace })).digest).toBe(app.digest);
+  });
+
+  test('a repository layout committed in the context is files, never a repository: its fsmonitor never runs', async () => {
+    const workspace = tree({
+      'ctx/Dockerfile': 'FROM scratch\n',
+      'ctx/objects/.keep': '',
+      'ctx/refs/.keep': '',
+    });
+    const ctx = join(workspace, 'ctx');
+    const ran = join(workspace, 'fsmonitor-ran');
+    writeFileSync(join(ctx, 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(join(ctx, 'monitor.sh'), `#!/bin/sh\nenv > '${ran}'\n`, { mode: 0o755 });
+    writeFileSync(
+      join(ctx, 'config'),
+      `[core]\n\trepositoryformatversion = 0\n\tbare = false\n\tworktree = ${ctx}\n\tfsmonitor = ${join(ctx, 'monitor.sh')}\n`,
+    );
+    commitAll(workspace);
+    const digest = await contextDigest(ctx, { workspace });
+    expect(existsSync(ran)).toBe(false);
+    expect(digest).toMatchObject({ files: 6, fromGit: 6 });
+    // Without a workspace repository, git is not asked at all.
+    const plain = await contextDigest(ctx, { workspace: ctx });
+    expect(existsSync(ran)).toBe(false);
+    expect(plain.digest).toBe(digest.digest);
   });
 
   test('.dockerignore: excluded files do not count, re-included ones do; .git never', async () => {
@@ -202,7 +248,7 @@ describe('context digest', () => {
     writeFileSync(join(dir, 'notes.md'), 'changed');
     writeFileSync(join(dir, 'docs/x.md'), 'changed');
     commitAll(dir);
-    const after = await contextDigest(dir, { ignorePatterns: patterns });
+    const after = await contextDigest(dir, { ignorePatterns: patterns, workspace: dir });
     expect(after.digest).toBe(before.digest);
     expect(after.files).toBe(2);
     writeFileSync(join(dir, 'docs/keep.md'), 'changed');
@@ -233,7 +279,10 @@ describe('context digest', () => {
     const plainMs = performance.now() - started;
     commitAll(dir);
     started = performance.now();
-    const fromGit = await contextDigest(dir, { ignorePatterns: ['*.log', '**/tmp'] });
+    const fromGit = await contextDigest(dir, {
+      ignorePatterns: ['*.log', '**/tmp'],
+      workspace: dir,
+    });
     const gitMs = performance.now() - started;
     expect(plain.files).toBe(10_000);
     expect(fromGit.fromGit).toBe(10_000);

@@ -219,3 +219,28 @@ test('nodeFetch keeps the connection after a HEAD and a cancelled small body', a
   expect(seen).toHaveLength(3);
   expect(new Set(seen.map((s) => s.port)).size).toBe(1);
 });
+
+test('plain http through a proxy: a request with credentials is refused before the proxy sees it; one without goes through', async () => {
+  const proxy = await start((_request, response) => response.writeHead(200).end('via proxy'));
+  const saved = { HTTP_PROXY: process.env.HTTP_PROXY, NO_PROXY: process.env.NO_PROXY };
+  process.env.HTTP_PROXY = proxy.base;
+  delete process.env.NO_PROXY;
+  try {
+    await expect(
+      nodeFetch('http://registry.example:5000/v2/', {
+        headers: { authorization: 'Basic dXNlcjpwYXNzd29yZC1zZWNyZXQ=' },
+      }),
+    ).rejects.toThrow(
+      `credentials for registry.example:5000 are not sent over plain http through the proxy ${proxy.base.slice('http://'.length)}; put registry.example in NO_PROXY if the registry is reachable directly, or serve it over https`,
+    );
+    expect(proxy.seen).toEqual([]);
+    const anonymous = await nodeFetch('http://registry.example:5000/v2/');
+    expect(await anonymous.text()).toBe('via proxy');
+    expect(proxy.seen.map((s) => s.url)).toEqual(['http://registry.example:5000/v2/']);
+  } finally {
+    for (const [name, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  }
+});

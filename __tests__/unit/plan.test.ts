@@ -60,6 +60,24 @@ describe('forkSecretsWarning', () => {
   });
 
   test.each([
+    [
+      'secret-envs whose variable is set',
+      { ...none, secretEnvs: [{ id: 'npm', env: 'NPM' }] },
+      'secret-envs',
+    ],
+    ['ssh', { ...none, ssh: ['default'] }, 'ssh'],
+  ])('%s: counted', (_name, inputs, named) => {
+    expect(
+      forkSecretsWarning(inputs, context('pull_request_target', true), { NPM: 'tok' }),
+    ).toMatch(new RegExp(`^${named}: pull request #5 comes from a fork`));
+  });
+
+  test('secret-envs whose variable is empty: not counted', () => {
+    const inputs = { ...none, secretEnvs: [{ id: 'npm', env: 'NPM' }] };
+    expect(forkSecretsWarning(inputs, context('pull_request', true), { NPM: '' })).toBeUndefined();
+  });
+
+  test.each([
     ['no secret given', none, context('pull_request_target', true)],
     // On pull_request, GitHub gives a fork's run empty secrets.
     [

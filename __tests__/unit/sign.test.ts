@@ -223,7 +223,10 @@ describe('signing config and versions', () => {
       'https://mirror.corp/cosign/v3.0.2/cosign-linux-arm64',
     );
     expect(() => cosignDownload('3.0.2', 'x64', 'ftp://mirror')).toThrow(
-      /^cosign-mirror: "ftp:\/\/mirror" is not an http\(s\) URL/,
+      /^cosign-mirror: "ftp:\/\/mirror" is not an https URL/,
+    );
+    expect(() => cosignDownload('3.0.2', 'x64', 'http://mirror.corp/cosign')).toThrow(
+      /^cosign-mirror: "http:\/\/mirror.corp\/cosign" is plain http, where anyone on the path can replace both/,
     );
     expect(() => cosignDownload('3.0.2', 'mips')).toThrow(
       /^sign: cosign publishes no binary for the architecture "mips"/,

@@ -1,13 +1,16 @@
 // What the event payload may lack, from where metadata-action gets it: the commit date from the
 // checkout's git (metadata-action asks the API), and the repository data (description, license,
 // default branch) from the GitHub API. Only asked for when the payload does not have it.
-import * as exec from '@actions/exec';
 import { repositoryIsPublic, type Context, type Repository } from './context.js';
 import { nodeFetch } from '../registry/http.js';
+import { runGit, workspaceRepository } from '../git/run.js';
 
 export interface Sources {
-  /** The committer date of `sha` in the checkout at `cwd`; undefined when git does not know it. */
-  commitDate(sha: string, cwd: string): Promise<Date | undefined>;
+  /**
+   * The committer date of `sha` in the workspace's own repository; undefined when git does not
+   * know it.
+   */
+  commitDate(sha: string, workspace: string): Promise<Date | undefined>;
   /** The repository's API object; throws when the API does not answer in time or refuses. */
   repository(fullName: string, token: string, timeoutMs: number): Promise<Record<string, unknown>>;
 }
@@ -86,16 +89,18 @@ async function repositoryFromApi(
 
 function defaultSources(apiUrl: string): Sources {
   return {
-    async commitDate(sha, cwd) {
-      const { exitCode, stdout } = await exec.getExecOutput(
-        'git',
-        ['log', '-1', '--format=%cI', sha],
-        { cwd, ignoreReturnCode: true, silent: true },
-      );
+    async commitDate(sha, workspace) {
+      const repo = workspaceRepository(workspace);
+      if (!repo || !/^[0-9a-f]{7,64}$/.test(sha)) return undefined;
+      const { code, stdout } = await runGit(repo, [
+        'log',
+        '-1',
+        '--no-show-signature',
+        '--format=%cI',
+        sha,
+      ]);
       const date = new Date(stdout.trim());
-      return exitCode === 0 && stdout.trim() !== '' && !Number.isNaN(date.getTime())
-        ? date
-        : undefined;
+      return code === 0 && stdout.trim() !== '' && !Number.isNaN(date.getTime()) ? date : undefined;
     },
     async repository(fullName, token, timeoutMs) {
       const response = await nodeFetch(`${apiUrl.replace(/\/$/, '')}/repos/${fullName}`, {

@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gitConfigEnv } from '../git/run.js';
 import { authKey, entryCredentials, helperFor, isRecord, keyHost } from './credentials.js';
 
 export { authKey, credentialsFromConfig, isDockerHub, type Credentials } from './credentials.js';
@@ -45,6 +46,11 @@ export interface DockerConfigOptions {
    * are pushed to without the earlier login.
    */
   helper?: { node: string; script: string };
+  /**
+   * false on a fork's run: the config names no credential helper of the user's and no login of
+   * an earlier step, so docker runs none of them for the registries a fork's Dockerfile names.
+   */
+  earlierLogins?: boolean;
 }
 
 /** The user's Docker config directory, as docker itself finds it. */
@@ -77,7 +83,11 @@ export function createDockerConfig(options: DockerConfigOptions = {}): string {
   for (const entry of listDir(plugins))
     symlinkSync(join(plugins, entry), join(dir, 'cli-plugins', entry));
 
-  const user = readUserConfig(join(userDir, 'config.json'));
+  const read = readUserConfig(join(userDir, 'config.json'));
+  const user =
+    options.earlierLogins === false
+      ? { proxies: read.proxies, currentContext: read.currentContext }
+      : read;
   const config: Record<string, unknown> = { auths: { [NO_LOGIN_KEY]: {} } };
   const helpers: Record<string, string> = {};
   if (isRecord(user.credHelpers)) {
@@ -126,14 +136,18 @@ function writeHelper(dir: string, userDir: string, helper: { node: string; scrip
 /**
  * The environment of every docker/buildx process the action starts: the action's own
  * DOCKER_CONFIG, and without the INPUT_* variables (the password, token and secrets inputs),
- * which docker never needs and `--build-arg NAME` could otherwise read. The rest stays:
- * buildx's `type=gha` cache reads ACTIONS_RUNTIME_TOKEN and ACTIONS_CACHE_URL from it.
+ * which docker never needs and `--build-arg NAME` could otherwise read, nor the OIDC request
+ * variables (the action asks for an ID token itself, for cosign). buildx's `type=gha` cache reads
+ * ACTIONS_RUNTIME_TOKEN and ACTIONS_CACHE_URL from it, so those stay. buildx runs git in the build
+ * context for its provenance: that git is kept from taking a directory there as a repository or
+ * running programs its configuration names (see git/run.ts).
  */
 export function dockerEnv(dockerConfig: string): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [key, value] of Object.entries(process.env)) {
-    if (value !== undefined && !key.startsWith('INPUT_')) env[key] = value;
+    if (value !== undefined && !/^(INPUT_|ACTIONS_ID_TOKEN_REQUEST_)/.test(key)) env[key] = value;
   }
+  Object.assign(env, gitConfigEnv(env));
   env.DOCKER_CONFIG = dockerConfig;
   // The action's credential helper, when the config names it.
   const bin = join(dockerConfig, 'bin');

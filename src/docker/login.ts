@@ -61,10 +61,13 @@ export class RegistryCredentials {
     private readonly ownConfig: string,
     readonly userConfig: string,
     private readonly timeoutMs: number,
+    /** false on a fork's run: no earlier login is looked up, no credential helper run. */
+    private readonly earlierLogins = true,
   ) {}
 
   /** Looks up the earlier logins of `registries` (a credential helper is a process each). */
   async prepare(registries: string[]): Promise<void> {
+    if (!this.earlierLogins) return;
     const own = credentialsFromConfig(this.ownConfig);
     await Promise.all(
       [...new Set(registries)].map((registry) => {

@@ -4,7 +4,6 @@
 // `git hash-object` does). Both give the same ID, so the digest does not depend on how a
 // checkout was made; only on the paths, modes and contents the build sees.
 import dockerignore from '@balena/dockerignore';
-import { execFile } from 'node:child_process';
 import { createHash, type Hash } from 'node:crypto';
 import {
   closeSync,
@@ -15,12 +14,11 @@ import {
   readFileSync,
   readlinkSync,
   readSync,
+  realpathSync,
   type Dirent,
 } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
-
-const execFileAsync = promisify(execFile);
+import { isAbsolute, join, relative, sep } from 'node:path';
+import { runGit, workspaceRepository } from '../git/run.js';
 
 export interface ContextDigest {
   /** sha256 hex over every entry's mode, blob ID and path. */
@@ -34,6 +32,11 @@ export interface ContextDigest {
 export interface ContextDigestOptions {
   /** .dockerignore patterns (the file's lines); none for named build contexts. */
   ignorePatterns?: string[];
+  /**
+   * The workspace whose own repository (`<workspace>/.git`) git's index is read from; without
+   * it, or outside its work tree, every file is hashed from its content.
+   */
+  workspace?: string;
 }
 
 interface GitEntry {
@@ -54,7 +57,7 @@ export async function contextDigest(
   // A CommonJS module: its factory is also its `default`, which is what the types describe.
   const matcher = dockerignore.default().add(patterns);
   const reincludes = patterns.some((p) => p.trim().startsWith('!'));
-  const git = await gitEntries(dir);
+  const git = options.workspace ? await gitEntries(options.workspace, dir) : undefined;
 
   const hash = createHash('sha256');
   let files = 0;
@@ -128,27 +131,45 @@ export function blobId(content: Buffer): string {
 }
 
 /**
- * Blob IDs of the files in git's index below `dir` (paths relative to it) that are unchanged in
- * the work tree; undefined when `dir` is not in a git work tree or git cannot be run. A file
- * not listed here is hashed from its content.
+ * Blob IDs of the files in the workspace repository's index below `dir` (paths relative to it)
+ * that are unchanged in the work tree; undefined when `dir` is not in that work tree or git
+ * cannot be run. A file not listed here is hashed from its content. git never looks for a
+ * repository in `dir` itself: a pull request controls what is there.
  */
-async function gitEntries(dir: string): Promise<Map<string, GitEntry> | undefined> {
-  const git = (args: string[]): Promise<string> =>
-    execFileAsync('git', ['-C', dir, ...args], {
-      maxBuffer: 1 << 30,
-      // No index write (git status would refresh it): the user's checkout is left as it was.
-      env: { ...process.env, GIT_OPTIONAL_LOCKS: '0' },
-    }).then((r) => r.stdout);
+async function gitEntries(
+  workspace: string,
+  dir: string,
+): Promise<Map<string, GitEntry> | undefined> {
+  const repo = workspaceRepository(workspace);
+  if (!repo) return undefined;
+  // The context's path in the work tree, with a trailing slash ('' at its top).
   let prefix: string;
   try {
-    prefix = (await git(['rev-parse', '--show-prefix'])).trim();
+    const rel = relative(repo.workTree, realpathSync(dir));
+    const first = rel.split(sep)[0];
+    if (first === '..' || first === '.git' || isAbsolute(rel)) return undefined;
+    prefix = rel ? `${rel.split(sep).join('/')}/` : '';
   } catch {
     return undefined;
   }
+  const git = async (args: string[]): Promise<string> => {
+    const result = await runGit(repo, args, { cwd: dir, maxBuffer: 1 << 30 });
+    if (result.code !== 0) throw new Error(`git ${args[0]} failed`);
+    return result.stdout;
+  };
   try {
     const [listed, status] = await Promise.all([
       git(['ls-files', '--stage', '-z']),
-      git(['status', '--porcelain=v1', '-z', '--untracked-files=no', '--no-renames', '--', '.']),
+      git([
+        'status',
+        '--porcelain=v1',
+        '-z',
+        '--untracked-files=no',
+        '--no-renames',
+        '--ignore-submodules=all',
+        '--',
+        '.',
+      ]),
     ]);
     const changed = new Set<string>();
     for (const record of status.split('\0')) {

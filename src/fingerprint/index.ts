@@ -45,6 +45,8 @@ export type FingerprintInputs = Pick<
 export interface FingerprintOptions {
   /** The platform the builder runs on: the image's platform when `platforms` is empty. */
   buildPlatform: string;
+  /** The workspace whose own git repository's index names unchanged files (no read needed). */
+  workspace?: string;
   /** The digest `image:tag` points to in its registry; undefined when it does not exist. */
   resolveDigest(image: string, tag: string): Promise<string | undefined>;
 }
@@ -106,6 +108,7 @@ export async function computeFingerprint(
   const started = Date.now();
   const files = await contextDigest(context, {
     ignorePatterns: dockerignorePatterns(context, file),
+    workspace: options.workspace,
   });
   details.push(
     `context ${context}: ${files.files} files (${files.fromGit} IDs from git's index) in ${Date.now() - started} ms, sha256:${files.digest}`,
@@ -124,7 +127,7 @@ export async function computeFingerprint(
       // oci-layout://, target:, git and HTTP URLs: taken as written.
       namedContexts.push([name, value]);
     } else if (existsSync(value) && statSync(value).isDirectory()) {
-      const named = await contextDigest(value);
+      const named = await contextDigest(value, { workspace: options.workspace });
       namedContexts.push([name, `dir sha256:${named.digest}`]);
       details.push(`build context ${name}=${value}: ${named.files} files, sha256:${named.digest}`);
     } else {

@@ -340,20 +340,22 @@ export async function pushTestedImage(
   /** The repositories to put it in; those of `refs` when not given (no refs: by digest only). */
   images: string[] = imagesOf(refs),
 ): Promise<string> {
-  const saved = await core.group('Push the tested image by digest', async () => {
-    const image = await saveImage(tested.result.imageId, dockerConfig, dir);
-    if (tested.identity === 'image' && image.digest !== tested.configDigest) {
-      throw new Error(
-        `the engine saved ${image.digest} for the tested image ${tested.configDigest}: the image to push is not the tested one`,
-      );
-    }
-    const digests = await Promise.all(images.map((i) => uploadImage(image, i, registry)));
-    const other = digests.find((d) => d !== image.digest);
-    if (other)
-      throw new Error(`a registry stored the tested image as ${other}, not ${image.digest}`);
-    return image;
-  });
-  rmSync(dir, { recursive: true, force: true });
+  // The saved layout (the whole image, uncompressed) goes whether the upload worked or not.
+  const saved = await core
+    .group('Push the tested image by digest', async () => {
+      const image = await saveImage(tested.result.imageId, dockerConfig, dir);
+      if (tested.identity === 'image' && image.digest !== tested.configDigest) {
+        throw new Error(
+          `the engine saved ${image.digest} for the tested image ${tested.configDigest}: the image to push is not the tested one`,
+        );
+      }
+      const digests = await Promise.all(images.map((i) => uploadImage(image, i, registry)));
+      const other = digests.find((d) => d !== image.digest);
+      if (other)
+        throw new Error(`a registry stored the tested image as ${other}, not ${image.digest}`);
+      return image;
+    })
+    .finally(() => rmSync(dir, { recursive: true, force: true }));
   const manifests = new Map<string, Manifest>();
   await Promise.all(
     images.map(async (image) => {

@@ -35,6 +35,7 @@ export async function chainFingerprints(step: Step, chain: Chain): Promise<Map<s
         fingerprintInputs(target, hashes, plan.meta.labels),
         {
           buildPlatform,
+          workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
           resolveDigest: async (image, tag) => {
             await credentials.prepare([parseReference(image).registry]);
             return registry.manifestDigest(image, tag);

@@ -28,6 +28,7 @@ export async function sourceFingerprint(
       { ...inputs, labels: plan.meta.labels, annotations: plan.meta.annotations },
       {
         buildPlatform,
+        workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
         // A base image's registry may have a login of an earlier step (a private base image).
         resolveDigest: async (image, tag) => {
           await credentials.prepare([parseReference(image).registry]);

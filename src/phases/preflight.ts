@@ -27,7 +27,7 @@ export function preflight(inputs: Inputs, context: Context, plan: Plan): Preflig
   const logins = fork ? [] : resolveLogins(inputs, context.actor);
   if (fork)
     core.info(`no registry login: ${plan.pushReason}, and a fork's code gets no credentials`);
-  const forkSecrets = forkSecretsWarning(inputs, context);
+  const forkSecrets = forkSecretsWarning(inputs, context, process.env);
   if (forkSecrets) core.warning(forkSecrets);
   // The merge step and a promotion build nothing: no checkout is needed, build inputs are not
   // read. A chain's sources are its bake file's, which bake read already.

@@ -41,9 +41,16 @@ export async function prepare(
     tempRoot,
     userConfigDir: userConfig,
     helper: helper(),
+    // A fork's Dockerfile names the registries: none of the user's helpers is run for them.
+    earlierLogins: !fork,
   });
   core.saveState(State.dockerConfig, dockerConfig);
-  const credentials = new RegistryCredentials(dockerConfig, userConfig, inputs.networkTimeoutMs);
+  const credentials = new RegistryCredentials(
+    dockerConfig,
+    userConfig,
+    inputs.networkTimeoutMs,
+    !fork,
+  );
 
   if (inputs.buildxVersion && !inputs.merge && !inputs.promote) {
     await core.group('Set up buildx', async () => {

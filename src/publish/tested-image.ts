@@ -9,6 +9,7 @@ import { createGzip } from 'node:zlib';
 import { imageLayout, legacyManifest, type LayoutImage } from '../oci/layout.js';
 import { dockerEnv } from '../docker/config.js';
 import type { Manifest, RegistryClient } from '../registry/client.js';
+import { childEnv } from '../child-env.js';
 
 /** A blob of the saved image: its digest, size and the file that holds it. */
 export interface SavedBlob {
@@ -54,11 +55,13 @@ export async function saveImage(
   if (save.exitCode !== 0) {
     throw new Error(`docker save ${imageId} failed: ${lastLines(save.stderr)}`);
   }
-  const untar = await exec.getExecOutput('tar', ['-xf', archive, '-C', layout], {
-    silent: true,
-    ignoreReturnCode: true,
-  });
-  rmSync(archive, { force: true });
+  const untar = await exec
+    .getExecOutput('tar', ['-xf', archive, '-C', layout], {
+      silent: true,
+      ignoreReturnCode: true,
+      env: childEnv(),
+    })
+    .finally(() => rmSync(archive, { force: true }));
   if (untar.exitCode !== 0) {
     throw new Error(`unpacking the saved image ${imageId} failed: ${lastLines(untar.stderr)}`);
   }

@@ -6,6 +6,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { nodeFetch } from './http.js';
 import type { Credentials } from '../docker/config.js';
+import { oneLine } from '../untrusted.js';
 import {
   classifyNetworkError,
   classifyStatus,
@@ -491,7 +492,7 @@ export class RegistryClient {
       if (!get.ok || !get.body) throw await this.failure(source, what, get);
 
       const length = get.headers.get('content-length');
-      return await this.uploadStream(ref, what, digest, location, get.body, idle, length);
+      return await this.uploadStream(ref, what, digest, location, get.body, idle, length, source);
     } finally {
       idle.clear();
     }
@@ -545,27 +546,38 @@ export class RegistryClient {
     body: ReadableStream<Uint8Array>,
     idle: IdleTimer,
     length: string | null,
+    /** Where the bytes come from, when another registry: named when it stalls. */
+    source?: ImageReference,
   ): Promise<number> {
     const hash = createHash('sha256');
     let bytes = 0;
-    const counted = body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
+    // Set while the upload waits for the source's next chunk: a stall then is the source's.
+    let awaitingSource = false;
+    const reader = body.getReader();
+    const counted = new ReadableStream<Uint8Array>(
+      {
+        async pull(controller) {
+          awaitingSource = true;
+          const { done, value } = await reader.read();
+          awaitingSource = false;
+          if (done) {
+            const found = `sha256:${hash.digest('hex')}`;
+            if (digest.startsWith('sha256:') && found !== digest) {
+              controller.error(new Error(`${what}: the bytes read have the digest ${found}`));
+            } else controller.close();
+            return;
+          }
           idle.arm();
-          hash.update(chunk);
-          if (Math.floor((bytes + chunk.length) / GC_EVERY) > Math.floor(bytes / GC_EVERY)) {
+          hash.update(value);
+          if (Math.floor((bytes + value.length) / GC_EVERY) > Math.floor(bytes / GC_EVERY)) {
             collectGarbage();
           }
-          bytes += chunk.length;
-          controller.enqueue(chunk);
+          bytes += value.length;
+          controller.enqueue(value);
         },
-        flush(controller) {
-          const found = `sha256:${hash.digest('hex')}`;
-          if (digest.startsWith('sha256:') && found !== digest) {
-            controller.error(new Error(`${what}: the bytes read have the digest ${found}`));
-          }
-        },
-      }),
+        cancel: (reason) => reader.cancel(reason),
+      },
+      { highWaterMark: 0 },
     );
     const url = new URL(location, `${ref.scheme}://${ref.apiHost}/`);
     url.searchParams.set('digest', digest);
@@ -576,6 +588,15 @@ export class RegistryClient {
       ? (this.authorization.get(`${ref.apiHost}/${ref.repository}:push`) ??
         (this.basicHosts.has(ref.apiHost) ? this.basic(ref.registry) : undefined))
       : undefined;
+    const stalledSource = (): Error | undefined =>
+      source && idle.signal.aborted && awaitingSource
+        ? Object.assign(
+            new Error(
+              `${what}: the source ${source.registry} sent no byte within ${this.timeoutMs >= 1000 ? `${this.timeoutMs / 1000} s` : `${this.timeoutMs} ms`} (network-timeout), after ${bytes} bytes`,
+            ),
+            { failure: { kind: 'transient', reason: `the source ${source.registry} stalled` } },
+          )
+        : undefined;
     const put = await this.sendOnce(
       ref,
       what,
@@ -592,7 +613,9 @@ export class RegistryClient {
       },
       undefined,
       idle.signal,
-    );
+    ).catch((error: unknown) => {
+      throw stalledSource() ?? error;
+    });
     await put.body?.cancel();
     if (put.status !== 201 && !put.ok) {
       const failure = classifyStatus(put.status, put.headers.get('retry-after'));
@@ -893,18 +916,20 @@ function registryErrors(text: string): string {
   try {
     const parsed = JSON.parse(text) as { errors?: { code?: unknown; message?: unknown }[] };
     if (Array.isArray(parsed.errors)) {
-      return parsed.errors
-        .map((e) =>
-          [e.code, e.message].filter((part) => typeof part === 'string' && part).join(' '),
-        )
-        .filter(Boolean)
-        .join('; ')
-        .slice(0, 300);
+      return oneLine(
+        parsed.errors
+          .map((e) =>
+            [e.code, e.message].filter((part) => typeof part === 'string' && part).join(' '),
+          )
+          .filter(Boolean)
+          .join('; ')
+          .slice(0, 300),
+      );
     }
   } catch {
     // Not JSON: fall through to the plain text.
   }
-  return text.trim().slice(0, 200);
+  return oneLine(text.slice(0, 200));
 }
 
 function mediaTypeOf(contentType: string | null, body: Buffer): string {

@@ -252,6 +252,15 @@ function send(
       );
     }
     const agent = agentFor(modules, url);
+    // Through a proxy, plain http is read by the proxy and whatever sits on its way.
+    if (agent && url.protocol === 'http:' && headers.authorization) {
+      const proxy = new URL(proxyFor(url, process.env));
+      return reject(
+        new Error(
+          `credentials for ${url.host} are not sent over plain http through the proxy ${proxy.host}; put ${url.hostname} in NO_PROXY if the registry is reachable directly, or serve it over https`,
+        ),
+      );
+    }
     const request = transport.request(url, { method, headers, ...(agent ? { agent } : {}) });
     let answer: http.IncomingMessage | undefined;
     // Before the answer, an abort fails the request; after it, the body (as with fetch).

@@ -13,6 +13,8 @@ import type { SignatureResult } from '../sign/signer.js';
 import type { AttestationPush } from '../sign/referrers.js';
 import { parseReference } from '../registry/client.js';
 import type { Plan } from '../plan.js';
+import { escapeMarkdown } from '../gate/spec.js';
+import { oneLine } from '../untrusted.js';
 import {
   BAKE_FILES,
   bakeDefinitions,
@@ -225,7 +227,7 @@ export function attestationsMarkdown(attestations: AttestationPush[]): string[] 
     '- attestations in the registries (OCI referrers of the image):',
     ...attestations.map((a) =>
       a.failure
-        ? `  - ${code(a.image)}: not stored: ${a.failure}`
+        ? `  - ${code(a.image)}: not stored: ${escapeMarkdown(oneLine(a.failure))}`
         : `  - ${code(a.image)}: ${code(a.reference)}, listed by ${a.listedBy.includes(' ') ? a.listedBy : code(a.listedBy)}`,
     ),
   ];
@@ -237,7 +239,7 @@ export function signingMarkdown(signing: SigningReport): string[] {
   const out = ['', '### Signatures', '', '| image | signature |', '| --- | --- |'];
   for (const r of signing.results) {
     out.push(
-      `| ${code(r.image)} | ${r.failure ? `not signed: ${r.failure.replace(/\|/g, '\\|')}` : code(r.reference)} |`,
+      `| ${code(r.image)} | ${r.failure ? `not signed: ${escapeMarkdown(oneLine(r.failure))}` : code(r.reference)} |`,
     );
   }
   const signed = signing.results.filter((r) => !r.failure);

@@ -5,6 +5,7 @@ import { getExecOutput } from '@actions/exec';
 import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { dockerEnv } from '../docker/config.js';
+import { logUntrusted, oneLine } from '../untrusted.js';
 import {
   GITHUB_ISSUER,
   NO_TLOG_SIGNING_CONFIG,
@@ -225,7 +226,7 @@ async function cosign(
       ignoreReturnCode: true,
       silent: true,
     });
-    for (const line of result.stderr.split('\n')) if (line.trim()) core.info(`  ${line}`);
+    logUntrusted(result.stderr.split('\n'));
     return { exitCode: result.exitCode, stderr: result.stderr };
   } catch (error) {
     return { exitCode: -1, stderr: error instanceof Error ? error.message : String(error) };
@@ -233,6 +234,10 @@ async function cosign(
 }
 
 function lastLine(text: string): string {
+  return oneLine(lastLineOf(text));
+}
+
+function lastLineOf(text: string): string {
   const lines = text
     .split('\n')
     .map((l) => l.trim())

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import * as semver from 'semver';
 import { dockerEnv } from '../docker/config.js';
+import { mirrorBase } from '../mirror-url.js';
 
 /**
  * Where docker/buildx publishes its releases. A release `v<version>` holds one
@@ -496,14 +497,10 @@ function pluginName(): string {
 }
 
 function releaseBase(mirror?: string): URL {
-  const raw = mirror?.trim() || BUILDX_RELEASES;
-  const url = URL.canParse(raw) ? new URL(raw) : undefined;
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw new Error(
-      `buildx-mirror: "${raw}" is not an http(s) URL; expected the base URL of a mirror laid out ` +
-        `like ${BUILDX_RELEASES} (v<version>/buildx-v<version>.<os>-<arch> and v<version>/${CHECKSUMS})`,
-    );
-  }
-  if (!url.pathname.endsWith('/')) url.pathname += '/';
-  return url;
+  return mirrorBase(
+    'buildx-mirror',
+    mirror ?? '',
+    BUILDX_RELEASES,
+    `v<version>/buildx-v<version>.<os>-<arch> and v<version>/${CHECKSUMS}`,
+  );
 }

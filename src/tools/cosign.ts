@@ -7,6 +7,8 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { DOWNLOAD_TIMEOUT_MS, downloadVerified } from './buildx.js';
 import { parseCosignVersion } from '../sign/cosign.js';
+import { childEnv } from '../child-env.js';
+import { mirrorBase } from '../mirror-url.js';
 
 /** Where sigstore/cosign publishes its releases (`v<version>/cosign-<os>-<arch>`). */
 export const COSIGN_RELEASES = 'https://github.com/sigstore/cosign/releases/download';
@@ -36,14 +38,12 @@ export function cosignDownload(
   mirror = '',
   platform = 'linux',
 ): { assetName: string; assetUrl: string; checksumsUrl: string } {
-  const raw = mirror.trim() || COSIGN_RELEASES;
-  const base = URL.canParse(raw) ? new URL(raw) : undefined;
-  if (!base || (base.protocol !== 'https:' && base.protocol !== 'http:')) {
-    throw new Error(
-      `cosign-mirror: "${raw}" is not an http(s) URL; expected the base URL of a mirror laid out like ${COSIGN_RELEASES} (v<version>/cosign-<os>-<arch> and v<version>/${CHECKSUMS})`,
-    );
-  }
-  if (!base.pathname.endsWith('/')) base.pathname += '/';
+  const base = mirrorBase(
+    'cosign-mirror',
+    mirror,
+    COSIGN_RELEASES,
+    `v<version>/cosign-<os>-<arch> and v<version>/${CHECKSUMS}`,
+  );
   const cosignArch = ARCH[arch];
   if (!cosignArch) {
     throw new Error(
@@ -96,7 +96,11 @@ export async function ensureCosign(
 async function runnerCosign(): Promise<string> {
   const run = async (args: string[]) => {
     try {
-      return await getExecOutput('cosign', args, { silent: true, ignoreReturnCode: true });
+      return await getExecOutput('cosign', args, {
+        silent: true,
+        ignoreReturnCode: true,
+        env: childEnv(),
+      });
     } catch {
       return undefined;
     }

@@ -33,6 +33,11 @@ export {
   platformContext,
   type BuildContext,
 } from './build-context.js';
+export {
+  recordChildEnvironments,
+  type ChildEnvironment,
+  type ChildEnvRecorder,
+} from './child-env.js';
 export { COSIGN, generateKeyPair, runCosign, verifyWithKey, type KeyPair } from './cosign.js';
 export { docker, engineReady, type DockerOptions, type DockerResult } from './docker.js';
 export {

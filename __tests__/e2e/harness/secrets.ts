@@ -2,6 +2,7 @@ import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ActionRun } from './action.js';
 import type { UploadedArtifact } from './artifact-server.js';
+import type { ChildEnvironment } from './child-env.js';
 
 /** Options of {@link assertNoSecrets}. */
 export interface SecretScanOptions {
@@ -10,6 +11,12 @@ export interface SecretScanOptions {
    * be empty: a scan of nothing proves nothing.
    */
   commandLines?: string[];
+  /**
+   * The environments processes the action started were given ({@link recordChildEnvironments}):
+   * each must hold no secret value and no variable that carries one (`INPUT_*`, the runner's
+   * `ACTIONS_*` tokens and OIDC request variables). When given it must not be empty.
+   */
+  childEnvironments?: ChildEnvironment[];
   /** Artifacts the steps uploaded (the artifact service stand-in's `uploads`). */
   artifacts?: UploadedArtifact[];
   /**
@@ -31,7 +38,8 @@ interface Leak {
  * writes: each run's stdout (its `::add-mask::` lines aside, which carry the secrets on
  * purpose), stderr, GITHUB_OUTPUT (with the `metadata` output, buildx's metadata file),
  * GITHUB_STATE, GITHUB_ENV, GITHUB_PATH and the job summary; every uploaded artifact file;
- * every file left in RUNNER_TEMP; and every process command line seen. The error names the
+ * every file left in RUNNER_TEMP; every process command line seen; and the environment each
+ * recorded child process was given (no `INPUT_*` or `ACTIONS_*` there either). The error names the
  * secret's label and the place, never the secret itself.
  */
 export function assertNoSecrets(
@@ -50,7 +58,24 @@ export function assertNoSecrets(
     throw new Error('assertNoSecrets: commandLines is empty: no process listing was taken');
   }
 
+  if (options.childEnvironments && options.childEnvironments.length === 0) {
+    throw new Error('assertNoSecrets: childEnvironments is empty: no child process was recorded');
+  }
+
   const places: [string, string][] = [];
+  const carriers: string[] = [];
+  for (const child of options.childEnvironments ?? []) {
+    const where = `the environment of ${child.program} ${child.args}`.slice(0, 160);
+    places.push([
+      where,
+      Object.entries(child.env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join('\n'),
+    ]);
+    for (const name of Object.keys(child.env)) {
+      if (/^(INPUT_|ACTIONS_)/.test(name)) carriers.push(`- ${name} in ${where}`);
+    }
+  }
   runs.forEach((run, index) => {
     const name = `run ${index + 1} (${run.phase})`;
     places.push(
@@ -90,9 +115,9 @@ export function assertNoSecrets(
       leaks.push({ secret: label, where, excerpt });
     }
   }
-  if (leaks.length > 0) {
+  if (leaks.length > 0 || carriers.length > 0) {
     throw new Error(
-      `secrets leaked:\n${leaks.map((l) => `- ${l.secret} in ${l.where}: ...${l.excerpt}...`).join('\n')}`,
+      `secrets leaked:\n${[...leaks.map((l) => `- ${l.secret} in ${l.where}: ...${l.excerpt}...`), ...carriers].join('\n')}`,
     );
   }
 }
