@@ -2,12 +2,8 @@
 import { getInputs } from './inputs/inputs.js';
 import type { Outcome } from './report/report.js';
 import type { Step } from './step.js';
-import { buildOrReuse } from './phases/build.js';
-import { mergeGroup } from './phases/merge.js';
 import { contextPhase, planPhase } from './phases/plan.js';
-import { preflight } from './phases/preflight.js';
-import { prepare } from './phases/prepare.js';
-import { report, reportPlan } from './phases/report.js';
+import { reportPlan } from './phases/report.js';
 
 /** The main step: every phase in order; each is one file under src/phases/. */
 export async function run(): Promise<void> {
@@ -16,17 +12,19 @@ export async function run(): Promise<void> {
   const plan = planPhase(inputs, context); // "Plan": version, tags, labels, push decision
   if (inputs.dryRun) return reportPlan(inputs, plan);
 
-  const checked = preflight(inputs, context, plan); // fails before anything is created
-  const step = await prepare(inputs, context, plan, checked); // temp dir, config, logins, driver
-  const outcome = await route(step);
-  await report(step, outcome); // outputs, summary, digest artifact
+  // Loaded here, not at the top: a dry run starts without the build, release and registry code.
+  const phases = await import('./phases/index.js');
+  const checked = phases.preflight(inputs, context, plan); // fails before anything is created
+  const step = await phases.prepare(inputs, context, plan, checked); // temp dir, config, logins, driver
+  const outcome = await route(phases, step);
+  await phases.report(step, outcome); // outputs, summary, digest artifact
 }
 
 /**
  * One route per run: the merge step of a group; otherwise a build (a platform job of a group
  * builds its one platform) or, with `reuse`, the promotion of the image of the same source.
  */
-function route(step: Step): Promise<Outcome> {
-  if (step.inputs.merge) return mergeGroup(step);
-  return buildOrReuse(step);
+function route(phases: typeof import('./phases/index.js'), step: Step): Promise<Outcome> {
+  if (step.inputs.merge) return phases.mergeGroup(step);
+  return phases.buildOrReuse(step);
 }

@@ -1,0 +1,6 @@
+/** The phases after the plan, in one module that main.ts loads only when the step does more than plan. */
+export { buildOrReuse } from './build.js';
+export { mergeGroup } from './merge.js';
+export { preflight } from './preflight.js';
+export { prepare } from './prepare.js';
+export { report } from './report.js';
