@@ -19,6 +19,12 @@
 //   code tables, 0.28 MB. Its stand-in exports nothing: minipass-fetch's "not installed" case.
 // dist/undici.cjs, dist/apache-arrow.cjs and dist/encoding.cjs stand in for them, for import
 // and require() alike.
+// - @actions/http-client, in the main bundle, is a bundle of its own (dist/http-client/index.js)
+//   that dist/http-client.mjs loads at the first use of one of its exports: @actions/core
+//   imports it at its top level for getIDToken(), and with it come node:http, node:https, TLS
+//   and tunnel, which a dry run never uses: about 7 ms of CPU and 3 MB at every start. Every
+//   user in the bundle gets this one copy (4.x), @actions/github too, whose own 3.0.2 has the
+//   same getAgent() and getAgentDispatcher(), the two calls it makes.
 // The chunks are minified without comments (the licences are in licenses.txt), and licenses.txt
 // names together the packages whose licence texts are the same, with the text once.
 // - @actions/http-client itself, in the post bundle: there it is only @actions/core's OIDC
@@ -98,6 +104,37 @@ function undiciFile() {
   ].join('\n');
 }
 
+/**
+ * @actions/http-client's stand-in, an ES module: the real one (`path`, a bundle beside it) is
+ * loaded when a client is first constructed or a function first called. Its enums are data,
+ * copied. An ES module, since an import of CommonJS reads every export at once.
+ */
+async function lazyHttpClient(path) {
+  const real = await import('@actions/http-client');
+  const classes = ['HttpClient', 'HttpClientError', 'HttpClientResponse'];
+  const functions = ['getProxyUrl', 'isHttps'];
+  const data = ['Headers', 'HttpCodes', 'MediaTypes'];
+  const all = [...classes, ...functions, ...data];
+  const missing = Object.keys(real).filter((name) => !all.includes(name));
+  if (missing.length > 0)
+    throw new Error(
+      `bundle: @actions/http-client exports ${missing.join(', ')}: add to its stand-in`,
+    );
+  return [
+    '// @actions/http-client, loaded at its first use: see scripts/bundle.mjs.',
+    "import { createRequire } from 'node:module';",
+    'let loaded;',
+    `const load = () => (loaded ??= createRequire(import.meta.url)(${JSON.stringify(path)}));`,
+    ...classes.map(
+      (name) =>
+        `export class ${name} { constructor(...args) { return new (load().${name})(...args); } static [Symbol.hasInstance](value) { return value instanceof load().${name}; } }`,
+    ),
+    ...functions.map((name) => `export const ${name} = (...args) => load().${name}(...args);`),
+    ...data.map((name) => `export const ${name} = ${JSON.stringify(real[name])};`),
+    '',
+  ].join('\n');
+}
+
 const files = {
   // encoding is an optional dependency of minipass-fetch (in @actions/attest's Sigstore client)
   // for Response.textConverted(), which nothing calls; it brings iconv-lite's code tables, about
@@ -111,6 +148,7 @@ const files = {
   // HTTPS_PROXY is set, for api.github.com calls the upload never makes.
   'undici.cjs': undiciFile(),
   'apache-arrow.cjs': absentFile('apache-arrow', [], ['tableFromIPC']),
+  'http-client.mjs': await lazyHttpClient('./http-client/index.js'),
 };
 
 const bundles = [
@@ -121,7 +159,13 @@ const bundles = [
       undici: './undici.cjs',
       'apache-arrow': './apache-arrow.cjs',
       encoding: './encoding.cjs',
+      '@actions/http-client': './http-client.mjs',
     },
+  },
+  {
+    entry: 'node_modules/@actions/http-client/lib/index.js',
+    dir: 'http-client',
+    externals: { undici: '../undici.cjs' },
   },
   // The action's docker credential helper (src/credential-helper.ts): node's own modules only.
   { entry: 'src/credential-helper.ts', dir: 'credential-helper', externals: {} },
