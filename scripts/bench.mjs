@@ -1,4 +1,4 @@
-// npm run bench [-- --runs N] [--trace] [--engine classic|containerd|both]
+// npm run bench [-- --runs N] [--trace] [--engine classic|containerd|both] [--trio DIR]
 //
 // Runs on each engine that GitHub's runners have (scripts/engine.sh starts
 // both): the classic image store and the containerd image store; every
@@ -12,7 +12,14 @@
 //           docker logout (what a careful user types);
 //   action  node dist/index.js as the runner starts it (INPUT_* for every
 //           action.yml input, GITHUB_* files, the event payload, RUNNER_TEMP),
-//           then the post step with STATE_*.
+//           then the post step with STATE_*;
+//   trio    docker/login-action + docker/metadata-action + docker/build-push-action,
+//           the real actions' bundles, main and post steps, doing the same push
+//           (scripts/bench-trio.mjs says how, and where the actions come from).
+// The action's overhead is what it costs over the bare commands, action - bare; the
+// trio's, trio - bare. `overhead` is the first as a fraction of the second, from the
+// medians: (action - bare) / (trio - bare). 0.10 means the action adds a tenth of what
+// the trio adds to the same push.
 // Then the dry-run cold start (N runs of node dist/index.js with dry-run: true),
 // the size of dist/ and the peak memory of the action's node process (a full
 // run under /usr/bin/time, else the VmHWM of /proc/<pid>/status).
@@ -44,6 +51,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { measureChain } from './bench-chain.mjs';
+import { loadTrio, startApi, trioDir, trioRun } from './bench-trio.mjs';
 import { parseFileCommand } from './file-commands.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -52,7 +60,7 @@ const log = (line) => process.stderr.write(`bench: ${line}\n`);
 function usage(error) {
   if (error) log(`error: ${error}`);
   process.stderr.write(
-    'usage: npm run bench [-- [--runs N] [--trace] [--engine classic|containerd|both]]\n  --runs N  runs of each (N >= 1, default 10)\n  --trace   also print the output of one action run (main, post), with the time of each line\n  --engine  the engine(s) to measure on (default both)\n',
+    'usage: npm run bench [-- [--runs N] [--trace] [--engine classic|containerd|both] [--trio DIR]]\n  --runs N  runs of each (N >= 1, default 10)\n  --trace   also print the output of one action run (main, post), with the time of each line\n  --engine  the engine(s) to measure on (default both)\n  --trio    the directory with login-action/, metadata-action/ and build-push-action/ (default\n            $BENCH_TRIO, else ~/.cache/build-tag-push/bench-trio, cloned there on first use)\n',
   );
   process.exit(error ? 2 : 0);
 }
@@ -61,9 +69,15 @@ function parseArgs(argv) {
   let runs = 10;
   let trace = false;
   let engines = ['classic', 'containerd'];
+  let trio;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '-h' || arg === '--help') usage();
+    if (arg === '--trio' || arg.startsWith('--trio=')) {
+      trio = arg === '--trio' ? argv[++i] : arg.slice('--trio='.length);
+      if (!trio) usage('--trio: a directory is needed');
+      continue;
+    }
     if (arg === '--trace') {
       trace = true;
       continue;
@@ -80,7 +94,7 @@ function parseArgs(argv) {
     if (!/^[1-9]\d*$/.test(value ?? '')) usage(`--runs: "${value}" is not a number >= 1`);
     runs = Number(value);
   }
-  return { runs, trace, engines };
+  return { runs, trace, engines, trio };
 }
 
 const median = (values) => {
@@ -288,9 +302,10 @@ function makeJob(work, action, inputs) {
   for (const [key, value] of Object.entries(github)) {
     if (key !== 'token') env[`GITHUB_${key.toUpperCase()}`] = value;
   }
-  const inputEnv = (overrides) => {
+  // INPUT_* for every input of `definition` (an action.yml), as the runner sets them.
+  const inputEnv = (definition, overrides) => {
     const out = {};
-    for (const [name, spec] of Object.entries(action.inputs ?? {})) {
+    for (const [name, spec] of Object.entries(definition.inputs ?? {})) {
       const value = name in overrides ? overrides[name] : spec?.default;
       if (value === undefined || value === null) continue;
       out[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = String(value).replace(
@@ -300,11 +315,11 @@ function makeJob(work, action, inputs) {
     }
     return out;
   };
-  const mainEnv = { ...env, ...inputEnv(inputs) };
+  const mainEnv = { ...env, ...inputEnv(action, inputs) };
   let stepCount = 0;
 
-  /** One step: `node <script>`, optionally wrapped (`/usr/bin/time`); returns timing, outputs, state. */
-  const step = async (phase, extraEnv = {}, wrapper = [], trace = false) => {
+  /** `node <script>` with `stepEnv` and fresh GITHUB_* files, optionally wrapped (`/usr/bin/time`). */
+  const runNode = async (script, stepEnv, wrapper = [], trace = false) => {
     const dir = join(dirs.steps, String(stepCount++));
     mkdirSync(dir);
     const files = {};
@@ -312,10 +327,9 @@ function makeJob(work, action, inputs) {
       files[`GITHUB_${name}`] = join(dir, name.toLowerCase());
       writeFileSync(files[`GITHUB_${name}`], '');
     }
-    const script = join(root, phase === 'post' ? action.runs.post : action.runs.main);
     const [command, ...args] = [...wrapper, process.execPath, script];
     const result = await run(command, args, {
-      env: { ...mainEnv, ...extraEnv, ...files },
+      env: { ...stepEnv, ...files },
       cwd: dirs.workspace,
       trace,
     });
@@ -324,9 +338,18 @@ function makeJob(work, action, inputs) {
     rmSync(dir, { recursive: true, force: true });
     return outcome;
   };
+
+  /** One step of the action; returns timing, outputs, state. */
+  const step = (phase, extraEnv = {}, wrapper = [], trace = false) =>
+    runNode(
+      join(root, phase === 'post' ? action.runs.post : action.runs.main),
+      { ...mainEnv, ...extraEnv },
+      wrapper,
+      trace,
+    );
   const stateEnv = (state) =>
     Object.fromEntries(Object.entries(state).map(([k, v]) => [`STATE_${k}`, v]));
-  return { dirs, env, step, stateEnv };
+  return { dirs, env, step, stateEnv, inputEnv, runNode, repository };
 }
 
 /** Peak resident memory (MB) of a step's node process. */
@@ -382,11 +405,12 @@ function useEngine(engine) {
 const originalPath = process.env.PATH ?? '';
 
 async function main() {
-  const { runs, trace, engines } = parseArgs(process.argv.slice(2));
+  const { runs, trace, engines, trio: trioOption } = parseArgs(process.argv.slice(2));
+  const trio = loadTrio(trioDir(trioOption), log);
   const all = [];
   for (const engine of engines) {
     log(`engine: ${engine}`);
-    all.push({ engine, ...(await measure(engine, runs, trace)) });
+    all.push({ engine, ...(await measure(engine, runs, trace, trio)) });
   }
   const out = [];
   for (const { engine, header, lines } of all)
@@ -396,7 +420,34 @@ async function main() {
   process.stdout.write(out.join('\n') + '\n');
 }
 
-async function measure(engine, runs, trace) {
+/** The trio's figures: its time, its ratio to the bare commands, the action's overhead to its. */
+function trioFigures(pairs) {
+  const bare = median(pairs.map((p) => p.a));
+  const actionMs = median(pairs.map((p) => p.b));
+  const trio = median(pairs.map((p) => p.c));
+  return [
+    [
+      'trio_ms',
+      'docker trio (login, metadata, build-push; main + post), median',
+      trio.toFixed(0),
+      'ms',
+    ],
+    [
+      'trio_ratio',
+      'trio / bare, median of the per-run ratios',
+      median(pairs.map((p) => p.c / p.a)).toFixed(3),
+      '',
+    ],
+    [
+      'overhead',
+      "action's overhead / trio's: (action - bare) / (trio - bare), medians",
+      ((actionMs - bare) / (trio - bare)).toFixed(3),
+      '',
+    ],
+  ];
+}
+
+async function measure(engine, runs, trace, trio) {
   const plugin = useEngine(engine);
   need(existsSync(join(root, 'dist', 'index.js')), 'dist/index.js is missing: run npm run build');
   need(
@@ -507,6 +558,24 @@ async function measure(engine, runs, trace) {
     };
   };
 
+  // (c) The docker trio, the same push (scripts/bench-trio.mjs).
+  let trioStep;
+  if (trio) {
+    const api = await startApi(job.repository);
+    cleanups.push(api.close);
+    // The action's default rules (empty `tags`), written out for metadata-action.
+    const tags = [
+      'type=semver,pattern={{version}}',
+      'type=semver,pattern={{major}}.{{minor}}',
+      'type=semver,pattern={{major}}',
+      'type=ref,event=branch',
+      'type=ref,event=pr',
+      'type=sha',
+    ].join('\n');
+    trioStep = () =>
+      trioRun(job, trio, { registry, user, password, context, tags, api: api.url, check });
+  }
+
   log(`registry ${registry} (htpasswd), image ${image}, context ${context}`);
   log('warm-up: one run of each (fills the build cache)');
   const warmBare = await bare();
@@ -515,6 +584,13 @@ async function measure(engine, runs, trace) {
     warmBare.tags.join(' ') === warmAction.tags.join(' '),
     `the bare commands and the action pushed different tags: ${warmBare.tags} / ${warmAction.tags}`,
   );
+  if (trioStep) {
+    const warmTrio = await trioStep();
+    need(
+      [...warmTrio.tags].sort().join(' ') === [...warmAction.tags].sort().join(' '),
+      `the trio and the action pushed different tags: ${warmTrio.tags} / ${warmAction.tags}`,
+    );
+  }
 
   if (trace) {
     log('trace: one action run, main then post (ms since the start of each step)');
@@ -527,19 +603,17 @@ async function measure(engine, runs, trace) {
 
   const pairs = [];
   for (let i = 0; i < runs; i++) {
-    // Alternating order, so that a drift of the machine weighs on both sides alike.
-    let a;
-    let b;
-    if (i % 2 === 0) {
-      a = await bare();
-      b = await actionRun();
-    } else {
-      b = await actionRun();
-      a = await bare();
+    // Turns in a rotating order, so that a drift of the machine weighs on every side alike.
+    const got = {};
+    const turns = [['a', bare], ['b', actionRun], ...(trioStep ? [['c', trioStep]] : [])];
+    for (let k = 0; k < turns.length; k++) {
+      const [key, work] = turns[(i + k) % turns.length];
+      got[key] = await work();
     }
-    pairs.push({ a: a.ms, b: b.ms, main: b.main, post: b.post });
+    const { a, b, c } = got;
+    pairs.push({ a: a.ms, b: b.ms, c: c?.ms, main: b.main, post: b.post });
     log(
-      `run ${i + 1}/${runs}: bare ${a.ms.toFixed(0)} ms (${a.parts}), action ${b.ms.toFixed(0)} ms (main ${b.main.toFixed(0)}, post ${b.post.toFixed(0)}), ratio ${(b.ms / a.ms).toFixed(3)}`,
+      `run ${i + 1}/${runs}: bare ${a.ms.toFixed(0)} ms (${a.parts}), action ${b.ms.toFixed(0)} ms (main ${b.main.toFixed(0)}, post ${b.post.toFixed(0)}), ratio ${(b.ms / a.ms).toFixed(3)}${c ? `, trio ${c.ms.toFixed(0)} ms (${c.parts})` : ''}`,
     );
   }
 
@@ -610,6 +684,7 @@ async function measure(engine, runs, trace) {
       (median(reuseRuns) / median(pairs.map((p) => p.b))).toFixed(3),
       '',
     ],
+    ...(trioStep ? trioFigures(pairs) : []),
     ['dryrun_ms', 'dry-run cold start, median', median(dryRuns).toFixed(0), 'ms'],
     ['dist_bytes', 'dist/ total size', String(treeBytes(join(root, 'dist'))), 'bytes'],
     ['peak_rss_mb', 'peak memory, action main step', mainPeak.mb.toFixed(1), 'MB'],

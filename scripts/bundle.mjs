@@ -14,14 +14,26 @@
 //   dry runs included: about 30 ms and 13 MB (actions/toolkit#1621, #1697).
 // - apache-arrow, in the main bundle: @azure/storage-blob (in @actions/artifact) imports it,
 //   lazily, to read blob listings in the Arrow format; the upload lists nothing. 0.23 MB.
-// dist/undici.cjs and dist/apache-arrow.cjs stand in for them, for import and require() alike.
+// - encoding, in the main bundle: minipass-fetch (in @actions/attest's Sigstore client) loads it,
+//   if present, for Response.textConverted(), which nothing calls; with it come iconv-lite's
+//   code tables, 0.28 MB. Its stand-in exports nothing: minipass-fetch's "not installed" case.
+// dist/undici.cjs, dist/apache-arrow.cjs and dist/encoding.cjs stand in for them, for import
+// and require() alike.
+// - @actions/http-client, in the main bundle, is a bundle of its own (dist/http-client/index.js)
+//   that dist/http-client.mjs loads at the first use of one of its exports: @actions/core
+//   imports it at its top level for getIDToken(), and with it come node:http, node:https, TLS
+//   and tunnel, which a dry run never uses: about 7 ms of CPU and 3 MB at every start. Every
+//   user in the bundle gets this one copy (4.x), @actions/github too, whose own 3.0.2 has the
+//   same getAgent() and getAgentDispatcher(), the two calls it makes.
+// The chunks are minified without comments (the licences are in licenses.txt), and licenses.txt
+// names together the packages whose licence texts are the same, with the text once.
 // - @actions/http-client itself, in the post bundle: there it is only @actions/core's OIDC
 //   client, which the cleanup never uses; left out (undici with it), the post step loads no
 //   HTTP or TLS module.
 // What is left out is replaced by a module whose classes fail loudly if ever used.
 import ncc from '@vercel/ncc';
 import { minify } from 'terser';
-import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -92,18 +104,68 @@ function undiciFile() {
   ].join('\n');
 }
 
+/**
+ * @actions/http-client's stand-in, an ES module: the real one (`path`, a bundle beside it) is
+ * loaded when a client is first constructed or a function first called. Its enums are data,
+ * copied. An ES module, since an import of CommonJS reads every export at once.
+ */
+async function lazyHttpClient(path) {
+  const real = await import('@actions/http-client');
+  const classes = ['HttpClient', 'HttpClientError', 'HttpClientResponse'];
+  const functions = ['getProxyUrl', 'isHttps'];
+  const data = ['Headers', 'HttpCodes', 'MediaTypes'];
+  const all = [...classes, ...functions, ...data];
+  const missing = Object.keys(real).filter((name) => !all.includes(name));
+  if (missing.length > 0)
+    throw new Error(
+      `bundle: @actions/http-client exports ${missing.join(', ')}: add to its stand-in`,
+    );
+  return [
+    '// @actions/http-client, loaded at its first use: see scripts/bundle.mjs.',
+    "import { createRequire } from 'node:module';",
+    'let loaded;',
+    `const load = () => (loaded ??= createRequire(import.meta.url)(${JSON.stringify(path)}));`,
+    ...classes.map(
+      (name) =>
+        `export class ${name} { constructor(...args) { return new (load().${name})(...args); } static [Symbol.hasInstance](value) { return value instanceof load().${name}; } }`,
+    ),
+    ...functions.map((name) => `export const ${name} = (...args) => load().${name}(...args);`),
+    ...data.map((name) => `export const ${name} = ${JSON.stringify(real[name])};`),
+    '',
+  ].join('\n');
+}
+
 const files = {
+  // encoding is an optional dependency of minipass-fetch (in @actions/attest's Sigstore client)
+  // for Response.textConverted(), which nothing calls; it brings iconv-lite's code tables, about
+  // 0.3 MB. Its stand-in exports no `convert`, which minipass-fetch treats as not installed.
+  'encoding.cjs': [
+    "'use strict';",
+    '// encoding (with iconv-lite) is left out of the build-tag-push bundle: see scripts/bundle.mjs.',
+    '',
+  ].join('\n'),
   // @actions/github (in @actions/artifact) builds a ProxyAgent when its module loads if
   // HTTPS_PROXY is set, for api.github.com calls the upload never makes.
   'undici.cjs': undiciFile(),
   'apache-arrow.cjs': absentFile('apache-arrow', [], ['tableFromIPC']),
+  'http-client.mjs': await lazyHttpClient('./http-client/index.js'),
 };
 
 const bundles = [
   {
     entry: 'src/index.ts',
     dir: '.',
-    externals: { undici: './undici.cjs', 'apache-arrow': './apache-arrow.cjs' },
+    externals: {
+      undici: './undici.cjs',
+      'apache-arrow': './apache-arrow.cjs',
+      encoding: './encoding.cjs',
+      '@actions/http-client': './http-client.mjs',
+    },
+  },
+  {
+    entry: 'node_modules/@actions/http-client/lib/index.js',
+    dir: 'http-client',
+    externals: { undici: '../undici.cjs' },
   },
   // The action's docker credential helper (src/credential-helper.ts): node's own modules only.
   { entry: 'src/credential-helper.ts', dir: 'credential-helper', externals: {} },
@@ -135,6 +197,40 @@ function scripts(dir) {
   });
 }
 
+/**
+ * ncc's licenses.txt (`name`, licence type, licence text, for each bundled package; entries
+ * apart by a blank line) with each licence text written once: packages whose texts are the
+ * same but for white space are named together above it. Every package stays listed.
+ */
+function shareLicenses(text) {
+  const lines = text.split('\n');
+  const starts = lines.flatMap((line, i) =>
+    (i === 0 || lines[i - 1] === '') &&
+    /^(@[\w.-]+\/)?[\w.-]+$/.test(line) &&
+    existsSync(join(root, 'node_modules', line, 'package.json')) &&
+    /^[\w.+()/ -]*$/.test(lines[i + 1] ?? '')
+      ? [i]
+      : [],
+  );
+  const entries = starts.map((start, k) => {
+    // The blank line before the next entry stays with this one's text.
+    const end = k + 1 < starts.length ? starts[k + 1] : lines.length;
+    return { name: lines[start], type: lines[start + 1], body: lines.slice(start + 2, end) };
+  });
+  const again = entries.map((e) => [e.name, e.type, ...e.body].join('\n')).join('\n');
+  if (starts[0] !== 0 || again !== text)
+    throw new Error('bundle: licenses.txt is not in the form expected (name, type, text)');
+  const groups = new Map();
+  for (const entry of entries) {
+    const key = `${entry.type}\n${entry.body.join(' ').replace(/\s+/g, ' ').trim()}`;
+    const group = groups.get(key) ?? groups.set(key, { ...entry, names: [] }).get(key);
+    group.names.push(entry.name);
+  }
+  return [...groups.values()]
+    .map((g) => [g.names.join(', '), g.type, ...g.body].join('\n'))
+    .join('\n');
+}
+
 const out = outDir(process.argv.slice(2));
 const built = [];
 for (const { entry, dir, externals } of bundles) {
@@ -161,9 +257,20 @@ for (const { dir, code, assets } of built) {
     mkdirSync(dirname(join(dir, name)), { recursive: true });
     // ncc minifies the entry file only; the chunks it splits off for dynamic imports (the
     // artifact client, the docker modules) come out as written.
-    const source = name.endsWith('.js')
-      ? (await minify(String(asset.source), { module: true, compress: true, mangle: true })).code
-      : asset.source;
+    const source =
+      name === 'licenses.txt'
+        ? shareLicenses(String(asset.source))
+        : name.endsWith('.js')
+          ? (
+              await minify(String(asset.source), {
+                module: true,
+                compress: true,
+                mangle: true,
+                // The licence comments are in licenses.txt already.
+                format: { comments: false },
+              })
+            ).code
+          : asset.source;
     writeFileSync(join(dir, name), source, { mode: asset.permissions });
   }
 }

@@ -1,10 +1,15 @@
 // The bundled action in dry-run mode, started as the runner starts it: the plan
 // reaches GITHUB_OUTPUT and the job summary; nothing logs in, builds or pushes.
+import { readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   assertNoSecrets,
   pullRequestEvent,
+  makeTempDir,
   pushEvent,
   removeTempDirs,
+  repoRoot,
   runAction,
   type ActionRun,
   type RunOptions,
@@ -110,4 +115,47 @@ test('tag-pattern picks the version out of a monorepo tag', async () => {
 test('no token or password in any log, output, summary or file of a dry run', () => {
   expect(runs.length).toBe(4);
   assertNoSecrets(runs, { token, password });
+});
+
+// What a dry run loads: the plan's code, not the build, release and registry code, nor node's
+// HTTP, HTTPS and TLS modules (@actions/http-client, which @actions/core imports, is a bundle
+// loaded at its first use; scripts/bundle.mjs). A node option records what the step loaded.
+test('a dry run loads no HTTP, HTTPS or TLS module and under 320 KB of the bundle', async () => {
+  const dir = await makeTempDir('dry-run-loads');
+  const hook = join(dir, 'record.mjs');
+  const record = join(dir, 'loaded.json');
+  await writeFile(
+    hook,
+    [
+      "import { registerHooks } from 'node:module';",
+      "import { writeFileSync } from 'node:fs';",
+      'const urls = [];',
+      'registerHooks({ load(url, context, next) { urls.push(url); return next(url, context); } });',
+      "process.on('exit', () => writeFileSync(" +
+        JSON.stringify(record) +
+        ', JSON.stringify({ urls, builtins: process.moduleLoadList })));',
+      '',
+    ].join('\n'),
+  );
+  const run = await plan({
+    event: pushEvent('refs/tags/v2.1.1', { sha }),
+    inputs: { images: 'ghcr.io/acme/app', 'dry-run': true },
+    env: { NODE_OPTIONS: `--import=${pathToFileURL(hook).href}` },
+  });
+  expect(run.exitCode).toBe(0);
+  const { urls, builtins } = JSON.parse(await readFile(record, 'utf8')) as {
+    urls: string[];
+    builtins: string[];
+  };
+  for (const name of ['http', 'https', 'tls', '_http_client'])
+    expect(builtins).not.toContain(`NativeModule ${name}`);
+  const dist = urls.filter((url) => url.startsWith(pathToFileURL(join(repoRoot, 'dist')).href));
+  expect(dist.some((url) => url.endsWith('/dist/index.js'))).toBe(true);
+  expect(dist.filter((url) => url.includes('/http-client/'))).toEqual([]);
+  const bytes = (await Promise.all(dist.map((url) => stat(fileURLToPath(url))))).reduce(
+    (sum, s) => sum + s.size,
+    0,
+  );
+  // Before the build code moved behind the plan it was about 390 KB; now about 280 KB.
+  expect(bytes).toBeLessThan(320_000);
 });

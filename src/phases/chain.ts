@@ -6,15 +6,8 @@
 import * as core from '@actions/core';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import {
-  bake,
-  bakeDefinition,
-  builderBuildkit,
-  lacksNamedContexts,
-  namedContextsError,
-} from '../docker/bake.js';
+import { bake, builderBuildkit, lacksNamedContexts, namedContextsError } from '../docker/bake.js';
 import type { BuildResult } from '../docker/build.js';
-import { userDockerConfigDir } from '../docker/config.js';
 import { engineImageStore } from '../docker/test-run.js';
 import {
   buildAndTest,
@@ -26,16 +19,9 @@ import {
 import { SKIPPED, type TestReport } from '../gate/spec.js';
 import { fingerprintTag } from '../fingerprint/index.js';
 import { chainFingerprints, findReused, type Reused } from './chain-reuse.js';
-import type { Inputs } from '../inputs/inputs.js';
 import { outcome } from '../outcome.js';
 import { promoteStep } from '../publish/promote.js';
-import {
-  chainOf,
-  imageOverrides,
-  type BakeDefinition,
-  type Chain,
-  type ChainTarget,
-} from '../release/chain.js';
+import type { Chain, ChainTarget } from '../release/chain.js';
 import { releaseChain, type ChainPart } from '../release/chain-release.js';
 import { PushError } from '../release/stage.js';
 import {
@@ -47,30 +33,6 @@ import {
 import type { Step } from '../step.js';
 import { orderOf, releaseOptions } from './release.js';
 import { reportingTests } from './test.js';
-
-/** The chain of `files` and `targets` from bake's own reading of them; undefined without either. */
-export async function chainPhase(inputs: Inputs): Promise<Chain | undefined> {
-  if (inputs.files.length === 0 && inputs.targets.length === 0) return undefined;
-  return core.group('Bake definition', async () => {
-    const text = await bakeDefinition(inputs.targets, {
-      dockerConfig: userDockerConfigDir(),
-      files: inputs.files,
-    });
-    let definition: BakeDefinition;
-    try {
-      definition = JSON.parse(text) as BakeDefinition;
-    } catch {
-      throw new Error(`files: docker buildx bake --print wrote no JSON: ${text.slice(0, 200)}`);
-    }
-    const chain = chainOf(definition, inputs.targets, imageOverrides(inputs.images));
-    for (const target of chain.targets) {
-      const from = target.parents.length > 0 ? ` FROM ${target.parents.join(', ')}` : '';
-      const to = target.repositories.join(', ') || 'not released (built as a parent only)';
-      core.info(`${target.name}${from}: ${to}`);
-    }
-    return chain;
-  });
-}
 
 /** Builds, tests and releases the chain of the step. */
 export async function chainRoute(step: Step): Promise<Outcome> {
