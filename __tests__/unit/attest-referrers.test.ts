@@ -2,7 +2,7 @@
 // bundle and the image, the referrers tag index it joins (an existing one kept entry for entry),
 // and how the summary and the `attestations` output report it.
 import { createHash } from 'node:crypto';
-import { RegistryClient, type Manifest } from '../../src/registry/client.js';
+import { RegistryClient, type Manifest } from '../../src/registry/session.js';
 import { attestationsMarkdown, attestationsOutput } from '../../src/report/report.js';
 import {
   attestationManifest,

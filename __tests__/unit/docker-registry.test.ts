@@ -6,7 +6,7 @@ import {
   parseWwwAuthenticate,
   RegistryClient,
   type ImageReference,
-} from '../../src/registry/client.js';
+} from '../../src/registry/session.js';
 
 describe('parseReference', () => {
   test.each<[string, ImageReference]>([

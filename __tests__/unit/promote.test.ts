@@ -7,7 +7,7 @@ import {
   splitTagRef,
   type PromoteRegistry,
 } from '../../src/publish/promote.js';
-import { RegistryClient, type Manifest } from '../../src/registry/client.js';
+import { RegistryClient, type Manifest } from '../../src/registry/session.js';
 
 beforeEach(() => jest.spyOn(process.stdout, 'write').mockImplementation(() => true));
 afterEach(() => jest.restoreAllMocks());

@@ -1,6 +1,6 @@
 /** The fingerprint phase: the source fingerprint beside the build, logged; the image of the same fingerprint looked up. */
 import * as core from '@actions/core';
-import { parseReference, type RegistryClient } from '../registry/client.js';
+import { parseReference, type RegistryClient } from '../registry/session.js';
 import { enginePlatform } from '../docker/test-run.js';
 import { computeFingerprint, fingerprintTag } from '../fingerprint/index.js';
 import type { Step } from '../step.js';

@@ -3,7 +3,7 @@
 // another repository first gets the image's blobs (mounted when it is on the same registry,
 // else copied) and, for an index, its child manifests.
 import * as core from '@actions/core';
-import { parseReference, type Manifest } from '../registry/client.js';
+import { parseReference, type Manifest } from '../registry/session.js';
 
 /** The registry operations a promotion uses (RegistryClient has them). */
 export interface PromoteRegistry {

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import type { Credentials } from '../docker/config.js';
-import { parseReference, type Manifest } from '../registry/client.js';
+import { parseReference, type Manifest } from '../registry/session.js';
 import {
   classifyBuildError,
   NO_RETRY,
