@@ -19,7 +19,7 @@ import { login, logout } from '../../src/docker/login.js';
 import { PushError } from '../../src/release/stage.js';
 import { releaseOrder, type ImageTags } from '../../src/release/order.js';
 import { release, type ReleaseOptions } from '../../src/release/transaction.js';
-import { RegistryClient } from '../../src/registry/session.js';
+import { RegistryClient } from '../../src/registry/client.js';
 import { removeSecretFiles, writeSecretFiles } from '../../src/docker/secrets.js';
 import {
   busyboxDockerfile,

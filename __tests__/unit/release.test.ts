@@ -1,6 +1,6 @@
 import { jest } from '@jest/globals';
 import { PushError, refName } from '../../src/release/stage.js';
-import type { Manifest } from '../../src/registry/session.js';
+import type { Manifest } from '../../src/oci/manifest.js';
 import {
   compareVersions,
   decideForward,

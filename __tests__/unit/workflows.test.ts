@@ -13,7 +13,7 @@ import {
 import { helperFor, keyHost, storedLogin } from '../../src/docker/credentials.js';
 import { loginHint } from '../../src/docker/login.js';
 import { earlierLoginRegistry, resolveLogins } from '../../src/inputs/logins.js';
-import { RegistryClient } from '../../src/registry/session.js';
+import { RegistryClient } from '../../src/registry/client.js';
 import { proxyFor } from '../../src/registry/proxy.js';
 
 describe('proxyFor: HTTPS_PROXY, HTTP_PROXY and NO_PROXY as docker reads them', () => {

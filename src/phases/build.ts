@@ -10,7 +10,7 @@ import { refName } from '../release/stage.js';
 import { buildxArgs } from '../docker/buildx-args.js';
 import { pushTestedImage } from '../gate/run.js';
 import { promoteStep } from '../publish/promote.js';
-import { RegistryClient } from '../registry/session.js';
+import { RegistryClient } from '../registry/client.js';
 import { removeSecretFiles, writeSecretFiles, type SecretFile } from '../docker/secrets.js';
 import { fingerprintTag } from '../fingerprint/index.js';
 import { withIndexDefaults } from '../tags/index-level.js';

@@ -12,7 +12,7 @@ import { builderDriver, checkPlatforms, engineAway } from '../docker/builder.js'
 import { createDockerConfig, userDockerConfigDir } from '../docker/config.js';
 import { RegistryCredentials } from '../docker/login.js';
 import { earlierLoginRegistry } from '../inputs/logins.js';
-import { RegistryClient } from '../registry/session.js';
+import { RegistryClient } from '../registry/client.js';
 import { retryPolicy } from '../retry.js';
 import { engineImageStore } from '../docker/test-run.js';
 import type { Inputs } from '../inputs/inputs.js';

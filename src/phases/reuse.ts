@@ -2,7 +2,7 @@
 import * as core from '@actions/core';
 import { pullImage, testReusedImage } from '../gate/run.js';
 import { promoteStep } from '../publish/promote.js';
-import type { RegistryClient } from '../registry/session.js';
+import type { RegistryClient } from '../registry/client.js';
 import { enginePlatform } from '../docker/test-run.js';
 import { outcome } from '../outcome.js';
 import type { ReleaseOrder } from '../release/order.js';

@@ -5,7 +5,7 @@
 import * as core from '@actions/core';
 import { join } from 'node:path';
 import type { Context } from '../context/context.js';
-import type { RegistryClient } from '../registry/session.js';
+import type { RegistryClient } from '../registry/client.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Plan } from '../plan.js';
 import type { SigningReport } from '../report/report.js';
