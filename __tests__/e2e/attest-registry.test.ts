@@ -11,7 +11,8 @@
 import { jest } from '@jest/globals';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RegistryClient, sha256, type Manifest } from '../../src/registry/client.js';
+import { sha256, type Manifest } from '../../src/oci/manifest.js';
+import { RegistryClient } from '../../src/registry/client.js';
 import { NO_TLOG_SIGNING_CONFIG } from '../../src/sign/cosign.js';
 import {
   BUNDLE_MEDIA_TYPE,

@@ -4,7 +4,8 @@ import { build } from '../../src/docker/build.js';
 import { buildxArgs } from '../../src/docker/buildx-args.js';
 import { createDockerConfig, credentialsFromConfig } from '../../src/docker/config.js';
 import { login, logout } from '../../src/docker/login.js';
-import { RegistryClient, sha256 } from '../../src/registry/client.js';
+import { sha256 } from '../../src/oci/manifest.js';
+import { RegistryClient } from '../../src/registry/client.js';
 import {
   containerdStore,
   freePort,

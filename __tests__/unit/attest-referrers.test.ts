@@ -2,7 +2,8 @@
 // bundle and the image, the referrers tag index it joins (an existing one kept entry for entry),
 // and how the summary and the `attestations` output report it.
 import { createHash } from 'node:crypto';
-import { RegistryClient, type Manifest } from '../../src/registry/client.js';
+import type { Manifest } from '../../src/oci/manifest.js';
+import { RegistryClient } from '../../src/registry/client.js';
 import { attestationsMarkdown, attestationsOutput } from '../../src/report/report.js';
 import {
   attestationManifest,

@@ -8,7 +8,7 @@ import {
   type PushStep,
 } from '../../src/release/stage.js';
 import { releaseOrder, type ImageTags } from '../../src/release/order.js';
-import type { Manifest } from '../../src/registry/client.js';
+import type { Manifest } from '../../src/oci/manifest.js';
 import { retryPolicy } from '../../src/retry.js';
 
 /** The stage of a release (immutable tags, or the staging tag), built then verified. */

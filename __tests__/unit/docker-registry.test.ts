@@ -1,12 +1,9 @@
 import { createHash } from 'node:crypto';
 import { jest } from '@jest/globals';
 import { retryPolicy } from '../../src/retry.js';
-import {
-  parseReference,
-  parseWwwAuthenticate,
-  RegistryClient,
-  type ImageReference,
-} from '../../src/registry/client.js';
+import { parseReference, type ImageReference } from '../../src/oci/reference.js';
+import { parseWwwAuthenticate } from '../../src/registry/challenge.js';
+import { RegistryClient } from '../../src/registry/client.js';
 
 describe('parseReference', () => {
   test.each<[string, ImageReference]>([
@@ -350,6 +347,56 @@ describe('RegistryClient', () => {
     await late.manifestDigest('127.0.0.1:5000/app', '1').catch(() => undefined);
     // The ping was given up: the request meets the challenge itself (unanswered here).
     expect(asked).toBe(3);
+  });
+
+  test('an image name is parsed once per client: every method goes through its one repository handle', async () => {
+    const { fetch, requests } = fakeFetch((url, init) => {
+      if (url.pathname.endsWith('/manifests/v1')) {
+        return new Response(null, { headers: { 'Docker-Content-Digest': digest } });
+      }
+      if (url.pathname.includes('/blobs/')) {
+        return new Response(null, { status: init.method === 'POST' ? 201 : 200 });
+      }
+      if (init.method === 'GET') {
+        return new Response(body, {
+          headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' },
+        });
+      }
+      return new Response(null, { status: 500 });
+    });
+    const client = new RegistryClient({
+      fetch,
+      lookup: (host) => Promise.resolve(host === 'registry.test' ? ['127.0.0.1'] : []),
+    });
+    const image = 'registry.test/acme/app';
+    const handle = client.repository(image);
+    expect(client.repository(image)).toBe(handle);
+    expect(handle.ref).toEqual({
+      registry: 'registry.test',
+      apiHost: 'registry.test',
+      repository: 'acme/app',
+      scheme: 'https',
+    });
+
+    expect(await client.manifestDigest(image, 'v1')).toBe(digest);
+    expect((await client.getManifest(image, digest)).digest).toBe(digest);
+    expect(await client.blobExists(image, digest)).toBe(true);
+    expect(await client.mountBlob('registry.test/acme/other', digest, image)).toBe(true);
+
+    // The name resolves to loopback only, so the first request learnt plain http (as docker
+    // does) on the reference it used: the handle's own, parsed once, not a parse of its own.
+    expect(client.repository(image)).toBe(handle);
+    expect(handle.ref.scheme).toBe('http');
+    expect(client.repository('registry.test/acme/other').ref.scheme).toBe('http');
+    expect(requests.slice(0, 3)).toEqual([
+      'HEAD http://registry.test/v2/acme/app/manifests/v1',
+      `GET http://registry.test/v2/acme/app/manifests/${digest}`,
+      `HEAD http://registry.test/v2/acme/app/blobs/${digest}`,
+    ]);
+    // A name that is not an image name still fails the call, as a rejection.
+    await expect(client.manifestDigest('registry.test/', 'v1')).rejects.toThrow(
+      '"registry.test/" is not an image name',
+    );
   });
 
   test('no credentials for a registry that wants them', async () => {

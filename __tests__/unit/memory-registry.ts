@@ -1,5 +1,5 @@
 // An in-memory registry for the unit tests of the moving-tag step: tags, image identities, writes.
-import type { Manifest } from '../../src/registry/client.js';
+import type { Manifest } from '../../src/oci/manifest.js';
 import type { ReleaseIdentity } from '../../src/release/forward.js';
 import type { MoveRegistry } from '../../src/release/move.js';
 

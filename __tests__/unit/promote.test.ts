@@ -7,7 +7,8 @@ import {
   splitTagRef,
   type PromoteRegistry,
 } from '../../src/publish/promote.js';
-import { RegistryClient, type Manifest } from '../../src/registry/client.js';
+import type { Manifest } from '../../src/oci/manifest.js';
+import { RegistryClient } from '../../src/registry/client.js';
 
 beforeEach(() => jest.spyOn(process.stdout, 'write').mockImplementation(() => true));
 afterEach(() => jest.restoreAllMocks());

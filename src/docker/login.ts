@@ -12,7 +12,7 @@ import {
   type Credentials,
 } from './config.js';
 import { credentialsFromConfig, storedLogin, type StoredLogin } from './credentials.js';
-import { parseReference } from '../registry/client.js';
+import { parseReference } from '../oci/reference.js';
 import { classifyText, NO_RETRY, withRetry, type Failure, type RetryPolicy } from '../retry.js';
 
 export interface Login {

@@ -13,7 +13,9 @@ import {
 import { parseMetadata, type BuildResult } from '../docker/build.js';
 import type { BuildxPlan } from '../docker/buildx-args.js';
 import { dockerEnv } from '../docker/config.js';
-import { parseReference, type Manifest, type RegistryClient } from '../registry/client.js';
+import type { Manifest } from '../oci/manifest.js';
+import { parseReference } from '../oci/reference.js';
+import type { RegistryClient } from '../registry/client.js';
 import { saveImage, uploadImage } from '../publish/tested-image.js';
 import { buildPushedImage, noEngineError, untaggedNote, type PushedImage } from './pushed.js';
 import { engineImageStore, enginePlatform, runTestContainer } from '../docker/test-run.js';

@@ -5,7 +5,7 @@
 // - `manifest.json` naming a config file and uncompressed layer tars, which every engine
 //   writes, and the only form of the classic store.
 import { createHash } from 'node:crypto';
-import type { Manifest } from '../registry/client.js';
+import type { Manifest } from './manifest.js';
 
 /** An image found in an OCI layout: its manifests (children first) and every blob they name. */
 export interface LayoutImage {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { enginePlatform } from '../docker/test-run.js';
 import { computeFingerprint, fingerprintTag } from '../fingerprint/index.js';
 import type { Chain, ChainTarget } from '../release/chain.js';
-import { parseReference } from '../registry/client.js';
+import { parseReference } from '../oci/reference.js';
 import type { Step } from '../step.js';
 
 /** A released target found built from the same source: its digest in its first repository. */

@@ -1,6 +1,7 @@
 /** The fingerprint phase: the source fingerprint beside the build, logged; the image of the same fingerprint looked up. */
 import * as core from '@actions/core';
-import { parseReference, type RegistryClient } from '../registry/client.js';
+import { parseReference } from '../oci/reference.js';
+import type { RegistryClient } from '../registry/client.js';
 import { enginePlatform } from '../docker/test-run.js';
 import { computeFingerprint, fingerprintTag } from '../fingerprint/index.js';
 import type { Step } from '../step.js';

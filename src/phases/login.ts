@@ -7,7 +7,7 @@ import {
   type Login,
   type RegistryCredentials,
 } from '../docker/login.js';
-import { parseReference } from '../registry/client.js';
+import { parseReference } from '../oci/reference.js';
 import { retryPolicy } from '../retry.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Plan } from '../plan.js';

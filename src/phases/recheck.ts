@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { userDockerConfigDir } from '../docker/config.js';
 import { RegistryCredentials } from '../docker/login.js';
 import { isAncestor } from '../git/ancestry.js';
-import { parseReference, RegistryClient } from '../registry/client.js';
+import { parseReference } from '../oci/reference.js';
+import { RegistryClient } from '../registry/client.js';
 import { pushedAncestry } from '../release/forward.js';
 import {
   parseMovedRecord,

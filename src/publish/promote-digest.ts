@@ -2,7 +2,7 @@
 // attestations), and its signatures where present, copied into every repository and checked
 // there by digest before any tag is written.
 import * as core from '@actions/core';
-import type { Manifest } from '../registry/client.js';
+import type { Manifest } from '../oci/manifest.js';
 import type { PromoteSource } from '../inputs/promote.js';
 import { mergeReferrersIndex, referrersTag } from '../sign/referrers.js';
 import { copyImage, splitTagRef, type PromoteRegistry } from './promote.js';

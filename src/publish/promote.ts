@@ -3,7 +3,8 @@
 // another repository first gets the image's blobs (mounted when it is on the same registry,
 // else copied) and, for an index, its child manifests.
 import * as core from '@actions/core';
-import { parseReference, type Manifest } from '../registry/client.js';
+import type { Manifest } from '../oci/manifest.js';
+import { parseReference } from '../oci/reference.js';
 
 /** The registry operations a promotion uses (RegistryClient has them). */
 export interface PromoteRegistry {

@@ -8,7 +8,8 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { imageLayout, legacyManifest, type LayoutImage } from '../oci/layout.js';
 import { dockerEnv } from '../docker/config.js';
-import type { Manifest, RegistryClient } from '../registry/client.js';
+import type { Manifest } from '../oci/manifest.js';
+import type { RegistryClient } from '../registry/client.js';
 import { childEnv } from '../child-env.js';
 
 /** A blob of the saved image: its digest, size and the file that holds it. */

@@ -2,7 +2,7 @@
 // read it back, and put back every tag already moved when any registry fails meanwhile.
 import * as core from '@actions/core';
 import { refName, type TagRef } from './stage.js';
-import type { Manifest } from '../registry/client.js';
+import type { Manifest } from '../oci/manifest.js';
 import { restoreAttempts, type Attempt } from './restore.js';
 import {
   decideForward,

@@ -2,7 +2,7 @@
 // found by reading it, also the ones whose write the registry applied and never answered.
 import * as core from '@actions/core';
 import { refName, type TagRef } from './stage.js';
-import type { Manifest } from '../registry/client.js';
+import type { Manifest } from '../oci/manifest.js';
 import type { HeldBack, MoveRegistry } from './move.js';
 
 /** A moving tag this run tried to write. */

@@ -2,7 +2,7 @@
 // every registry, scanned by its digest, and only then given its references. A failed scan
 // tags nothing and removes the staging tags.
 import * as core from '@actions/core';
-import type { Manifest } from '../registry/client.js';
+import type { Manifest } from '../oci/manifest.js';
 
 /** The registry operations the scan gate uses (RegistryClient has them). */
 export interface ScanRegistry {

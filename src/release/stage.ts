@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import type { Credentials } from '../docker/config.js';
-import { parseReference, type Manifest } from '../registry/client.js';
+import type { Manifest } from '../oci/manifest.js';
+import { parseReference } from '../oci/reference.js';
 import {
   classifyBuildError,
   NO_RETRY,

@@ -11,7 +11,7 @@ import { Output } from '../names.js';
 import type { PushReport } from '../release/stage.js';
 import type { SignatureResult } from '../sign/signer.js';
 import type { AttestationPush } from '../sign/referrers.js';
-import { parseReference } from '../registry/client.js';
+import { parseReference } from '../oci/reference.js';
 import type { Plan } from '../plan.js';
 import { escapeMarkdown } from '../gate/spec.js';
 import { oneLine } from '../untrusted.js';

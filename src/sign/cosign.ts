@@ -1,7 +1,7 @@
 // cosign's command lines, as pure functions of what is signed and how. No secret is ever an
 // argument: the key is a file path, its password goes through COSIGN_PASSWORD and the keyless
 // OIDC token through SIGSTORE_ID_TOKEN (see run.ts).
-import { parseReference } from '../registry/client.js';
+import { parseReference } from '../oci/reference.js';
 
 /** The issuer of GitHub Actions' OIDC tokens: the issuer keyless signatures name. */
 export const GITHUB_ISSUER = 'https://token.actions.githubusercontent.com';

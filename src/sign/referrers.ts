@@ -4,7 +4,8 @@
 // without gets it in the referrers tag `sha256-<hex>` (OCI distribution spec, "Referrers Tag
 // Schema"), the index cosign 3 also writes its signatures into.
 import * as core from '@actions/core';
-import { sha256, type Manifest, type RegistryClient } from '../registry/client.js';
+import { sha256, type Manifest } from '../oci/manifest.js';
+import type { RegistryClient } from '../registry/client.js';
 
 export const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
