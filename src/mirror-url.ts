@@ -15,7 +15,12 @@ export function mirrorBase(input: string, raw: string, fallback: string, layout:
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
     throw new Error(`${input}: "${value}" is not an https URL; ${expected}`);
   }
-  if (url.protocol === 'http:' && !LOOPBACK.has(url.hostname)) {
+  // Names under .localhost are loopback names (RFC 6761).
+  if (
+    url.protocol === 'http:' &&
+    !LOOPBACK.has(url.hostname) &&
+    !url.hostname.endsWith('.localhost')
+  ) {
     throw new Error(
       `${input}: "${value}" is plain http, where anyone on the path can replace both the binary and its checksum; ${expected}`,
     );

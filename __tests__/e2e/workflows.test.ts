@@ -341,7 +341,7 @@ test('behind a forward proxy: the registry checks, the buildx download and the a
     );
   }
   const proxy = await startForwardProxy({
-    hosts: { 'results.e2e.test': '127.0.0.1', 'releases.e2e.test': '127.0.0.1' },
+    hosts: { 'results.e2e.test': '127.0.0.1', 'releases.e2e.localhost': '127.0.0.1' },
   });
   // A buildx mirror serving the engine's own buildx as release 0.99.0 (newer than any runner's).
   const buildx = execFileSync(
@@ -359,7 +359,7 @@ test('behind a forward proxy: the registry checks, the buildx download and the a
     [`/v0.99.0/${asset}`]: { file: buildx },
     '/v0.99.0/checksums.txt': { body: `${sum} *${asset}\n` },
   });
-  const mirror = releases.url.replace('127.0.0.1', 'releases.e2e.test');
+  const mirror = releases.url.replace('127.0.0.1', 'releases.e2e.localhost');
   try {
     const server = await artifactServer({ host: 'results.e2e.test' });
     const name = `${host}:${registry.port}`;

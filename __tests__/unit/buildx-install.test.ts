@@ -69,6 +69,14 @@ describe('buildxDownload', () => {
     },
   );
 
+  test.each([
+    'http://127.0.0.1:8080',
+    'http://localhost/buildx',
+    'http://releases.e2e.localhost:9',
+  ])('plain http to this machine (%s, a loopback name) is taken', (mirror) => {
+    expect(buildxDownload('0.19.3', 'x64', mirror).assetUrl).toMatch(/^http:\/\//);
+  });
+
   test('latest must be resolved first', () => {
     expect(() => buildxDownload('latest', 'x64')).toThrow(
       'buildx-version: "latest" is not a buildx release; expected a version such as 0.19.3',
