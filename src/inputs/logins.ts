@@ -1,16 +1,19 @@
 /** The logins the inputs ask for: registry, username and password or registry-auth, with ghcr.io's defaults; an earlier step's registry. */
 import { loginHint, normalizeRegistry, type Login } from '../docker/login.js';
+import { dockerHubOidc, isDockerHubOidc } from './dockerhub-oidc.js';
 import type { Inputs } from './inputs.js';
 
 /**
  * The registry logins asked for by the inputs. On ghcr.io the username and password default
  * to the workflow actor and `github-token`. A username or password without `registry` logs in
- * to Docker Hub, as docker/login-action does. Pure.
+ * to Docker Hub, as docker/login-action does; so does its OIDC login: Docker Hub (or dhi.io)
+ * with a username, no password and DOCKERHUB_OIDC_CONNECTIONID in `env`. Pure.
  */
 export function resolveLogins(
   inputs: Pick<Inputs, 'registry' | 'username' | 'password' | 'githubToken'> &
     Partial<Pick<Inputs, 'registryAuth'>>,
   actor: string,
+  env: Record<string, string | undefined> = {},
 ): Login[] {
   if (inputs.registryAuth && inputs.registryAuth.length > 0) {
     return inputs.registryAuth.map((entry, index) => {
@@ -35,10 +38,18 @@ export function resolveLogins(
     username ||= actor;
     password ||= inputs.githubToken;
   }
+  if (!username && isDockerHubOidc(registry, password, env)) {
+    throw new Error(
+      `username: empty for registry ${registry}; Docker Hub's OIDC login (DOCKERHUB_OIDC_CONNECTIONID is set and password is empty) needs username: the Docker Hub organization of the OIDC connection`,
+    );
+  }
   if (!username) {
     throw new Error(
       `username: empty for registry ${registry}; set username (and password) for it${registry === 'ghcr.io' ? ', or run in a workflow where github.actor is set' : ''}`,
     );
+  }
+  if (isDockerHubOidc(registry, password, env)) {
+    return [{ registry, username, password: '', oidc: dockerHubOidc(registry, env) }];
   }
   if (!password) {
     throw new Error(
