@@ -38,11 +38,6 @@ export function resolveLogins(
     username ||= actor;
     password ||= inputs.githubToken;
   }
-  if (!username && isDockerHubOidc(registry, password, env)) {
-    throw new Error(
-      `username: empty for registry ${registry}; Docker Hub's OIDC login (DOCKERHUB_OIDC_CONNECTIONID is set and password is empty) needs username: the Docker Hub organization of the OIDC connection`,
-    );
-  }
   if (!username) {
     throw new Error(
       `username: empty for registry ${registry}; set username (and password) for it${registry === 'ghcr.io' ? ', or run in a workflow where github.actor is set' : ''}`,
