@@ -17,6 +17,7 @@ import {
   removeTempDirs,
   runAction,
   runPost,
+  startForwardProxy,
   startRegistry,
   type ActionRun,
   type Registry,
@@ -199,6 +200,48 @@ test('username, no password and DOCKERHUB_OIDC_CONNECTIONID: the ID token is exc
   // Masked as soon as the action had it, and never shown anywhere.
   expect(main.masks).toEqual(expect.arrayContaining([ACCESS_TOKEN, ID_TOKEN]));
   assertNoSecrets(runs, secrets, { commandLines: commandLinesSeen });
+});
+
+test('behind a forward proxy: the token exchange goes through HTTPS_PROXY/HTTP_PROXY as the registry requests do', async () => {
+  // A name the proxy resolves (the client never does): loopback addresses are never proxied.
+  const proxy = await startForwardProxy({ hosts: { 'identity.e2e.localhost': '127.0.0.1' } });
+  try {
+    identity.answers.push({ status: 200, body: JSON.stringify({ access_token: ACCESS_TOKEN }) });
+    const port = new URL(identity.url).port;
+    const context = await makeContext({ 'id.txt': `proxied ${Date.now()}\n` });
+    const main = await step({
+      event: pushEvent('refs/tags/v1.1.0', { sha: '4'.repeat(40) }),
+      inputs: {
+        images: `${registry.url}/acme/proxied`,
+        registry: registry.url,
+        username: USER,
+        context: context.dir,
+      },
+      env: oidcEnv({
+        BUILD_TAG_PUSH_TEST_DOCKERHUB_IDENTITY: `http://identity.e2e.localhost:${port}/oauth/token`,
+        HTTP_PROXY: proxy.url,
+        HTTPS_PROXY: proxy.url,
+        NO_PROXY: '',
+        http_proxy: undefined,
+        https_proxy: undefined,
+        no_proxy: undefined,
+      }),
+    });
+    expect(messages(main, 'error')).toEqual([]);
+    expect(main.exitCode).toBe(0);
+    expect(await registry.manifestDigest('acme/proxied', '1.1.0')).toBe(main.outputs.digest);
+    expect(identity.requests).toHaveLength(1);
+    expect(proxy.requests).toContainEqual(
+      expect.objectContaining({
+        kind: 'http',
+        method: 'POST',
+        url: `http://identity.e2e.localhost:${port}/oauth/token`,
+      }),
+    );
+    assertNoSecrets(runs, secrets, { commandLines: commandLinesSeen });
+  } finally {
+    await proxy.stop();
+  }
 });
 
 test('a refused exchange fails with what to check, and nothing is built or pushed', async () => {

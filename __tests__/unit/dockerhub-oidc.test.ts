@@ -62,6 +62,15 @@ describe('dockerHubOidc', () => {
     });
   });
 
+  test('a *.localhost name (RFC 6761) is a loopback identity service', () => {
+    expect(
+      dockerHubOidc('docker.io', {
+        ...job,
+        [TEST_IDENTITY_URL]: 'http://identity.e2e.localhost:81/t',
+      }).tokenUrl,
+    ).toBe('http://identity.e2e.localhost:81/t');
+  });
+
   test('DOCKERHUB_OIDC_EXPIREIN, the staging registry, a loopback test identity service', () => {
     expect(
       dockerHubOidc('registry-1-stage.docker.io', { ...job, DOCKERHUB_OIDC_EXPIREIN: ' 3600 ' }),
@@ -105,6 +114,7 @@ describe('dockerHubOidc', () => {
       `${TEST_IDENTITY_URL}: "https://identity.evil.example/oauth/token" is not a loopback URL`,
     ],
     [{ [TEST_IDENTITY_URL]: 'file:///etc/passwd' }, 'is not a loopback URL'],
+    [{ [TEST_IDENTITY_URL]: 'http://localhost.evil.example/t' }, 'is not a loopback URL'],
   ])('%j: %s', (env, message) => {
     expect(() => dockerHubOidc('docker.io', { ...job, ...env })).toThrow(message);
   });

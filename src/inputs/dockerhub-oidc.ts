@@ -16,7 +16,8 @@ const HUB_REGISTRIES = new Set([
 
 /**
  * For the action's own tests only: a loopback registry (`127.0.0.1:5000`) that counts as Docker
- * Hub for the OIDC decision, and a loopback identity service. Anything but a loopback host is
+ * Hub for the OIDC decision, and a loopback identity service (a `*.localhost` name too, which
+ * RFC 6761 keeps for the loopback: a test reaches it through a forward proxy). Anything else is
  * refused, so a workflow cannot send its ID token or a Docker Hub token elsewhere with them.
  */
 export const TEST_HUB_REGISTRY = 'BUILD_TAG_PUSH_TEST_DOCKERHUB_REGISTRY';
@@ -27,6 +28,8 @@ const MIN_EXPIRES_IN = 300;
 const MAX_EXPIRES_IN = 3600;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK_HOST = /^(127(\.\d{1,3}){3}|localhost|\[::1\])$/i;
+/** Loopback hosts and the names RFC 6761 keeps for the loopback (`identity.e2e.localhost`). */
+const LOOPBACK_NAME = /^(127(\.\d{1,3}){3}|\[::1\]|([a-z0-9-]+\.)*localhost)$/i;
 
 /**
  * Whether `registry` with an empty password logs in through Docker Hub's OIDC: as
@@ -100,9 +103,9 @@ function testIdentityUrl(env: Env): string | undefined {
   } catch {
     url = undefined;
   }
-  if (!url || !/^https?:$/.test(url.protocol) || !LOOPBACK_HOST.test(url.hostname)) {
+  if (!url || !/^https?:$/.test(url.protocol) || !LOOPBACK_NAME.test(url.hostname)) {
     throw new Error(
-      `${TEST_IDENTITY_URL}: "${value}" is not a loopback URL; this variable is for the action's own tests and takes only http://127.0.0.1:PORT/...`,
+      `${TEST_IDENTITY_URL}: "${value}" is not a loopback URL; this variable is for the action's own tests and takes only http://127.0.0.1:PORT/... or a *.localhost name`,
     );
   }
   return url.href;
