@@ -244,6 +244,26 @@ test('behind a forward proxy: the token exchange goes through HTTPS_PROXY/HTTP_P
   }
 });
 
+test('registry-auth: an entry of Docker Hub with a username and no password logs in through OIDC too', async () => {
+  identity.answers.push({ status: 200, body: JSON.stringify({ access_token: ACCESS_TOKEN }) });
+  const context = await makeContext({ 'id.txt': `registry-auth ${Date.now()}\n` });
+  const main = await step({
+    event: pushEvent('refs/tags/v1.2.0', { sha: '5'.repeat(40) }),
+    inputs: {
+      images: `${registry.url}/acme/listed`,
+      'registry-auth': `- registry: ${registry.url}\n  username: ${USER}\n`,
+      context: context.dir,
+    },
+    env: oidcEnv(),
+  });
+  expect(messages(main, 'error')).toEqual([]);
+  expect(main.exitCode).toBe(0);
+  expect(await registry.manifestDigest('acme/listed', '1.2.0')).toBe(main.outputs.digest);
+  expect(identity.requests).toHaveLength(1);
+  expect(main.masks).toContain(ACCESS_TOKEN);
+  assertNoSecrets(runs, secrets, { commandLines: commandLinesSeen });
+});
+
 test('a refused exchange fails with what to check, and nothing is built or pushed', async () => {
   identity.answers.push({
     status: 401,

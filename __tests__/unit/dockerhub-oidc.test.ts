@@ -9,6 +9,7 @@ import {
   TEST_IDENTITY_URL,
 } from '../../src/inputs/dockerhub-oidc.js';
 import { resolveLogins } from '../../src/inputs/logins.js';
+import { parseRegistryAuth } from '../../src/inputs/registry-auth.js';
 import {
   accessTokenOf,
   dockerHubToken,
@@ -156,6 +157,33 @@ describe('resolveLogins with DOCKERHUB_OIDC_CONNECTIONID', () => {
     );
     // No username either: `registry:` alone uses the login of an earlier step, as without OIDC.
     expect(resolveLogins({ ...inputs, username: '' }, 'o', job)).toEqual([]);
+  });
+});
+
+describe('registry-auth with DOCKERHUB_OIDC_CONNECTIONID', () => {
+  const text = '- registry: docker.io\n  username: acme\n- registry: ghcr.io\n';
+  const oidcLogin = (registry: string) => isDockerHubOidc(registry, '', job);
+
+  test('a Docker Hub entry may leave its password empty, and is an OIDC login', () => {
+    const registryAuth = parseRegistryAuth(text, () => undefined, oidcLogin);
+    expect(resolveLogins({ ...none, registryAuth }, 'octocat', job)).toEqual([
+      {
+        registry: 'docker.io',
+        username: 'acme',
+        password: '',
+        oidc: dockerHubOidc('docker.io', job),
+      },
+      { registry: 'ghcr.io', username: 'octocat', password: 'ghs_token' },
+    ]);
+  });
+
+  test('without the variable, or for another registry, the password is still required', () => {
+    expect(() => parseRegistryAuth(text, () => undefined)).toThrow(
+      'registry-auth: entry 1 (docker.io) has no password',
+    );
+    expect(() =>
+      parseRegistryAuth('- registry: quay.io\n  username: acme\n', () => undefined, oidcLogin),
+    ).toThrow('registry-auth: entry 1 (quay.io) has no password');
   });
 });
 

@@ -7,7 +7,8 @@ import type { Inputs } from './inputs.js';
  * The registry logins asked for by the inputs. On ghcr.io the username and password default
  * to the workflow actor and `github-token`. A username or password without `registry` logs in
  * to Docker Hub, as docker/login-action does; so does its OIDC login: Docker Hub (or dhi.io)
- * with a username, no password and DOCKERHUB_OIDC_CONNECTIONID in `env`. Pure.
+ * with a username, no password and DOCKERHUB_OIDC_CONNECTIONID in `env`, from `registry` or
+ * an entry of `registry-auth`. Pure.
  */
 export function resolveLogins(
   inputs: Pick<Inputs, 'registry' | 'username' | 'password' | 'githubToken'> &
@@ -16,7 +17,10 @@ export function resolveLogins(
   env: Record<string, string | undefined> = {},
 ): Login[] {
   if (inputs.registryAuth && inputs.registryAuth.length > 0) {
-    return inputs.registryAuth.map((entry, index) => {
+    return inputs.registryAuth.map((entry, index): Login => {
+      if (isDockerHubOidc(entry.registry, entry.password, env)) {
+        return { ...entry, password: '', oidc: dockerHubOidc(entry.registry, env) };
+      }
       if (entry.registry !== 'ghcr.io' || (entry.username && entry.password)) return entry;
       const username = entry.username || actor;
       const password = entry.password || inputs.githubToken;
