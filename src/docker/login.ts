@@ -13,12 +13,16 @@ import {
 } from './config.js';
 import { credentialsFromConfig, storedLogin, type StoredLogin } from './credentials.js';
 import { parseReference } from '../oci/reference.js';
+import type { DockerHubOidc } from '../registry/dockerhub-oidc.js';
 import { classifyText, NO_RETRY, withRetry, type Failure, type RetryPolicy } from '../retry.js';
 
 export interface Login {
   registry: string;
   username: string;
+  /** Empty for a Docker Hub OIDC login until the token exchange has given it (see `oidc`). */
   password: string;
+  /** Docker Hub's OIDC: the password is the access token the job's ID token is exchanged for. */
+  oidc?: DockerHubOidc;
 }
 
 const ECR = /^\d{12}\.dkr\.ecr(-fips)?\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/;

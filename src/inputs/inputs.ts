@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { invalidNameCharacters, NAME_PLACEHOLDERS, unknownPlaceholders } from '../artifact/name.js';
+import { isDockerHubOidc } from './dockerhub-oidc.js';
 import {
   checkNotMixed,
   isRegistryHost,
@@ -111,7 +112,12 @@ export interface Inputs extends BuildInputs {
 /** Reads and validates the inputs; secrets are masked before anything else reads them. */
 export function getInputs(): Inputs {
   // registry-auth masks its passwords as it parses, before it validates anything.
-  const registryAuth = parseRegistryAuth(core.getInput('registry-auth'), (s) => core.setSecret(s));
+  const registryAuth = parseRegistryAuth(
+    core.getInput('registry-auth'),
+    (s) => core.setSecret(s),
+    // An entry of Docker Hub with no password and DOCKERHUB_OIDC_CONNECTIONID: an OIDC login.
+    (registry) => isDockerHubOidc(registry, '', process.env),
+  );
   const password = core.getInput('password');
   const githubToken = core.getInput('github-token');
   const secrets = parseSecrets(core.getInput('secrets', { trimWhitespace: false }), (s) =>

@@ -1,19 +1,26 @@
 /** The logins the inputs ask for: registry, username and password or registry-auth, with ghcr.io's defaults; an earlier step's registry. */
 import { loginHint, normalizeRegistry, type Login } from '../docker/login.js';
+import { dockerHubOidc, isDockerHubOidc } from './dockerhub-oidc.js';
 import type { Inputs } from './inputs.js';
 
 /**
  * The registry logins asked for by the inputs. On ghcr.io the username and password default
  * to the workflow actor and `github-token`. A username or password without `registry` logs in
- * to Docker Hub, as docker/login-action does. Pure.
+ * to Docker Hub, as docker/login-action does; so does its OIDC login: Docker Hub (or dhi.io)
+ * with a username, no password and DOCKERHUB_OIDC_CONNECTIONID in `env`, from `registry` or
+ * an entry of `registry-auth`. Pure.
  */
 export function resolveLogins(
   inputs: Pick<Inputs, 'registry' | 'username' | 'password' | 'githubToken'> &
     Partial<Pick<Inputs, 'registryAuth'>>,
   actor: string,
+  env: Record<string, string | undefined> = {},
 ): Login[] {
   if (inputs.registryAuth && inputs.registryAuth.length > 0) {
-    return inputs.registryAuth.map((entry, index) => {
+    return inputs.registryAuth.map((entry, index): Login => {
+      if (isDockerHubOidc(entry.registry, entry.password, env)) {
+        return { ...entry, password: '', oidc: dockerHubOidc(entry.registry, env) };
+      }
       if (entry.registry !== 'ghcr.io' || (entry.username && entry.password)) return entry;
       const username = entry.username || actor;
       const password = entry.password || inputs.githubToken;
@@ -39,6 +46,9 @@ export function resolveLogins(
     throw new Error(
       `username: empty for registry ${registry}; set username (and password) for it${registry === 'ghcr.io' ? ', or run in a workflow where github.actor is set' : ''}`,
     );
+  }
+  if (isDockerHubOidc(registry, password, env)) {
+    return [{ registry, username, password: '', oidc: dockerHubOidc(registry, env) }];
   }
   if (!password) {
     throw new Error(

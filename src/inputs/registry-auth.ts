@@ -17,9 +17,14 @@ const HUB = ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'index.dock
  * text is validated, so that even an entry refused below never shows its password. Errors name
  * `registry-auth`, the entry (1-based) and what is expected; they never quote a value other than
  * a registry. Scalars are read as strings (YAML's failsafe schema): a password such as `0123` or
- * `true` stays what was written.
+ * `true` stays what was written. An entry whose `oidcLogin(registry)` is true may leave its
+ * password empty (Docker Hub's OIDC login, src/inputs/dockerhub-oidc.ts).
  */
-export function parseRegistryAuth(text: string, mask: (secret: string) => void): RegistryAuth[] {
+export function parseRegistryAuth(
+  text: string,
+  mask: (secret: string) => void,
+  oidcLogin: (registry: string) => boolean = () => false,
+): RegistryAuth[] {
   if (text.trim() === '') return [];
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, {
@@ -86,7 +91,7 @@ export function parseRegistryAuth(text: string, mask: (secret: string) => void):
         ['username', username],
         ['password', password],
       ] as const) {
-        if (!value) {
+        if (!value && !(name === 'password' && oidcLogin(registry))) {
           throw new Error(
             `${entry} (${registry}) has no ${name}; expected registry, username and password (only ghcr.io defaults them to the actor and github-token)`,
           );

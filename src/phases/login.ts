@@ -8,6 +8,7 @@ import {
   type RegistryCredentials,
 } from '../docker/login.js';
 import { parseReference } from '../oci/reference.js';
+import { dockerHubToken, type DockerHubOidc } from '../registry/dockerhub-oidc.js';
 import { retryPolicy } from '../retry.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Plan } from '../plan.js';
@@ -26,7 +27,12 @@ export async function loginPhase(
   plan: Plan,
 ): Promise<void> {
   if (logins.length > 0) {
-    await login(logins, dockerConfig, {
+    const ready = await Promise.all(
+      logins.map((entry) =>
+        entry.oidc ? withOidcToken(entry, entry.oidc, inputs) : Promise.resolve(entry),
+      ),
+    );
+    await login(ready, dockerConfig, {
       retry: retryPolicy(inputs.retries),
       timeoutMs: inputs.networkTimeoutMs,
       userConfig: inputs.logout ? undefined : credentials.userConfig,
@@ -45,4 +51,19 @@ export async function loginPhase(
   if (!plan.push) return;
   for (const registry of anonymousRegistries(plan.meta.images, credentials.lookup))
     core.info(`no credentials were given for ${registry}; pushing to it anonymously`);
+}
+
+/**
+ * A Docker Hub OIDC login with its password: the access token the job's ID token is exchanged
+ * for (masked as soon as it is read), as docker/login-action does.
+ */
+async function withOidcToken(entry: Login, oidc: DockerHubOidc, inputs: Inputs): Promise<Login> {
+  core.info(
+    `${entry.registry}: exchanging the job's OIDC token for a Docker Hub token (connection ${oidc.connectionId}, valid ${oidc.expiresIn} s)`,
+  );
+  const password = await dockerHubToken(oidc, entry.username, {
+    timeoutMs: inputs.networkTimeoutMs,
+    retry: retryPolicy(inputs.retries),
+  });
+  return { registry: entry.registry, username: entry.username, password };
 }

@@ -24,7 +24,7 @@ export interface Preflight {
  */
 export function preflight(inputs: Inputs, context: Context, plan: Plan): Preflight {
   const fork = Boolean(!plan.push && context.pullRequest?.fromFork);
-  const logins = fork ? [] : resolveLogins(inputs, context.actor);
+  const logins = fork ? [] : resolveLogins(inputs, context.actor, process.env);
   if (fork)
     core.info(`no registry login: ${plan.pushReason}, and a fork's code gets no credentials`);
   const forkSecrets = forkSecretsWarning(inputs, context, process.env);
