@@ -44,6 +44,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { measureChain } from './bench-chain.mjs';
+import { measureRemote } from './bench-remote.mjs';
 import { parseFileCommand } from './file-commands.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -582,6 +583,12 @@ async function measure(engine, runs, trace) {
       ? await measureChain({ job, registry, runs, check, need, median, log })
       : [];
 
+  // The same release on a real buildkitd (the remote driver), beside the bare push there.
+  const remote = await measureRemote({
+    ...{ job, registry, user, password, context, runs, run, check, need, median, log, plan },
+    cleanups,
+  });
+
   const figures = [
     [
       'bare_ms',
@@ -616,6 +623,7 @@ async function measure(engine, runs, trace) {
     ['peak_rss_post_mb', 'peak memory, action post step', postPeak.mb.toFixed(1), 'MB'],
     ['peak_rss_dryrun_mb', 'peak memory, dry run', dryPeak.mb.toFixed(1), 'MB'],
     ...chain,
+    ...remote,
   ];
   const width = Math.max(...figures.map((f) => f[1].length));
   const header = `build-tag-push bench: ${runs} run(s) each, Node ${process.version}, cached build of example/, tag push v1.2.3, registry ${registry} (htpasswd)`;
