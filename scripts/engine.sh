@@ -95,6 +95,8 @@ cmd_install() {
   [[ -x /usr/bin/time ]] || missing+=(time)
   # ip: the containerd-store engine's own bridge.
   command -v ip >/dev/null || missing+=(iproute2)
+  # xz: scripts/buildkit.sh build unpacks the engine's .orig.tar.xz.
+  command -v xz >/dev/null || missing+=(xz-utils)
   if ((${#missing[@]})); then
     apt_update
     log "apt-get install ${missing[*]}"
