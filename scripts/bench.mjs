@@ -51,6 +51,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { measureChain } from './bench-chain.mjs';
+import { measureRemote } from './bench-remote.mjs';
 import { loadTrio, startApi, trioDir, trioRun } from './bench-trio.mjs';
 import { parseFileCommand } from './file-commands.mjs';
 
@@ -656,6 +657,12 @@ async function measure(engine, runs, trace, trio) {
       ? await measureChain({ job, registry, runs, check, need, median, log })
       : [];
 
+  // The same release on a real buildkitd (the remote driver), beside the bare push there.
+  const remote = await measureRemote({
+    ...{ job, registry, user, password, context, runs, run, check, need, median, log, plan },
+    cleanups,
+  });
+
   const figures = [
     [
       'bare_ms',
@@ -691,6 +698,7 @@ async function measure(engine, runs, trace, trio) {
     ['peak_rss_post_mb', 'peak memory, action post step', postPeak.mb.toFixed(1), 'MB'],
     ['peak_rss_dryrun_mb', 'peak memory, dry run', dryPeak.mb.toFixed(1), 'MB'],
     ...chain,
+    ...remote,
   ];
   const width = Math.max(...figures.map((f) => f[1].length));
   const header = `build-tag-push bench: ${runs} run(s) each, Node ${process.version}, cached build of example/, tag push v1.2.3, registry ${registry} (htpasswd)`;

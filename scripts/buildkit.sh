@@ -72,10 +72,19 @@ drop_snapshotters() {
 }
 
 cmd_build() {
+  # One build at a time (CI starts one in the background; the tests of both engines may ask at
+  # once): a second waits for the first, then finds the binaries built.
+  mkdir -p "$HOME_DIR"
+  exec 9>"$HOME_DIR/.buildkit-build.lock"
+  if ! flock -n 9; then
+    log "another build of buildkitd runs; waiting for it"
+    flock 9
+  fi
   if built; then
     log "already built in $BIN ($(cat "$BK_HOME/VERSION"))"
     return 0
   fi
+  command -v xz >/dev/null || die "xz is missing (apt-get install xz-utils; scripts/engine.sh install does it)"
   local t start=$SECONDS
   t=$(mktemp -d /tmp/btp-buildkit-build.XXXXXX)
   # shellcheck disable=SC2064 # expand now: t is local

@@ -95,6 +95,8 @@ cmd_install() {
   [[ -x /usr/bin/time ]] || missing+=(time)
   # ip: the containerd-store engine's own bridge.
   command -v ip >/dev/null || missing+=(iproute2)
+  # xz: scripts/buildkit.sh build unpacks the engine's .orig.tar.xz.
+  command -v xz >/dev/null || missing+=(xz-utils)
   if ((${#missing[@]})); then
     apt_update
     log "apt-get install ${missing[*]}"
@@ -118,8 +120,10 @@ cmd_install() {
   fi
   install_modern
   install_arm64_busybox
-  # buildkitd and buildctl for the remote and docker-container builders: compiled once (minutes).
-  bash "$ROOT/scripts/buildkit.sh" build
+  # buildkitd and buildctl for the remote and docker-container builders: compiled once (about
+  # 5 min on a fresh 2-core machine); a hang must not hold CI for its whole time budget.
+  timeout --kill-after=30s "${BUILDKIT_BUILD_TIMEOUT:-20m}" bash "$ROOT/scripts/buildkit.sh" build ||
+    die "scripts/buildkit.sh build failed or took longer than ${BUILDKIT_BUILD_TIMEOUT:-20m}"
 }
 
 # apt-get options for a private apt state with one source line ($2) in dir $1:

@@ -1,53 +1,31 @@
 // Builders beyond one runner, on a real buildkitd (scripts/engine.sh buildkit): the `remote`
 // driver with this engine's buildx, and `docker-container` on the containerd-store engine. A test
 // gate pushes the image untagged, pulls and tests that very digest, then tags it everywhere.
-import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, symlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
+  builderConfig,
+  buildkit,
   busyboxBase,
-  containerdEngine,
   docker,
   engineName,
   makeContext,
-  makeTempDir,
   platformContext,
   pushEvent,
   removeTempDirs,
-  repoRoot,
   runAction,
+  realBuildkit,
   runPost,
+  startArtifactServer,
   startRegistry,
   type ActionRun,
   type Registry,
   type RunOptions,
 } from './harness/index.js';
 
-const engineScript = join(repoRoot, 'scripts', 'engine.sh');
 const user = 'builder';
 const password = 'pw-builders-Zu81-not-in-any-log';
 const engine = engineName();
-
-/** Runs scripts/engine.sh buildkit ARGS; its stderr goes to the test's. */
-function buildkit(...args: string[]): { ok: boolean; stdout: string } {
-  const result = spawnSync('bash', [engineScript, 'buildkit', ...args], {
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-  return { ok: result.status === 0, stdout: result.stdout ?? '' };
-}
-
-// buildkitd is built once (scripts/engine.sh install does it; a few minutes) and started here
-// when it is not running, as the global setup starts the engines.
-const canRun = process.getuid?.() === 0 && process.platform === 'linux';
-const built = canRun && (buildkit('status').ok || buildkit('build').ok);
-const skipReason = built
-  ? ''
-  : 'the buildkit binaries cannot be built here (scripts/engine.sh buildkit build failed, or not root on Linux)';
-if (!built) process.stderr.write(`\n*** builders.test.ts SKIPPED: ${skipReason} ***\n\n`);
-const [unixAddress] = built && buildkit('start').ok ? buildkit('addr').stdout.split('\n') : [''];
+const { built, skipReason, unixAddress } = realBuildkit('builders.test.ts');
 
 interface Builder {
   driver: string;
@@ -78,6 +56,8 @@ if (engine === 'containerd') {
 }
 
 let registry: Registry;
+/** A second registry, for the merge group's images. */
+let second: Registry;
 /**
  * The user's Docker config directory, where `docker buildx create` (as setup-buildx-action)
  * records the builders: the steps get it as DOCKER_CONFIG, as a job's later steps would.
@@ -87,12 +67,11 @@ const asUser = (): { env: Record<string, string> } => ({ env: { DOCKER_CONFIG: u
 
 beforeAll(async () => {
   if (!built) return;
-  userConfig = await makeTempDir('builders');
-  if (engine === 'containerd') {
-    await mkdir(join(userConfig, 'cli-plugins'));
-    await symlink(containerdEngine.buildx, join(userConfig, 'cli-plugins', 'docker-buildx'));
-  }
-  registry = await startRegistry({ user, password });
+  userConfig = await builderConfig('builders');
+  [registry, second] = await Promise.all([
+    startRegistry({ user, password }),
+    startRegistry({ user, password }),
+  ]);
   if (engine === 'containerd' && !buildkit('image').ok) {
     throw new Error('scripts/engine.sh buildkit image failed');
   }
@@ -107,7 +86,7 @@ afterAll(async () => {
       await docker(['buildx', 'rm', '--force', b.name], { ...asUser(), check: false });
     }
   }
-  await registry?.stop();
+  await Promise.all([registry, second].map((r) => r?.stop()));
   await removeTempDirs();
 });
 
@@ -143,6 +122,15 @@ async function step(options: RunOptions & { context: string; repo: string }): Pr
 
 function errors(run: ActionRun): string[] {
   return run.commands.filter((c) => c.command === 'error').map((c) => c.message);
+}
+
+/** The image manifests of `digest`: itself, or the images (not attestations) of its index. */
+async function platformImages(r: Registry, name: string, digest: string): Promise<string[]> {
+  const manifest = await r.manifest(name, digest);
+  const index = manifest?.body.manifests as
+    { digest: string; platform?: { os?: string } }[] | undefined;
+  if (!index) return [digest];
+  return index.filter((m) => m.platform?.os !== 'unknown').map((m) => m.digest);
 }
 
 const describeIf = built ? describe : describe.skip;
@@ -208,6 +196,85 @@ describeIf.each(builders)('$driver builder', (b) => {
     expect(archs).toEqual(['amd64', 'arm64']);
     for (const tag of ['1.0.0', '1.0', '1', 'latest']) {
       expect(await registry.manifestDigest(platRepo, tag)).toBe(digest);
+    }
+  });
+
+  test('a merge group: amd64 and arm64 platform jobs on the builder, then the merge: every tag at the index in both registries', async () => {
+    const groupRepo = `${repo}-group`;
+    const server = await startArtifactServer();
+    const sha = 'c3'.repeat(20);
+    const event = pushEvent('refs/tags/v5.0.0', { sha });
+    const images = [registry, second].map((r) => `${r.url}/${groupRepo}`).join('\n');
+    const auth = [registry, second]
+      .map((r) => `- registry: ${r.url}\n  username: ${user}\n  password: ${password}\n`)
+      .join('');
+    const job = async (name: string, inputs: Record<string, string>): Promise<ActionRun> => {
+      const main = await runAction({
+        event,
+        runId: '5151',
+        env: {
+          ...server.jobEnv(`${name}-attempt-1`),
+          DOCKER_CONFIG: userConfig,
+          GITHUB_JOB: name,
+          GITHUB_RUN_ATTEMPT: '1',
+        },
+        inputs: { images, 'registry-auth': auth, 'merge-group': 'app', ...inputs },
+      });
+      expect((await runPost(main)).exitCode).toBe(0);
+      return main;
+    };
+    try {
+      const context = await platformContext();
+      const jobs: ActionRun[] = [];
+      for (const [arch, marker] of [
+        ['amd64', 'marker x86_64 amd64'],
+        ['arm64', 'marker aarch64 arm64'],
+      ]) {
+        const main = await job(`build-${arch}`, {
+          builder: b.name,
+          context,
+          platforms: `linux/${arch}`,
+          test: `cat /marker && grep -q "${marker}" /marker`,
+        });
+        expect(errors(main)).toEqual([]);
+        expect(main.exitCode).toBe(0);
+        // Pushed untagged by the builder, pulled by digest and tested on its platform.
+        expect(main.stdout).toContain(marker);
+        expect(main.stdout).toContain(`${registry.url}/${groupRepo}@${main.outputs.digest}`);
+        expect(main.outputs['test-result']).toBe('passed');
+        jobs.push(main);
+      }
+      // No tag yet; each platform image is in both registries by digest.
+      for (const r of [registry, second]) {
+        expect(await r.tags(groupRepo)).toEqual([]);
+        for (const main of jobs) {
+          expect(await r.manifestDigest(groupRepo, main.outputs.digest)).toBe(main.outputs.digest);
+        }
+      }
+      const merge = await job('merge', { merge: 'true', platforms: 'linux/amd64,linux/arm64' });
+      expect(errors(merge)).toEqual([]);
+      expect(merge.exitCode).toBe(0);
+      const digest = merge.outputs.digest;
+      for (const r of [registry, second]) {
+        for (const tag of ['5.0.0', '5.0', '5', 'latest', 'sha-c3c3c3c']) {
+          expect(await r.manifestDigest(groupRepo, tag)).toBe(digest);
+        }
+        const tree = await r.imageTree(groupRepo, '5.0.0');
+        expect(tree?.platforms).toEqual(['linux/amd64', 'linux/arm64']);
+        expect(tree?.missing).toEqual([]);
+        const index = await r.manifest(groupRepo, digest);
+        const children = ((index?.body.manifests ?? []) as { digest: string }[]).map(
+          (m) => m.digest,
+        );
+        // Each job's image (its own index's image, with buildx's provenance) is in the index.
+        for (const main of jobs) {
+          for (const image of await platformImages(r, groupRepo, main.outputs.digest)) {
+            expect(children).toContain(image);
+          }
+        }
+      }
+    } finally {
+      await server.stop();
     }
   });
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Context } from '../context/context.js';
 import { builderDriver, checkPlatforms, engineAway } from '../docker/builder.js';
+import { noEngineError } from '../gate/pushed.js';
 import { createDockerConfig, userDockerConfigDir } from '../docker/config.js';
 import { RegistryCredentials } from '../docker/login.js';
 import { earlierLoginRegistry } from '../inputs/logins.js';
@@ -92,9 +93,13 @@ export async function prepare(
             loginPhase(logins, earlier, dockerConfig, credentials, inputs, plan),
           )
           .catch(async (error: unknown) => {
-            // An engine that does not answer is the cause to report, not the login it failed.
+            // An engine that does not answer is the cause to report, not the login it failed;
+            // with a builder that is not the engine, it is the test gate that needs one.
             const away = await engineAway(dockerConfig);
-            throw away ? new Error(away) : error;
+            if (!away) throw error;
+            const other =
+              gated && inputs.builder ? await otherDriver(dockerConfig, inputs.builder) : '';
+            throw other ? noEngineError(other, away) : new Error(away);
           })
       : undefined,
     checkArtifactName(artifactName, inputs.networkTimeoutMs),
@@ -147,4 +152,10 @@ async function settledAll<T extends readonly unknown[]>(
   return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as {
     -readonly [K in keyof T]: Awaited<T[K]>;
   };
+}
+
+/** The driver of a named builder when it is not the engine's own (`docker`); '' otherwise. */
+async function otherDriver(dockerConfig: string, builder: string): Promise<string> {
+  const driver = await builderDriver(dockerConfig, builder).catch(() => '');
+  return driver && driver !== 'docker' ? driver : '';
 }

@@ -94,3 +94,4 @@ export {
   useEngine,
   type EngineName,
 } from './engine.js';
+export { builderConfig, buildkit, realBuildkit, type RealBuildkit } from './buildkit.js';
