@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { evaluatesOnly } from '../inputs/buildx.js';
 import { build, type BuildResult } from '../docker/build.js';
 import { refName } from '../release/stage.js';
+import { immutableRefs } from '../release/immutable.js';
 import { buildxArgs } from '../docker/buildx-args.js';
 import { pushByDigest, pushTestedImage, type Tested } from '../gate/run.js';
 import { RegistryClient, type RegistryClient as Registry } from '../registry/client.js';
@@ -17,6 +18,7 @@ import type { Outcome } from '../report/report.js';
 import type { Step } from '../step.js';
 import { findReusable, reportFingerprint, sourceFingerprint } from './fingerprint.js';
 import { platformJob } from './platform-job.js';
+import { guardImmutable, readHeld, recordSource } from './immutable.js';
 import { heldBackRefs, orderOf, releasePhase } from './release.js';
 import { promotePhase } from './reuse.js';
 import { testPhase, type BuildWith } from './test.js';
@@ -119,6 +121,9 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
     step,
     fpTag ? [...plan.meta.planned, { name: fpTag, moving: false }] : plan.meta.planned,
   );
+  // Beside the signing set-up: what each immutable tag holds (a re-run, a changed source).
+  const immutable = immutableRefs(order, fpTag);
+  const held = readHeld(step.registry, immutable);
   // Set up before the build (cosign found or installed, the key read): a key that cannot be
   // read fails before anything is pushed. Every release call below gets its hook.
   const sign = await step.signing.prepare({
@@ -127,7 +132,22 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
     registry: step.registry,
   });
   const found = fpTag ? await findReusable(step.registry, plan.meta.images[0], fpTag) : undefined;
+  const kept = await guardImmutable(
+    step.registry,
+    plan.meta.images,
+    await held,
+    () => fingerprinting,
+    inputs.force,
+  );
+  if (kept) return promotePhase(step, order, { ...kept, sign, source: kept.image });
   if (found) return promotePhase(step, order, { digest: found, fingerprint, fpTag, sign });
+  // Without reuse the fingerprint tag is not pushed by the build: it is recorded after it, so a
+  // re-run can tell that the image its immutable tags hold came from the same source.
+  const record = async (digest: string): Promise<void> => {
+    const { hash } = await fingerprinting;
+    if (fpTag || !hash || immutable.length === 0) return;
+    await recordSource(step.registry, plan.meta.images, digest, fingerprintTag(hash));
+  };
 
   // With a test gate the image is built and tested first; the release sends that image.
   const tested = gated ? await testPhase(step, order.stage.map(refName), buildWith) : undefined;
@@ -137,9 +157,11 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
       if (tested) {
         const pushed = await pushTested(step, tested, refs, buildWith, step.registry);
         result = pushed.result ?? result;
+        await record(pushed.digest);
         return pushed.digest;
       }
       result = await buildWith({ tags: refs, push: true }, 'Build');
+      if (result.digest) await record(result.digest);
       return result.digest;
     },
     registry: step.registry,
