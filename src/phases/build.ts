@@ -18,7 +18,7 @@ import type { Outcome } from '../report/report.js';
 import type { Step } from '../step.js';
 import { findReusable, reportFingerprint, sourceFingerprint } from './fingerprint.js';
 import { platformJob } from './platform-job.js';
-import { guardImmutable, readHeld, recordSource } from './immutable.js';
+import { guardImmutable, readHeld, recordPartialPush, recordSource } from './immutable.js';
 import { heldBackRefs, orderOf, releasePhase } from './release.js';
 import { promotePhase } from './reuse.js';
 import { testPhase, type BuildWith } from './test.js';
@@ -143,11 +143,22 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
   if (found) return promotePhase(step, order, { digest: found, fingerprint, fpTag, sign });
   // Without reuse the fingerprint tag is not pushed by the build: it is recorded after it, so a
   // re-run can tell that the image its immutable tags hold came from the same source.
-  const record = async (digest: string): Promise<void> => {
+  const heldBefore = await held;
+  const recording = async (): Promise<string> => {
     const { hash } = await fingerprinting;
-    if (fpTag || !hash || immutable.length === 0) return;
-    await recordSource(step.registry, plan.meta.images, digest, fingerprintTag(hash));
+    return fpTag || !hash || immutable.length === 0 ? '' : fingerprintTag(hash);
   };
+  const record = async (digest: string): Promise<void> => {
+    const tag = await recording();
+    if (tag) await recordSource(step.registry, plan.meta.images, digest, tag);
+  };
+  // A push that failed part way: what it wrote is recorded too, so a re-run can release it.
+  const recordFailed = async <T>(push: Promise<T>): Promise<T> =>
+    push.catch(async (error: unknown) => {
+      const tag = await recording();
+      if (tag) await recordPartialPush(step.registry, immutable, heldBefore, tag);
+      throw error;
+    });
 
   // With a test gate the image is built and tested first; the release sends that image.
   const tested = gated ? await testPhase(step, order.stage.map(refName), buildWith) : undefined;
@@ -155,12 +166,12 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
   const report = await releasePhase(step, order, {
     build: async (refs) => {
       if (tested) {
-        const pushed = await pushTested(step, tested, refs, buildWith, step.registry);
+        const pushed = await recordFailed(pushTested(step, tested, refs, buildWith, step.registry));
         result = pushed.result ?? result;
         await record(pushed.digest);
         return pushed.digest;
       }
-      result = await buildWith({ tags: refs, push: true }, 'Build');
+      result = await recordFailed(buildWith({ tags: refs, push: true }, 'Build'));
       if (result.digest) await record(result.digest);
       return result.digest;
     },

@@ -119,3 +119,37 @@ export async function recordSource(
     }
   }
 }
+
+/**
+ * After a build whose push failed part way: the immutable tags it wrote (found now, absent
+ * before) hold its image, so the source is recorded on them too, and a re-run of the release
+ * finds it. Best effort, on the failure path only.
+ */
+export async function recordPartialPush(
+  registry: GuardRegistry,
+  refs: TagRef[],
+  heldBefore: HeldTag[],
+  fpTag: string,
+): Promise<void> {
+  const before = new Set(heldBefore.map((h) => refName(h.ref)));
+  const after = await readQuietly(
+    registry,
+    refs.filter((r) => !before.has(refName(r))),
+  );
+  const byImage = new Map<string, string>();
+  for (const h of after) if (!byImage.has(h.ref.image)) byImage.set(h.ref.image, h.digest);
+  await Promise.all(
+    [...byImage].map(([image, digest]) => recordSource(registry, [image], digest, fpTag)),
+  );
+}
+
+/** What each tag holds now; a failed read counts as absent (the push already failed). */
+async function readQuietly(registry: GuardRegistry, refs: TagRef[]): Promise<HeldTag[]> {
+  const found = await Promise.allSettled(
+    refs.map((ref) => registry.manifestDigest(ref.image, ref.tag)),
+  );
+  return refs.flatMap((ref, i) => {
+    const result = found[i];
+    return result.status === 'fulfilled' && result.value ? [{ ref, digest: result.value }] : [];
+  });
+}
