@@ -3,6 +3,7 @@
 // build, a changed source fails before anything is pushed, and `force: true` re-points.
 import { jest } from '@jest/globals';
 import {
+  startFaultyProxy,
   makeContext,
   pushEvent,
   removeTempDirs,
@@ -30,13 +31,17 @@ afterAll(async () => {
   await removeTempDirs();
 });
 
-/** The v1.2.3 job, built from a context whose one file says `source`. */
-async function releaseJob(source: string, inputs: Record<string, string> = {}): Promise<ActionRun> {
+/** The v1.2.3 job (or `job.ref` at `job.sha`), built from a context whose one file says `source`. */
+async function releaseJob(
+  source: string,
+  inputs: Record<string, string> = {},
+  job: { ref?: string; sha?: string; hosts?: string[] } = {},
+): Promise<ActionRun> {
   const context = await makeContext({ 'source.txt': `${source}\n` });
   return runAction({
-    event: pushEvent('v1.2.3', { sha }),
+    event: pushEvent(job.ref ?? 'v1.2.3', { sha: job.sha ?? sha }),
     inputs: {
-      images: [A, B].map((r) => `${r.url}/${repo}`).join('\n'),
+      images: (job.hosts ?? [A.url, B.url]).map((h) => `${h}/${repo}`).join('\n'),
       context: context.dir,
       'artifact-name': '',
       retries: '0',
@@ -116,4 +121,37 @@ test('force: true re-points the immutable tags to the new build, and says so', a
   expect(byCommand(again, 'error')).toEqual([]);
   expect(again.outputs.digest).toBe(second);
   expect(byCommand(again, 'group')).not.toContain('Build');
+});
+
+test('a re-run after a push that failed in one registry releases what the first got, without a build', async () => {
+  const job = { ref: 'v2.0.0', sha: 'b2c3d4e'.padEnd(40, '0') };
+  const failing = await startFaultyProxy(B.port, [
+    {
+      status: 500,
+      times: Infinity,
+      // The engine's push of the immutable tag to B; the action's own requests pass.
+      match: (r) =>
+        r.userAgent !== 'build-tag-push' && r.method === 'PUT' && r.path.endsWith('/2.0.0'),
+    },
+  ]);
+  try {
+    const failed = await releaseJob('three', {}, { ...job, hosts: [A.url, failing.url] });
+    expect(failed.exitCode).toBe(1);
+  } finally {
+    await failing.stop();
+  }
+  // buildx pushed to A first: A got the image, B did not.
+  const partial = await A.manifestDigest(repo, '2.0.0');
+  expect(partial).toMatch(/^sha256:/);
+  expect(await B.manifestDigest(repo, '2.0.0')).toBeUndefined();
+
+  const again = await releaseJob('three', {}, job);
+  expect(byCommand(again, 'error')).toEqual([]);
+  expect(again.exitCode).toBe(0);
+  expect(again.outputs.digest).toBe(partial);
+  expect(byCommand(again, 'group')).not.toContain('Build');
+  for (const registry of [A, B]) {
+    expect(await registry.manifestDigest(repo, '2.0.0')).toBe(partial);
+    expect(await registry.manifestDigest(repo, 'sha-b2c3d4e')).toBe(partial);
+  }
 });
