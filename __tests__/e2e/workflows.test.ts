@@ -249,8 +249,10 @@ test('a credential helper on PATH named in credHelpers (as gcloud auth configure
   );
 
   const image = `${registry.url}/${repo}`;
+  const helperSha = 'be'.repeat(20);
   const { main } = await step({
-    event: pushEvent('refs/heads/helper', { sha }),
+    // A commit of its own: the push itself (not a release of what an earlier test pushed) asks.
+    event: pushEvent('refs/heads/helper', { sha: helperSha }),
     inputs: { images: image, 'artifact-name': '' },
     env: { DOCKER_CONFIG: userConfig, PATH: `${bin}:${process.env.PATH ?? ''}` },
   });
@@ -259,7 +261,7 @@ test('a credential helper on PATH named in credHelpers (as gcloud auth configure
   expect(log(main)).toContain(
     `${registry.url}: using the login of an earlier step (credential helper docker-credential-e2e-gcloud)`,
   );
-  for (const tag of ['helper', 'sha-abcdefa'])
+  for (const tag of ['helper', `sha-${helperSha.slice(0, 7)}`])
     expect(await registry.manifestDigest(repo, tag)).toBe(main.outputs.digest);
   // Asked by the action's registry checks and by the push itself; never to store or erase.
   const asked = (await readFile(calls, 'utf8')).trim().split('\n');
