@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
+  releasedTags,
   assertNoCredentialsLeft,
   assertNoSecrets,
   busyboxDockerfile,
@@ -101,7 +102,7 @@ test('tag push v1.2.3: five tags, one verified digest, artifact, summary, creden
   expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
   releaseDigest = digest;
   const tags = ['1.2.3', '1.2', '1', 'latest', 'sha-1234567'];
-  expect(await registry.tags(repo)).toEqual([...tags].sort());
+  expect(await releasedTags(registry, repo)).toEqual([...tags].sort());
   expect(await digests(tags)).toEqual(Object.fromEntries(tags.map((t) => [t, digest])));
 
   expect(main.outputs.pushed).toBe('true');

@@ -4,6 +4,7 @@
 // Every registry is checked through its own API.
 import { jest } from '@jest/globals';
 import {
+  releasedTags,
   assertNoCredentialsLeft,
   assertNoSecrets,
   busyboxDockerfile,
@@ -118,7 +119,7 @@ test('one step, three registries: two logins from registry-auth, one anonymous; 
   expect(digest).toMatch(/^sha256:[0-9a-f]{64}$/);
   releaseDigest = digest;
   for (const registry of [registryA, registryB, registryC]) {
-    expect(await registry.tags(repo)).toEqual([...releaseTags].sort());
+    expect(await releasedTags(registry, repo)).toEqual([...releaseTags].sort());
     expect(await digests(registry, repo, releaseTags)).toEqual(
       Object.fromEntries(releaseTags.map((t) => [t, digest])),
     );
@@ -280,13 +281,17 @@ test('a proxy in front of a registry answers 503, 502 and 429: login, push and r
   );
   expect(text).toMatch(
     new RegExp(
-      `tagging ${image}:[\\w.]+: ${proxy.url} answered HTTP 429 Too Many Requests, Retry-After 1; retry 1/3 in 1 s`,
+      `tagging ${image}:[\\w.-]+: ${proxy.url} answered HTTP 429 Too Many Requests, Retry-After 1; retry 1/3 in 1 s`,
     ),
   );
   // Every fault was served, and the registry behind the proxy has everything.
-  expect(proxy.requests.filter((r) => r.answer !== 'forwarded').map((r) => r.answer)).toEqual([
-    503, 503, 503, 502, 429,
-  ]);
+  // (The 502 may come before the push's 503: the immutable tags are read before the build.)
+  expect(
+    proxy.requests
+      .filter((r) => r.answer !== 'forwarded')
+      .map((r) => r.answer)
+      .sort(),
+  ).toEqual([429, 502, 503, 503, 503]);
   const tags = ['3.1.4', '3.1', '3', 'latest', 'sha-3333333'];
   const digest = main.outputs.digest;
   expect(digest).toMatch(/^sha256:/);

@@ -371,7 +371,12 @@ describe('a failure at each step of the transaction leaves every moving tag of e
       startFaultyProxy(B.port, registry === 'B' ? [fault] : []),
     ]);
     proxies.push(pa, pb);
-    const { main } = await release('v1.3.0', commit.c3, { hosts: [pa.url, pb.url] });
+    // Each case runs the v1.3.0 job again from the same source: without force it would release
+    // what an earlier case left in a registry instead of building, and miss the fault.
+    const { main } = await release('v1.3.0', commit.c3, {
+      hosts: [pa.url, pb.url],
+      inputs: { force: 'true' },
+    });
     expect(main.exitCode).toBe(1);
     // 1.3 did not exist: a registry that cannot remove tags keeps it when it was written.
     const after = await snapshot(versions);

@@ -249,8 +249,10 @@ test('a credential helper on PATH named in credHelpers (as gcloud auth configure
   );
 
   const image = `${registry.url}/${repo}`;
+  const helperSha = 'be'.repeat(20);
   const { main } = await step({
-    event: pushEvent('refs/heads/helper', { sha }),
+    // A commit of its own: the push itself (not a release of what an earlier test pushed) asks.
+    event: pushEvent('refs/heads/helper', { sha: helperSha }),
     inputs: { images: image, 'artifact-name': '' },
     env: { DOCKER_CONFIG: userConfig, PATH: `${bin}:${process.env.PATH ?? ''}` },
   });
@@ -259,7 +261,7 @@ test('a credential helper on PATH named in credHelpers (as gcloud auth configure
   expect(log(main)).toContain(
     `${registry.url}: using the login of an earlier step (credential helper docker-credential-e2e-gcloud)`,
   );
-  for (const tag of ['helper', 'sha-abcdefa'])
+  for (const tag of ['helper', `sha-${helperSha.slice(0, 7)}`])
     expect(await registry.manifestDigest(repo, tag)).toBe(main.outputs.digest);
   // Asked by the action's registry checks and by the push itself; never to store or erase.
   const asked = (await readFile(calls, 'utf8')).trim().split('\n');
@@ -270,7 +272,7 @@ test('a credential helper on PATH named in credHelpers (as gcloud auth configure
 test('logout: false leaves the login in the user config for a plain docker push of another image; the default leaves nothing there', async () => {
   const image = `${registry.url}/${repo}`;
   const kept = await step({
-    event: pushEvent('refs/heads/kept', { sha }),
+    event: pushEvent('refs/heads/kept', { sha: 'c1'.repeat(20) }),
     inputs: { images: image, ...withLogin(), logout: false, 'artifact-name': '' },
   });
   expect(messages(kept.main, 'error')).toEqual([]);
@@ -298,7 +300,7 @@ test('logout: false leaves the login in the user config for a plain docker push 
   }
 
   const dropped = await step({
-    event: pushEvent('refs/heads/dropped', { sha }),
+    event: pushEvent('refs/heads/dropped', { sha: 'c2'.repeat(20) }),
     inputs: { images: image, ...withLogin(), 'artifact-name': '' },
   });
   expect(dropped.main.exitCode).toBe(0);
@@ -318,7 +320,7 @@ test("an OS credential helper on PATH (pass) is never used for the action's own 
   }
   const image = `${registry.url}/${repo}`;
   const { main } = await step({
-    event: pushEvent('refs/heads/os-helper', { sha }),
+    event: pushEvent('refs/heads/os-helper', { sha: 'c3'.repeat(20) }),
     inputs: { images: image, ...withLogin(), 'artifact-name': '' },
     env: { PATH: `${dir}:${process.env.PATH ?? ''}` },
   });
@@ -373,7 +375,7 @@ test('behind a forward proxy: the registry checks, the buildx download and the a
       no_proxy: undefined,
     };
     const { main } = await step({
-      event: pushEvent('refs/heads/proxied', { sha }),
+      event: pushEvent('refs/heads/proxied', { sha: 'c4'.repeat(20) }),
       inputs: {
         images: image,
         registry: name,
@@ -407,7 +409,7 @@ test('behind a forward proxy: the registry checks, the buildx download and the a
     // NO_PROXY names the registry: its checks go direct; the results service still through it.
     const seen = proxy.requests.length;
     const direct = await step({
-      event: pushEvent('refs/heads/direct', { sha }),
+      event: pushEvent('refs/heads/direct', { sha: 'c5'.repeat(20) }),
       inputs: { images: image, registry: name, username: user, password },
       // Another job of the run: each job's default artifact name is its own.
       env: { ...server.jobEnv('job-direct'), ...proxyEnv, NO_PROXY: `.e2e.invalid,${host}` },

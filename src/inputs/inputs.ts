@@ -66,6 +66,8 @@ export interface Inputs extends BuildInputs {
   reuse: boolean;
   /** Move every moving tag to this release, even backwards (an older version or commit). */
   forceMovingTags: boolean;
+  /** Re-point immutable tags (`1.2.3`, `sha-...`) that already hold an image of another source. */
+  force: boolean;
   /** Run `test` in a reused image (pulled) before it gets the new tags. */
   testOnReuse: boolean;
   /** `promote`: the image released without a build, by digest or a tag read once. */
@@ -205,6 +207,7 @@ export function getInputs(): Inputs {
     testTimeoutMs: parseDuration('test-timeout', core.getInput('test-timeout')),
     reuse: bool('reuse'),
     forceMovingTags: bool('force-moving-tags'),
+    force: bool('force'),
     testOnReuse: bool('test-on-reuse'),
     ...releaseGateInputs(images),
     dryRun: bool('dry-run'),

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { evaluatesOnly } from '../inputs/buildx.js';
 import { build, type BuildResult } from '../docker/build.js';
 import { refName } from '../release/stage.js';
+import { immutableRefs } from '../release/immutable.js';
 import { buildxArgs } from '../docker/buildx-args.js';
 import { pushTestedImage } from '../gate/run.js';
 import { promoteStep } from '../publish/promote.js';
@@ -19,6 +20,7 @@ import type { Outcome } from '../report/report.js';
 import type { Step } from '../step.js';
 import { findReusable, reportFingerprint, sourceFingerprint } from './fingerprint.js';
 import { platformJob } from './platform-job.js';
+import { guardImmutable, readHeld, recordPartialPush, recordSource } from './immutable.js';
 import { heldBackRefs, orderOf, releasePhase } from './release.js';
 import { promotePhase } from './reuse.js';
 import { testPhase, type BuildWith } from './test.js';
@@ -121,6 +123,9 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
     step,
     fpTag ? [...plan.meta.planned, { name: fpTag, moving: false }] : plan.meta.planned,
   );
+  // Beside the signing set-up: what each immutable tag holds (a re-run, a changed source).
+  const immutable = immutableRefs(order, fpTag);
+  const held = readHeld(step.registry, immutable);
   // Set up before the build (cosign found or installed, the key read): a key that cannot be
   // read fails before anything is pushed. Every release call below gets its hook.
   const sign = await step.signing.prepare({
@@ -129,7 +134,33 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
     registry: step.registry,
   });
   const found = fpTag ? await findReusable(step.registry, plan.meta.images[0], fpTag) : undefined;
+  const kept = await guardImmutable(
+    step.registry,
+    plan.meta.images,
+    await held,
+    () => fingerprinting,
+    inputs.force,
+  );
+  if (kept) return promotePhase(step, order, { ...kept, sign, source: kept.image });
   if (found) return promotePhase(step, order, { digest: found, fingerprint, fpTag, sign });
+  // Without reuse the fingerprint tag is not pushed by the build: it is recorded after it, so a
+  // re-run can tell that the image its immutable tags hold came from the same source.
+  const heldBefore = await held;
+  const recording = async (): Promise<string> => {
+    const { hash } = await fingerprinting;
+    return fpTag || !hash || immutable.length === 0 ? '' : fingerprintTag(hash);
+  };
+  const record = async (digest: string): Promise<void> => {
+    const tag = await recording();
+    if (tag) await recordSource(step.registry, plan.meta.images, digest, tag);
+  };
+  // A push that failed part way: what it wrote is recorded too, so a re-run can release it.
+  const recordFailed = async <T>(push: Promise<T>): Promise<T> =>
+    push.catch(async (error: unknown) => {
+      const tag = await recording();
+      if (tag) await recordPartialPush(step.registry, immutable, heldBefore, tag);
+      throw error;
+    });
 
   // With a test gate the image is built and tested first; the release sends that image.
   // Other drivers than docker push the image untagged to the first repository and test that.
@@ -140,18 +171,26 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
   const report = await releasePhase(step, order, {
     build: async (refs) => {
       if (tested?.pushed) {
-        return promoteStep(step.registry, tested.pushed.image, tested.pushed.digest)(refs);
+        const { image, digest } = tested.pushed;
+        await recordFailed(promoteStep(step.registry, image, digest)(refs));
+        await record(digest);
+        return digest;
       }
       if (tested) {
-        return pushTestedImage(
-          tested,
-          refs,
-          step.dockerConfig,
-          step.registry,
-          join(step.tempDir, 'image'),
+        const digest = await recordFailed(
+          pushTestedImage(
+            tested,
+            refs,
+            step.dockerConfig,
+            step.registry,
+            join(step.tempDir, 'image'),
+          ),
         );
+        await record(digest);
+        return digest;
       }
-      result = await buildWith({ tags: refs, push: true }, 'Build');
+      result = await recordFailed(buildWith({ tags: refs, push: true }, 'Build'));
+      if (result.digest) await record(result.digest);
       return result.digest;
     },
     registry: step.registry,

@@ -20,6 +20,8 @@ export interface Promotion {
   fpTag: string;
   /** Signs (and attests) the promoted digest in every registry, as a build's. */
   sign: SignStep;
+  /** The image repository that holds the digest; default the first of `images`. */
+  source?: string;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function promotePhase(
   const { inputs, plan, registry, dockerConfig } = step;
   const { digest, fpTag } = promotion;
   const started = Date.now();
-  const source = plan.meta.images[0];
+  const source = promotion.source ?? plan.meta.images[0];
   const sourceRef = `${source}@${digest}`;
   if (step.gated && !inputs.testOnReuse) {
     core.info('test-on-reuse is false: the reused image is not tested again');

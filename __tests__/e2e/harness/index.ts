@@ -68,6 +68,7 @@ export { makeTempDir, removeTempDir, removeTempDirs, repoRoot } from './paths.js
 export { commandLines, processListWhile, type ProcessSample } from './processes.js';
 export {
   manifestAccept,
+  releasedTags,
   startRegistry,
   type ImageTree,
   type Manifest,

@@ -302,3 +302,14 @@ export async function startRegistry(options: RegistryOptions = {}): Promise<Regi
     kill,
   };
 }
+
+/**
+ * The tags of `repo` but the one fingerprint tag a release records its source under
+ * (`fp-<16 hex>`), which must be there, once.
+ */
+export async function releasedTags(registry: Registry, repo: string): Promise<string[]> {
+  const all = await registry.tags(repo);
+  const fp = all.filter((t) => /^fp-[0-9a-f]{16}$/.test(t));
+  if (fp.length !== 1) throw new Error(`${repo}: expected one fp- tag, found ${fp.join(', ')}`);
+  return all.filter((t) => !fp.includes(t));
+}
