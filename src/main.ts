@@ -1,6 +1,6 @@
 /** The main step read top-down: inputs, context, plan, preflight, prepare, one route, report. */
 import { getInputs } from './inputs/inputs.js';
-import type { Outcome } from './report/report.js';
+import type { Outcome } from './report/outcome.js';
 import type { Step } from './step.js';
 import { chainPhase } from './phases/chain-plan.js';
 import { contextPhase, planPhase } from './phases/plan.js';

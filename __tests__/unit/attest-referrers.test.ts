@@ -4,7 +4,8 @@
 import { createHash } from 'node:crypto';
 import type { Manifest } from '../../src/oci/manifest.js';
 import { RegistryClient } from '../../src/registry/client.js';
-import { attestationsMarkdown, attestationsOutput } from '../../src/report/report.js';
+import { attestationsOutput } from '../../src/report/outputs.js';
+import { attestationsMarkdown } from '../../src/report/summary.js';
 import {
   attestationManifest,
   BUNDLE_MEDIA_TYPE,

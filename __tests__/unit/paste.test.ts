@@ -13,7 +13,7 @@ import { resolveLogins } from '../../src/inputs/logins.js';
 import { writeSecretFiles } from '../../src/docker/secrets.js';
 import { getInputs, type Inputs } from '../../src/inputs/inputs.js';
 import { makePlan } from '../../src/plan.js';
-import { setOutputs } from '../../src/report/report.js';
+import { setOutputs } from '../../src/report/outputs.js';
 
 type ActionYml = { inputs: Record<string, { default?: string }> };
 const action = parse(

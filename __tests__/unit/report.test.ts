@@ -1,11 +1,8 @@
 import { contextFrom } from '../../src/context/context.js';
 import type { Plan } from '../../src/plan.js';
-import {
-  digestRecord,
-  failedPushMarkdown,
-  summaryMarkdown,
-  type Outcome,
-} from '../../src/report/report.js';
+import { digestRecord } from '../../src/report/artifact.js';
+import { type Outcome } from '../../src/report/outcome.js';
+import { failedPushMarkdown, summaryMarkdown } from '../../src/report/summary.js';
 
 const plan: Plan = {
   meta: {

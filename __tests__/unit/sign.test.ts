@@ -3,7 +3,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { checkSignKey, maskKey, signMode } from '../../src/inputs/inputs.js';
-import { signingMarkdown, signingOutputs } from '../../src/report/report.js';
+import { signingOutputs } from '../../src/report/outputs.js';
+import { signingMarkdown } from '../../src/report/summary.js';
 import { attestProvenanceOf, provenanceOptions } from '../../src/sign/attest.js';
 import {
   GITHUB_ISSUER,

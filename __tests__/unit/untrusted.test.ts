@@ -1,5 +1,5 @@
 import { RegistryClient } from '../../src/registry/client.js';
-import { attestationsMarkdown, signingMarkdown } from '../../src/report/report.js';
+import { attestationsMarkdown, signingMarkdown } from '../../src/report/summary.js';
 import { logUntrusted, oneLine } from '../../src/untrusted.js';
 
 // Text from a registry or cosign reaches the log and the summary as text: no line of it starts a

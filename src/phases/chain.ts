@@ -19,17 +19,13 @@ import {
 import { SKIPPED, type TestReport } from '../gate/spec.js';
 import { fingerprintTag } from '../fingerprint/index.js';
 import { chainFingerprints, findReused, type Reused } from './chain-reuse.js';
-import { outcome } from '../outcome.js';
+import { outcome } from '../report/outcome.js';
 import { promoteStep } from '../publish/promote.js';
 import type { Chain, ChainTarget } from '../release/chain.js';
 import { releaseChain, type ChainPart } from '../release/chain-release.js';
 import { PushError } from '../release/stage.js';
-import {
-  failedPushMarkdown,
-  writeSummary,
-  type ChainTargetOutcome,
-  type Outcome,
-} from '../report/report.js';
+import { type ChainTargetOutcome, type Outcome } from '../report/outcome.js';
+import { failedPushMarkdown, writeSummary } from '../report/summary.js';
 import type { Step } from '../step.js';
 import { orderOf, releaseOptions } from './release.js';
 import { reportingTests } from './test.js';

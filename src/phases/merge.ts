@@ -21,8 +21,8 @@ import {
   type PlatformRecord,
 } from '../release/merge-records.js';
 import { revisionLabel, verifyRecords } from '../release/merge-verify.js';
-import { outcome } from '../outcome.js';
-import type { Outcome } from '../report/report.js';
+import { outcome } from '../report/outcome.js';
+import type { Outcome } from '../report/outcome.js';
 import type { Step } from '../step.js';
 import { heldBackRefs, orderOf, releasePhase } from './release.js';
 

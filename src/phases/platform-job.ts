@@ -15,7 +15,7 @@ import { copyImage, promoteStep } from '../publish/promote.js';
 import { enginePlatform } from '../docker/test-run.js';
 import { fingerprintTag } from '../fingerprint/index.js';
 import type { Inputs } from '../inputs/inputs.js';
-import { outcome } from '../outcome.js';
+import { outcome } from '../report/outcome.js';
 import { jobPlatform, platformArtifactName } from '../release/merge.js';
 import {
   failureReason,
@@ -24,7 +24,7 @@ import {
   RECORD_SCHEMA,
   type PlatformRecord,
 } from '../release/merge-records.js';
-import type { Outcome } from '../report/report.js';
+import type { Outcome } from '../report/outcome.js';
 import type { GroupArtifact, Step } from '../step.js';
 import { digestOutput, type TestReport } from '../gate/spec.js';
 import { TestError } from '../gate/run.js';

@@ -3,9 +3,9 @@
  * repository of `images` and released under the planned tags by the release transaction; no build.
  */
 import * as core from '@actions/core';
-import { outcome } from '../outcome.js';
+import { outcome } from '../report/outcome.js';
 import { pinSource, promoteDigestStep } from '../publish/promote-digest.js';
-import type { Outcome } from '../report/report.js';
+import type { Outcome } from '../report/outcome.js';
 import type { Step } from '../step.js';
 import { heldBackRefs, orderOf, releasePhase } from './release.js';
 

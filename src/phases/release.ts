@@ -16,7 +16,7 @@ import {
   type ReleaseRunner,
 } from '../release/transaction.js';
 import { MOVED_RECORD } from '../names.js';
-import { failedPushMarkdown, writeSummary } from '../report/report.js';
+import { failedPushMarkdown, writeSummary } from '../report/summary.js';
 import type { RaceCheck } from '../release/move.js';
 import type { PostRecord } from './recheck.js';
 import type { Step } from '../step.js';

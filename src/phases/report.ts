@@ -2,17 +2,11 @@
 import * as core from '@actions/core';
 import { expandArtifactName, jobRunId } from '../artifact/name.js';
 import type { Inputs } from '../inputs/inputs.js';
-import { Output } from '../names.js';
 import type { Plan } from '../plan.js';
-import {
-  artifactExists,
-  digestRecord,
-  setOutputs,
-  summaryMarkdown,
-  uploadDigestArtifact,
-  writeSummary,
-  type Outcome,
-} from '../report/report.js';
+import { artifactExists, digestRecord, uploadDigestArtifact } from '../report/artifact.js';
+import { type Outcome } from '../report/outcome.js';
+import { setArtifactId, setOutputs } from '../report/outputs.js';
+import { summaryMarkdown, writeSummary } from '../report/summary.js';
 import type { Step } from '../step.js';
 
 /** dry-run: the plan as outputs and summary; nothing logged in, built or pushed. */
@@ -41,7 +35,7 @@ export async function report(step: Step, outcome: Outcome): Promise<void> {
       );
     }
   });
-  if (id) core.setOutput(Output.artifactId, id);
+  if (id) setArtifactId(id);
 }
 
 /** `artifact-name` with its placeholders filled in for this job and step; '' for none. */

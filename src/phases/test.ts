@@ -5,7 +5,8 @@ import { buildAndTest, TestError, type BuildOverrides, type Tested } from '../ga
 import type { Inputs } from '../inputs/inputs.js';
 import { State } from '../names.js';
 import type { Plan } from '../plan.js';
-import { failedTestMarkdown, setTestOutputs, writeSummary } from '../report/report.js';
+import { setTestOutputs } from '../report/outputs.js';
+import { failedTestMarkdown, writeSummary } from '../report/summary.js';
 import type { Step } from '../step.js';
 
 /** Runs one build with the step's build arguments and the overrides given. */

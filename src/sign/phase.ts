@@ -8,7 +8,7 @@ import type { Context } from '../context/context.js';
 import type { RegistryClient } from '../registry/client.js';
 import type { Inputs } from '../inputs/inputs.js';
 import type { Plan } from '../plan.js';
-import type { SigningReport } from '../report/report.js';
+import type { SigningReport } from '../report/outcome.js';
 import { attestProvenanceOf } from './attest.js';
 import { pushAttestations, type AttestationPush } from './referrers.js';
 import { decideSigning, type SigningDecision } from './mode.js';
