@@ -362,8 +362,12 @@ test('behind a forward proxy: the registry checks, the buildx download and the a
     '/v0.99.0/checksums.txt': { body: `${sum} *${asset}\n` },
   });
   const mirror = releases.url.replace('127.0.0.1', 'releases.e2e.localhost');
+  // Credentials never cross a proxy over plain http: the proxied run pushes to an anonymous
+  // registry; the direct run below (NO_PROXY) logs in to the authenticated one.
+  const open = await startRegistry();
   try {
     const server = await artifactServer({ host: 'results.e2e.test' });
+    const openName = `${host}:${open.port}`;
     const name = `${host}:${registry.port}`;
     const image = `${name}/${repo}`;
     const proxyEnv = {
@@ -377,10 +381,7 @@ test('behind a forward proxy: the registry checks, the buildx download and the a
     const { main } = await step({
       event: pushEvent('refs/heads/proxied', { sha: 'c4'.repeat(20) }),
       inputs: {
-        images: image,
-        registry: name,
-        username: user,
-        password,
+        images: `${openName}/${repo}`,
         'buildx-version': '0.99.0',
         'buildx-mirror': mirror,
       },
@@ -388,13 +389,15 @@ test('behind a forward proxy: the registry checks, the buildx download and the a
     });
     expect(messages(main, 'error')).toEqual([]);
     expect(main.exitCode).toBe(0);
-    expect(await registry.manifestDigest(repo, 'proxied')).toBe(main.outputs.digest);
+    expect(await open.manifestDigest(repo, 'proxied')).toBe(main.outputs.digest);
     expect(server.uploads).toHaveLength(1);
-    const registryRequests = proxy.requests.filter((r) => r.target === name);
+    const registryRequests = proxy.requests.filter((r) => r.target === openName);
     if (containerdStore()) expect(registryRequests).toEqual([]);
     else expect(registryRequests.length).toBeGreaterThan(0);
     expect(
-      registryRequests.every((r) => r.kind === 'http' && r.url.startsWith(`http://${name}/v2/`)),
+      registryRequests.every(
+        (r) => r.kind === 'http' && r.url.startsWith(`http://${openName}/v2/`),
+      ),
     ).toBe(true);
     const results = new URL(server.url).host;
     const artifactRequests = proxy.requests.filter((r) => r.target === results);
@@ -423,6 +426,7 @@ test('behind a forward proxy: the registry checks, the buildx download and the a
   } finally {
     await proxy.stop();
     await releases.close();
+    await open.stop();
   }
 });
 
