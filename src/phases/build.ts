@@ -150,9 +150,14 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
     const { hash } = await fingerprinting;
     return fpTag || !hash || immutable.length === 0 ? '' : fingerprintTag(hash);
   };
-  const record = async (digest: string): Promise<void> => {
+  // With `scan` the image is staged untagged and scanned first: its source is recorded only
+  // once the release passed the scan, so a failed scan leaves no tag at all.
+  const recordNow = async (digest: string): Promise<void> => {
     const tag = await recording();
     if (tag) await recordSource(step.registry, plan.meta.images, digest, tag);
+  };
+  const record = async (digest: string): Promise<void> => {
+    if (!inputs.scan) await recordNow(digest);
   };
   // A push that failed part way: what it wrote is recorded too, so a re-run can release it.
   const recordFailed = async <T>(push: Promise<T>): Promise<T> =>
@@ -196,6 +201,7 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
     registry: step.registry,
     sign: sign.hook,
   });
+  if (inputs.scan) await recordNow(report.digest);
   if (!result) throw new Error('the push finished without a build');
   const refs = plan.meta.images.map((image) => `${image}@${report.digest}`);
   core.info(`pushed and verified ${report.digest}: ${plan.meta.tags.join(', ')}`);
