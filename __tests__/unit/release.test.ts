@@ -481,6 +481,20 @@ describe('release', () => {
     ]);
   });
 
+  test('branch-only rules, a moving tag refused: the staging tag is removed too', async () => {
+    const registry = new MemoryRegistry();
+    registry.failPut.add('a/x:main');
+    const branch: ImageTags[] = [{ image: 'a/x', tags: [{ name: 'main', moving: true }] }];
+    const error = await release(
+      releaseOrder(branch, 'build-tag-push-5-1'),
+      runner(registry, []),
+      options,
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PushError);
+    expect(registry.tags.has('a/x:build-tag-push-5-1')).toBe(false);
+    expect(registry.writes).toContain('delete a/x:build-tag-push-5-1');
+  });
+
   test('a moving tag refused in the second registry: the first registry’s are put back; the error says so', async () => {
     const registry = new MemoryRegistry();
     for (const image of ['a/x', 'b/x'])

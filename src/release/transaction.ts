@@ -72,6 +72,8 @@ export async function release(
       options,
     );
   } catch (error) {
+    // What the failed build staged is no release: its staging tag goes where the registry allows.
+    await removeStaging(order, runner.registry, () => true);
     if (error instanceof PushError) {
       throw new PushError(error.reason, withMoving(error.report, order, staging, {}));
     }
@@ -82,6 +84,7 @@ export async function release(
     try {
       await runner.sign(digest);
     } catch (error) {
+      await removeStaging(order, runner.registry, () => true);
       const reason = error instanceof Error ? error.message : String(error);
       throw new PushError(
         `signing: ${reason}\nno moving tag was moved: every moving tag is where it was before this run`,
@@ -107,6 +110,7 @@ export async function release(
       ...(moved.race ? { race: moved.race } : {}),
     };
   } catch (error) {
+    await removeStaging(order, runner.registry, () => true);
     if (!(error instanceof MoveError)) throw error;
     const report = withMoving(staged, order, staging, {
       heldBack: error.report.heldBack.map((h) => h.ref),
