@@ -4,7 +4,7 @@
 // leaves every tag where it was, removes its staging tag and shows its last lines, escaped, in
 // the summary.
 import { jest } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
@@ -57,7 +57,8 @@ async function release(
   const context = extra.context ?? (await makeContext({ 'id.txt': `${randomUUID()}\n` })).dir;
   const main = await runAction({
     token,
-    event: pushEvent(`refs/tags/v${version}`),
+    // Each version its own commit: an immutable sha- tag is never re-pointed to another build.
+    event: pushEvent(`refs/tags/v${version}`, { sha: commitOf(version) }),
     inputs: {
       images: `${registry.url}/${repo}`,
       registry: registry.url,
@@ -87,6 +88,10 @@ async function release(
   return { run: main, seen };
 }
 
+function commitOf(version: string): string {
+  return createHash('sha1').update(version).digest('hex');
+}
+
 /** The tags of a repository but the scan's staging tags (a registry that removes no tag keeps them). */
 function withoutStaging(tags: string[]): string[] {
   return tags.filter((t) => !/^build-tag-push-[\w-]+-scan$/.test(t));
@@ -114,7 +119,7 @@ test('a passing scan sees IMAGE equal to the released digest, and no INPUT_, ACT
   const released = withoutStaging(await registry.tags(repo));
   // Beside the release's tags, the record of its source (fp-...), written after the scan passed.
   expect(released.filter((t) => !t.startsWith('fp-')).sort()).toEqual(
-    [...tags, 'sha-0123456'].sort(),
+    [...tags, `sha-${commitOf('1.0.0').slice(0, 7)}`].sort(),
   );
   expect(released.filter((t) => t.startsWith('fp-'))).toHaveLength(1);
   expect(first.run.stdout).toMatch(
