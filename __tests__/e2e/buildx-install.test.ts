@@ -9,6 +9,7 @@ import {
   realpathSync,
   rmSync,
   statSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,13 +102,30 @@ test('installs a release from the mirror into the job DOCKER_CONFIG, where docke
   expect(readdirSync(process.env.RUNNER_TEMP!)).toEqual([]);
 });
 
-test('a second install comes from the tool cache, no download', async () => {
+test('a second install comes from the tool cache, checked against the checksums file; no download', async () => {
   const before = server.requests.length;
   const dockerConfig = newConfig();
   const result = await installBuildx({ version: GOOD, mirror: server.url, dockerConfig });
 
-  expect(server.requests.length).toBe(before);
+  expect(server.requests.slice(before)).toEqual([`/v${GOOD}/checksums.txt`]);
   expect(pluginPath(dockerConfig)).toBe(result.path);
+});
+
+test('a tool-cache binary changed since it was cached is refused, naming the input and what to do', async () => {
+  const cached = join(tc.find('docker-buildx', GOOD, process.arch), 'docker-buildx');
+  const original = readFileSync(cached);
+  const tampered = Buffer.concat([original, Buffer.from('tampered')]);
+  writeFileSync(cached, tampered);
+  try {
+    const install = installBuildx({ version: GOOD, mirror: server.url, dockerConfig: newConfig() });
+    await expect(install).rejects.toThrow(
+      `buildx-version: refusing ${cached} from the runner's tool cache: its sha256 is ` +
+        `${createHash('sha256').update(tampered).digest('hex')}, but ` +
+        `${server.url}/v${GOOD}/checksums.txt says ${sha256(systemBuildx)}`,
+    );
+  } finally {
+    writeFileSync(cached, original);
+  }
 });
 
 test('latest resolves through the redirect of <mirror>/latest, then the cache', async () => {
@@ -119,7 +137,7 @@ test('latest resolves through the redirect of <mirror>/latest, then the cache', 
   });
 
   expect(result.version).toBe(GOOD);
-  expect(server.requests.slice(before)).toEqual(['/latest']);
+  expect(server.requests.slice(before)).toEqual(['/latest', `/v${GOOD}/checksums.txt`]);
 });
 
 test('a wrong checksum is refused: nothing installed, nothing cached', async () => {

@@ -223,14 +223,13 @@ export async function installBuildx(options: InstallOptions): Promise<InstalledB
   const download = buildxDownload(version, nodeArch(), options.mirror, process.platform);
   const binary = pluginName();
 
+  const verified = { ...download, input: 'buildx-version', tool: TOOL, version, binary };
   let cacheDir = tc.find(TOOL, version, process.arch);
   if (cacheDir) {
     core.info(`buildx ${version} found in the tool cache: ${cacheDir}`);
+    await checkCached(cacheDir, verified, timeoutMs);
   } else {
-    cacheDir = await downloadVerified(
-      { ...download, input: 'buildx-version', tool: TOOL, version, binary },
-      timeoutMs,
-    );
+    cacheDir = await downloadVerified(verified, timeoutMs);
   }
 
   const cached = path.join(cacheDir, binary);
@@ -261,24 +260,7 @@ export async function downloadVerified(
 ): Promise<string> {
   const { assetName, assetUrl, checksumsUrl, input, tool, version, binary } = download;
   const checksumsName = checksumsUrl.slice(checksumsUrl.lastIndexOf('/') + 1);
-  const checksums = await httpGet(
-    checksumsUrl,
-    timeoutMs,
-    true,
-    async (response) => {
-      const body = await response.readBody();
-      expectOk(checksumsUrl, response, input);
-      return body;
-    },
-    input,
-  );
-  const expected = parseChecksums(checksums, assetName);
-  if (!expected) {
-    throw new Error(
-      `${input}: ${checksumsUrl} has no sha256 line for ${assetName}; ` +
-        `expected a line "<sha256> *${assetName}"`,
-    );
-  }
+  const expected = await releaseChecksum(download, timeoutMs);
 
   // Not tc.downloadTool: its requests cannot be aborted and it retries for minutes after a
   // stall, which would keep the step's process alive past any timeout.
@@ -319,6 +301,53 @@ export async function downloadVerified(
   } finally {
     await fs.rm(file, { force: true });
   }
+}
+
+/**
+ * A binary found in the runner's tool cache, checked against the release's checksums file as a
+ * download is: a cache that another job of the runner changed is refused, naming the input.
+ */
+export async function checkCached(
+  cacheDir: string,
+  download: VerifiedDownload,
+  timeoutMs: number,
+): Promise<void> {
+  const expected = await releaseChecksum(download, timeoutMs);
+  const file = path.join(cacheDir, download.binary);
+  const actual = createHash('sha256')
+    .update(await fs.readFile(file))
+    .digest('hex');
+  if (actual !== expected) {
+    throw new Error(
+      `${download.input}: refusing ${file} from the runner's tool cache: its sha256 is ${actual}, but ${download.checksumsUrl} says ${expected} for ${download.assetName}; remove that directory from the tool cache (RUNNER_TOOL_CACHE) and run the job again`,
+    );
+  }
+  core.info(`sha256 of the cached ${download.binary} matches the release's: ${actual}`);
+}
+
+/** The sha256 the release's checksums file gives for the asset; an error naming the input when none. */
+async function releaseChecksum(download: VerifiedDownload, timeoutMs: number): Promise<string> {
+  const { assetName, checksumsUrl, input } = download;
+  const checksums = await httpGet(
+    checksumsUrl,
+    timeoutMs,
+    true,
+    async (response) => {
+      const body = await response.readBody();
+      expectOk(checksumsUrl, response, input);
+      return body;
+    },
+    input,
+  );
+  const expected = parseChecksums(checksums, assetName);
+  if (!expected) {
+    throw new Error(
+      `${input}: ${checksumsUrl} has no sha256 line for ${assetName}; ` +
+        `expected a line "<sha256> *${assetName}"`,
+    );
+  }
+
+  return expected;
 }
 
 /**

@@ -5,7 +5,7 @@ import { getExecOutput } from '@actions/exec';
 import * as tc from '@actions/tool-cache';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { DOWNLOAD_TIMEOUT_MS, downloadVerified } from './buildx.js';
+import { checkCached, DOWNLOAD_TIMEOUT_MS, downloadVerified } from './buildx.js';
 import { parseCosignVersion } from '../sign/cosign.js';
 import { childEnv } from '../child-env.js';
 import { mirrorBase } from '../mirror-url.js';
@@ -77,14 +77,13 @@ export async function ensureCosign(
   if (found) return found;
   let cacheDir = tc.find(TOOL, COSIGN_VERSION, process.arch);
   const binary = process.platform === 'win32' ? 'cosign.exe' : 'cosign';
+  const download = cosignDownload(COSIGN_VERSION, process.arch, mirror, process.platform);
+  const verified = { ...download, input: 'sign', tool: TOOL, version: COSIGN_VERSION, binary };
   if (cacheDir) {
     core.info(`cosign ${COSIGN_VERSION} found in the tool cache: ${cacheDir}`);
+    await checkCached(cacheDir, verified, timeoutMs);
   } else {
-    const download = cosignDownload(COSIGN_VERSION, process.arch, mirror, process.platform);
-    cacheDir = await downloadVerified(
-      { ...download, input: 'sign', tool: TOOL, version: COSIGN_VERSION, binary },
-      timeoutMs,
-    );
+    cacheDir = await downloadVerified(verified, timeoutMs);
   }
   const file = path.join(cacheDir, binary);
   await fs.chmod(file, 0o755);
