@@ -4,8 +4,6 @@
 // on the runner (a cloud builder, docker CLI only): the step fails naming test and what to use.
 import { jest } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
-import { copyFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import {
   assertNoSecrets,
   builderConfig,
@@ -22,6 +20,7 @@ import {
   type Registry,
   type RunOptions,
 } from './harness/index.js';
+import { chainWorkspace } from './harness/chain.js';
 
 jest.setTimeout(300_000);
 
@@ -33,43 +32,11 @@ let workspace: string;
 let userConfig = '';
 const runs: ActionRun[] = [];
 
-const bakeFile = (url: string): string => `
-group "default" {
-  targets = ["base", "mid", "app"]
-}
-target "base" {
-  context = "base"
-  tags = ["${url}/bk-chain/base"]
-}
-target "mid" {
-  context = "mid"
-  contexts = { base = "target:base" }
-  tags = ["${url}/bk-chain/mid"]
-}
-target "app" {
-  context = "app"
-  contexts = { mid = "target:mid" }
-  tags = ["${url}/bk-chain/app"]
-}
-`;
-
 beforeAll(async () => {
   if (!built) return;
   userConfig = await builderConfig('builders-chain');
   registry = await startRegistry(A);
-  workspace = (
-    await makeContext({
-      'base/Dockerfile':
-        'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","--install","-s","/bin"]\nCOPY base.txt /base.txt\n',
-      'mid/Dockerfile': 'FROM base\nCOPY mid.txt /mid.txt\n',
-      'app/Dockerfile': 'FROM mid\nCOPY app.txt /app.txt\n',
-      'base/base.txt': 'base 1\n',
-      'mid/mid.txt': 'mid 1\n',
-      'app/app.txt': 'app 1\n',
-    })
-  ).dir;
-  await copyFile(join(workspace, 'busybox'), join(workspace, 'base', 'busybox'));
-  await writeFile(join(workspace, 'docker-bake.hcl'), bakeFile(registry.url));
+  workspace = await chainWorkspace(registry.url, 'bk-chain');
   await docker(['buildx', 'create', '--name', builder, '--driver', 'remote', unixAddress], {
     env: { DOCKER_CONFIG: userConfig },
   });

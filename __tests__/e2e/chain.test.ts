@@ -3,12 +3,11 @@
 // together; a failing child releases nothing; a cycle or an unknown target fails before any
 // build; on the classic engine (BuildKit 0.8, no named contexts) the error says what to use.
 import { jest } from '@jest/globals';
-import { copyFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   assertNoSecrets,
   containerdStore,
-  makeContext,
   pushEvent,
   removeTempDirs,
   runAction,
@@ -18,6 +17,7 @@ import {
   type Registry,
   type RunOptions,
 } from './harness/index.js';
+import { chainWorkspace } from './harness/chain.js';
 
 jest.setTimeout(240_000);
 
@@ -26,41 +26,9 @@ let registry: Registry;
 let workspace: string;
 const runs: ActionRun[] = [];
 
-const bakeFile = (url: string): string => `
-group "default" {
-  targets = ["base", "mid", "app"]
-}
-target "base" {
-  context = "base"
-  tags = ["${url}/chain/base"]
-}
-target "mid" {
-  context = "mid"
-  contexts = { base = "target:base" }
-  tags = ["${url}/chain/mid"]
-}
-target "app" {
-  context = "app"
-  contexts = { mid = "target:mid" }
-  tags = ["${url}/chain/app"]
-}
-`;
-
 beforeAll(async () => {
   registry = await startRegistry(A);
-  workspace = (
-    await makeContext({
-      'base/Dockerfile':
-        'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox","--install","-s","/bin"]\nCOPY base.txt /base.txt\n',
-      'mid/Dockerfile': 'FROM base\nCOPY mid.txt /mid.txt\n',
-      'app/Dockerfile': 'FROM mid\nCOPY app.txt /app.txt\n',
-      'base/base.txt': 'base 1\n',
-      'mid/mid.txt': 'mid 1\n',
-      'app/app.txt': 'app 1\n',
-    })
-  ).dir;
-  await copyFile(join(workspace, 'busybox'), join(workspace, 'base', 'busybox'));
-  await writeFile(join(workspace, 'docker-bake.hcl'), bakeFile(registry.url));
+  workspace = await chainWorkspace(registry.url, 'chain');
 });
 
 afterAll(async () => {
