@@ -3,8 +3,8 @@
 // when any moving tag fails, every one this release moved is put back.
 import { moveTags, MoveError } from './move.js';
 import type { ReleaseOrder } from './order.js';
-import { PushError, refName, runPushSteps, type PushReport, type PushRunner } from './stage.js';
-import type { ReleaseOptions, ReleaseReport } from './transaction.js';
+import { PushError, runPushSteps, type PushReport, type PushRunner } from './stage.js';
+import { moveFailure, type ReleaseOptions, type ReleaseReport } from './transaction.js';
 
 /** One target of the chain: its references and how its stage references are written. */
 export interface ChainPart {
@@ -98,17 +98,10 @@ export async function releaseChain(
     return reports;
   } catch (error) {
     if (!(error instanceof MoveError)) throw error;
-    const restored = error.restored.map(refName);
-    const notRestored = error.notRestored.map((n) => `${refName(n.ref)} (${n.reason})`);
-    const lines = [
-      `moving tags: ${error.reason}`,
-      restored.length > 0 ? `put back where they were: ${restored.join(', ')}` : '',
-      notRestored.length > 0 ? `could not be put back: ${notRestored.join('; ')}` : '',
-      notRestored.length === 0
-        ? 'every moving tag of every target is where it was before this run'
-        : '',
-    ].filter(Boolean);
     const last = parts[parts.length - 1];
-    throw new PushError(lines.join('\n'), staged.get(last.name)!);
+    throw new PushError(
+      moveFailure(error, 'every moving tag of every target'),
+      staged.get(last.name)!,
+    );
   }
 }

@@ -117,16 +117,25 @@ export async function release(
       restored: error.restored,
       notRestored: error.notRestored.map((n) => n.ref),
     });
-    const restored = error.restored.map(refName);
-    const notRestored = error.notRestored.map((n) => `${refName(n.ref)} (${n.reason})`);
-    const lines = [
-      `moving tags: ${error.reason}`,
-      restored.length > 0 ? `put back where they were: ${restored.join(', ')}` : '',
-      notRestored.length > 0 ? `could not be put back: ${notRestored.join('; ')}` : '',
-      notRestored.length === 0 ? 'every moving tag is where it was before this run' : '',
-    ].filter(Boolean);
-    throw new PushError(lines.join('\n'), report);
+    throw new PushError(moveFailure(error, 'every moving tag'), report);
   }
+}
+
+/**
+ * What a failed moving-tag step says: why, what was put back, what could not be, and, when
+ * nothing is left moved, that `all` (every moving tag) is where it was. Pure.
+ */
+export function moveFailure(error: MoveError, all: string): string {
+  const restored = error.restored.map(refName);
+  const notRestored = error.notRestored.map((n) => `${refName(n.ref)} (${n.reason})`);
+  return [
+    `moving tags: ${error.reason}`,
+    restored.length > 0 ? `put back where they were: ${restored.join(', ')}` : '',
+    notRestored.length > 0 ? `could not be put back: ${notRestored.join('; ')}` : '',
+    notRestored.length === 0 ? `${all} is where it was before this run` : '',
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 interface MovingOutcome {
