@@ -19,7 +19,6 @@
 // the trio is left out with a warning.
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
@@ -79,27 +78,6 @@ export function loadTrio(dir, log) {
     actions[name] = { path, action };
   }
   return actions;
-}
-
-/**
- * A stand-in for the one GitHub API request of the trio (metadata-action's GET /repos/{repo}):
- * it answers with the event payload's repository. Resolves with its URL and a close function.
- */
-export function startApi(repository) {
-  return new Promise((resolve, reject) => {
-    const server = createServer((req, res) => {
-      const ok = req.method === 'GET' && req.url === `/repos/${repository.full_name}`;
-      res.writeHead(ok ? 200 : 404, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(ok ? repository : { message: 'Not Found' }));
-    });
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () =>
-      resolve({
-        url: `http://127.0.0.1:${server.address().port}`,
-        close: () => server.close(),
-      }),
-    );
-  });
 }
 
 /**

@@ -52,7 +52,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { measureChain } from './bench-chain.mjs';
 import { measureRemote } from './bench-remote.mjs';
-import { loadTrio, startApi, trioDir, trioRun } from './bench-trio.mjs';
+import { startApi } from './bench-api.mjs';
+import { loadTrio, trioDir, trioRun } from './bench-trio.mjs';
 import { parseFileCommand } from './file-commands.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -168,6 +169,9 @@ async function check(result, what) {
 // Synchronous, and run on every way out (an error, process.exit, Ctrl-C, a closed pipe):
 // no registry or temp dir is left behind.
 const cleanups = [];
+/** The bench job's workflow file and run. */
+const BENCH_WORKFLOW = 'release.yml';
+const RUN_ID = '4242424242';
 function cleanup() {
   while (cleanups.length > 0) {
     try {
@@ -224,29 +228,33 @@ function treeBytes(dir) {
   }, 0);
 }
 
+/** The repository of the bench's event payload (and of its GitHub API). */
+const REPOSITORY = {
+  id: 123456,
+  name: 'app',
+  full_name: 'acme/app',
+  owner: { login: 'acme', id: 654321, type: 'Organization' },
+  html_url: 'https://github.com/acme/app',
+  description: 'The build-tag-push example',
+  default_branch: 'main',
+  license: { key: 'mit', name: 'MIT License', spdx_id: 'MIT' },
+};
+
 /**
  * The job the runner would run: the environment of the main step (INPUT_* for every input of
  * action.yml, defaults and `${{ github.* }}` evaluated), the event payload of a push of the
  * tag v1.2.3, and a step function that starts `node <runs.main|runs.post>` with fresh
- * GITHUB_* files, as __tests__/e2e/harness/action.ts does.
+ * GITHUB_* files, as __tests__/e2e/harness/action.ts does. The GitHub API is `api`
+ * (scripts/bench-api.mjs), asked by the action and the trio as on a runner.
  */
-function makeJob(work, action, inputs) {
+function makeJob(work, action, inputs, api) {
   const dirs = Object.fromEntries(
     ['temp', 'toolcache', 'home', 'workspace', 'steps'].map((d) => [d, join(work, d)]),
   );
   for (const dir of Object.values(dirs)) mkdirSync(dir, { recursive: true });
   const sha = '0123456789abcdef0123456789abcdef01234567';
   const ref = 'refs/tags/v1.2.3';
-  const repository = {
-    id: 123456,
-    name: 'app',
-    full_name: 'acme/app',
-    owner: { login: 'acme', id: 654321, type: 'Organization' },
-    html_url: 'https://github.com/acme/app',
-    description: 'The build-tag-push example',
-    default_branch: 'main',
-    license: { key: 'mit', name: 'MIT License', spdx_id: 'MIT' },
-  };
+  const repository = REPOSITORY;
   const commit = { id: sha, message: 'Release 1.2.3', timestamp: '2024-05-06T07:08:09Z' };
   const eventPath = join(work, 'event.json');
   writeFileSync(
@@ -271,14 +279,16 @@ function makeJob(work, action, inputs) {
     ref_name: 'v1.2.3',
     ref_type: 'tag',
     sha,
-    run_id: '4242424242',
+    run_id: RUN_ID,
     run_number: '17',
     run_attempt: '1',
     server_url: 'https://github.com',
-    api_url: 'https://api.github.com',
-    graphql_url: 'https://api.github.com/graphql',
+    api_url: api,
+    graphql_url: `${api}/graphql`,
     workspace: dirs.workspace,
     workflow: 'bench',
+    // The README's release workflow, whose job may read the runs of its workflow (actions: read).
+    workflow_ref: `acme/app/.github/workflows/${BENCH_WORKFLOW}@refs/tags/v1.2.3`,
     job: 'image',
     action: '__acme_build-tag-push',
   };
@@ -328,7 +338,12 @@ function makeJob(work, action, inputs) {
       files[`GITHUB_${name}`] = join(dir, name.toLowerCase());
       writeFileSync(files[`GITHUB_${name}`], '');
     }
-    const [command, ...args] = [...wrapper, process.execPath, script];
+    const [command, ...args] = [
+      ...wrapper,
+      process.execPath,
+      ...(process.env.BENCH_NODE_ARGS ? process.env.BENCH_NODE_ARGS.split(' ') : []),
+      script,
+    ];
     const result = await run(command, args, {
       env: { ...stepEnv, ...files },
       cwd: dirs.workspace,
@@ -496,7 +511,9 @@ async function measure(engine, runs, trace, trio) {
     // that each round measures a build and push rather than the refusal of a re-run.
     force: true,
   };
-  const job = makeJob(work, action, inputs);
+  const api = await startApi(REPOSITORY, { runId: RUN_ID, workflowFile: BENCH_WORKFLOW });
+  cleanups.push(api.close);
+  const job = makeJob(work, action, inputs, api.url);
   if (plugin) {
     mkdirSync(join(job.dirs.home, '.docker', 'cli-plugins'), { recursive: true });
     symlinkSync(plugin, join(job.dirs.home, '.docker', 'cli-plugins', 'docker-buildx'));
@@ -566,8 +583,6 @@ async function measure(engine, runs, trace, trio) {
   // (c) The docker trio, the same push (scripts/bench-trio.mjs).
   let trioStep;
   if (trio) {
-    const api = await startApi(job.repository);
-    cleanups.push(api.close);
     // The action's default rules (empty `tags`), written out for metadata-action.
     const tags = [
       'type=semver,pattern={{version}}',
