@@ -6,6 +6,7 @@
 // user's is ever copied to a file. Arguments: the user's config dir, the action's config dir,
 // the action. It only reads: `store` and `erase` do nothing.
 import { credentialsFromConfig, keyHost, storedLogin } from './docker/credentials.js';
+import { errorText } from './error-text.js';
 
 async function main(): Promise<number> {
   const [userDir = '', ownDir = '', action = ''] = process.argv.slice(2);
@@ -35,9 +36,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(
-      `docker-credential-build-tag-push: ${error instanceof Error ? error.message : String(error)}\n`,
-    );
+    process.stderr.write(`docker-credential-build-tag-push: ${errorText(error)}\n`);
     process.exit(1);
   },
 );

@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import { State } from './names.js';
+import { errorText } from './error-text.js';
 
 // The main step. Started again with the state the main step saved, it is the post step;
 // action.yml runs dist/post/index.js for that instead (src/post-entry.ts, a bundle without the
@@ -10,7 +11,7 @@ async function entry(): Promise<void> {
       const { post } = await import('./post.js');
       await post();
     } catch (error) {
-      core.warning(`cleanup: ${error instanceof Error ? error.message : String(error)}`);
+      core.warning(`cleanup: ${errorText(error)}`);
     }
     return;
   }
@@ -19,7 +20,7 @@ async function entry(): Promise<void> {
     const { run } = await import('./main.js');
     await run();
   } catch (error) {
-    core.setFailed(error instanceof Error ? error.message : String(error));
+    core.setFailed(errorText(error));
   }
   // The step ends here: a request given up on (an artifact service that never answered) must
   // not keep the process, and so the job, waiting. stdout and files are written synchronously.

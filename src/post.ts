@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { logout } from './docker/login.js';
 import { removeContainer } from './docker/test-run.js';
 import { MOVED_RECORD, State } from './names.js';
+import { errorText } from './error-text.js';
 
 /**
  * The post step: re-checks the moving tags a run that may have raced another moved, then logs
@@ -24,9 +25,7 @@ export async function post(): Promise<void> {
         core.warning(`moving tags: ${warning}`);
       }
     } catch (error) {
-      core.warning(
-        `moving tags: could not be checked again: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      core.warning(`moving tags: could not be checked again: ${errorText(error)}`);
     }
   }
   if (dockerConfig) {
@@ -37,9 +36,7 @@ export async function post(): Promise<void> {
     try {
       rmSync(tempDir, { recursive: true, force: true });
     } catch (error) {
-      warnings.push(
-        `could not remove ${tempDir}: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      warnings.push(`could not remove ${tempDir}: ${errorText(error)}`);
     }
   }
   for (const warning of warnings) core.warning(`cleanup: ${warning}`);

@@ -6,6 +6,7 @@ import type { Inputs } from './inputs/inputs.js';
 import type { Plan } from './plan.js';
 import type { Chain } from './release/chain.js';
 import type { Signing } from './sign/phase.js';
+import type { TagsBefore } from './phases/read-ahead.js';
 
 /** A platform job of a merge group: the platform it builds and the artifact of its digest. */
 export interface GroupArtifact {
@@ -26,6 +27,8 @@ export interface Step {
   credentials: RegistryCredentials;
   /** The one registry client of the step: retried and bounded by network-timeout. */
   registry: RegistryClient;
+  /** What the tags of a build's release pointed to before anything was pushed; absent otherwise. */
+  before?: TagsBefore;
   /** The builder's driver; '' when it was not needed (no load, gate or named builder). */
   driver: string;
   /** Whether and how the release is signed, decided before anything was created. */

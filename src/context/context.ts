@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { errorText } from '../error-text.js';
 
 /** Repository data, read from the event payload's `repository` object (no API call). */
 export interface Repository {
@@ -153,9 +154,7 @@ function readPayload(path: string | undefined): Payload {
     const parsed: unknown = JSON.parse(text);
     return isObject(parsed) ? parsed : {};
   } catch (error) {
-    throw new Error(
-      `GITHUB_EVENT_PATH: ${path} is not valid JSON (${error instanceof Error ? error.message : String(error)})`,
-    );
+    throw new Error(`GITHUB_EVENT_PATH: ${path} is not valid JSON (${errorText(error)})`);
   }
 }
 

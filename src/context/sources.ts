@@ -4,6 +4,7 @@
 import { repositoryIsPublic, type Context, type Repository } from './context.js';
 import { nodeFetch } from '../registry/http.js';
 import { runGit, workspaceRepository } from '../git/run.js';
+import { errorText } from '../error-text.js';
 
 export interface Sources {
   /**
@@ -81,7 +82,7 @@ async function repositoryFromApi(
       public: repositoryIsPublic(repo),
     };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     notices.push(`${what}: the GitHub API gave none (${reason})`);
     return undefined;
   }

@@ -67,6 +67,14 @@ function authsEntry(auths: Record<string, unknown>, registry: string): unknown {
   return key === undefined ? undefined : auths[key];
 }
 
+/** What docker sends to `registry` from an `auths` object (aliases of a host included). */
+export function credentialsFromAuths(
+  auths: Record<string, unknown>,
+  registry: string,
+): Credentials | undefined {
+  return entryCredentials(authsEntry(auths, registry));
+}
+
 /** Credentials of an `auths` entry: `auth` (base64 user:password), `identitytoken`, or fields. */
 export function entryCredentials(entry: unknown): Credentials | undefined {
   if (!isRecord(entry)) return undefined;
@@ -94,7 +102,7 @@ export function credentialsFromConfig(
 ): (registry: string) => Credentials | undefined {
   return (registry) => {
     const auths = readConfigFile(dockerConfig).auths;
-    return isRecord(auths) ? entryCredentials(authsEntry(auths, registry)) : undefined;
+    return isRecord(auths) ? credentialsFromAuths(auths, registry) : undefined;
   };
 }
 

@@ -11,10 +11,16 @@ import {
   routeToOwnHelper,
   type Credentials,
 } from './config.js';
-import { credentialsFromConfig, storedLogin, type StoredLogin } from './credentials.js';
+import {
+  credentialsFromAuths,
+  credentialsFromConfig,
+  storedLogin,
+  type StoredLogin,
+} from './credentials.js';
 import { parseReference } from '../oci/reference.js';
 import type { DockerHubOidc } from '../registry/dockerhub-oidc.js';
 import { classifyText, NO_RETRY, withRetry, type Failure, type RetryPolicy } from '../retry.js';
+import { errorText } from '../error-text.js';
 
 export interface Login {
   registry: string;
@@ -60,6 +66,8 @@ export function missingLoginError(registry: string, userConfigDir: string): Erro
 export class RegistryCredentials {
   private readonly found = new Map<string, StoredLogin | undefined>();
   private readonly pending = new Map<string, Promise<void>>();
+  /** The step's own logins as `auths` entries (see `give`). */
+  private readonly given: Record<string, unknown> = {};
 
   constructor(
     private readonly ownConfig: string,
@@ -94,14 +102,31 @@ export class RegistryCredentials {
     } catch (error) {
       this.found.set(registry, undefined);
       core.warning(
-        `${registry}: the login of an earlier step could not be read (${error instanceof Error ? error.message : String(error)}); the action's registry checks go without it`,
+        `${registry}: the login of an earlier step could not be read (${errorText(error)}); the action's registry checks go without it`,
       );
     }
   }
 
+  /**
+   * The step's own logins with their passwords, known before `docker login` has stored them:
+   * the reads that go beside the logins use them. Held in memory only.
+   */
+  give(logins: Login[]): void {
+    for (const { registry, username, password } of logins) {
+      if (password) this.given[registry] = { username, password };
+    }
+  }
+
+  /** Whether the credentials for `registry` are known now, before the logins are done. */
+  known(registry: string): boolean {
+    return credentialsFromAuths(this.given, registry) !== undefined;
+  }
+
   /** The credentials for `registry`, or undefined (anonymous). */
   readonly lookup = (registry: string): Credentials | undefined =>
-    credentialsFromConfig(this.ownConfig)(registry) ?? this.found.get(registry)?.credentials;
+    credentialsFromConfig(this.ownConfig)(registry) ??
+    credentialsFromAuths(this.given, registry) ??
+    this.found.get(registry)?.credentials;
 }
 
 /** `https://ghcr.io/` and `ghcr.io` are the same registry for docker login. */
@@ -145,7 +170,7 @@ export async function login(
   results.forEach((result, index) => {
     const { registry, username } = logins[index];
     if (result.status === 'rejected') {
-      failures.push(result.reason instanceof Error ? result.reason.message : String(result.reason));
+      failures.push(errorText(result.reason));
       return;
     }
     // A credential helper configured for this registry would be asked instead of our file.
@@ -345,18 +370,14 @@ export async function logout(dockerConfig: string, registries: string[]): Promis
         core.debug(`logged out of ${registry}`);
       }
     } catch (error) {
-      warnings.push(
-        `docker logout ${registry} failed: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      warnings.push(`docker logout ${registry} failed: ${errorText(error)}`);
     }
   }
   try {
     // rmSync removes the links to the user's plugin and builder directories, not their targets.
     rmSync(dockerConfig, { recursive: true, force: true });
   } catch (error) {
-    warnings.push(
-      `could not remove ${dockerConfig}: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    warnings.push(`could not remove ${dockerConfig}: ${errorText(error)}`);
   }
   return warnings;
 }

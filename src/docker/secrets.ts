@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { errorText } from '../error-text.js';
 
 /** A build secret as buildx receives it: `--secret id=<id>,src=<file>`. */
 /** A build secret: `secrets` (the value) or `secret-files` (a path). */
@@ -91,8 +92,6 @@ export function removeSecretFiles(dir: string): string[] {
     rmSync(dir, { recursive: true, force: true });
     return [];
   } catch (error) {
-    return [
-      `could not remove the build secrets in ${dir}: ${error instanceof Error ? error.message : String(error)}`,
-    ];
+    return [`could not remove the build secrets in ${dir}: ${errorText(error)}`];
   }
 }

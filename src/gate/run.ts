@@ -19,6 +19,7 @@ import type { RegistryClient } from '../registry/client.js';
 import { saveImage, uploadImage } from '../publish/tested-image.js';
 import { buildPushedImage, noEngineError, untaggedNote, type PushedImage } from './pushed.js';
 import { engineImageStore, enginePlatform, runTestContainer } from '../docker/test-run.js';
+import { errorText } from '../error-text.js';
 
 /** What a build of the gate may change from the build the inputs describe. */
 export type BuildOverrides = Partial<
@@ -115,7 +116,7 @@ export async function buildAndTest(inputs: GateInputs, options: GateOptions): Pr
   const [platform, store] = await Promise.all([
     enginePlatform(dockerConfig).catch((error: unknown) => {
       if (driver === 'docker') throw error;
-      throw noEngineError(driver, error instanceof Error ? error.message : String(error));
+      throw noEngineError(driver, errorText(error));
     }),
     driver === 'docker' ? engineImageStore(dockerConfig) : Promise.resolve('classic' as const),
   ]);
@@ -162,7 +163,7 @@ export async function buildAndTest(inputs: GateInputs, options: GateOptions): Pr
         `Build test stage "${inputs.testTarget}"`,
       );
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorText(error);
       throw fail(`test-target: building stage "${inputs.testTarget}" failed: ${reason}`);
     }
     await run('target', inputs.testTarget, localImageId(stage, dockerDriver ? store : 'classic'));

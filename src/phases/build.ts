@@ -22,6 +22,8 @@ import { findReusable, reportFingerprint, sourceFingerprint } from './fingerprin
 import { platformJob } from './platform-job.js';
 import { guardImmutable, readHeld, recordPartialPush, recordSource } from './immutable.js';
 import { heldBackRefs, orderOf, releasePhase } from './release.js';
+import { warmMoving } from './read-ahead.js';
+import { errorText } from '../error-text.js';
 import { promotePhase } from './reuse.js';
 import { testPhase, type BuildWith } from './test.js';
 
@@ -125,7 +127,8 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
   );
   // Beside the signing set-up: what each immutable tag holds (a re-run, a changed source).
   const immutable = immutableRefs(order, fpTag);
-  const held = readHeld(step.registry, immutable);
+  const held = readHeld(step.before ?? step.registry, immutable);
+  if (step.before) warmMoving(step.registry, order.moving, step.before);
   // Set up before the build (cosign found or installed, the key read): a key that cannot be
   // read fails before anything is pushed. Every release call below gets its hook.
   const sign = await step.signing.prepare({
@@ -156,8 +159,14 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
     const tag = await recording();
     if (tag) await recordSource(step.registry, plan.meta.images, digest, tag);
   };
-  const record = async (digest: string): Promise<void> => {
-    if (!inputs.scan) await recordNow(digest);
+  // Written beside the checks of the push (the record is best effort, never a failure), and
+  // waited for before the step reports.
+  let recorded: Promise<void> = Promise.resolve();
+  const record = (digest: string): void => {
+    if (inputs.scan) return;
+    recorded = recordNow(digest).catch((error: unknown) => {
+      core.warning(`could not record the source of ${digest}: ${errorText(error)}`);
+    });
   };
   // A push that failed part way: what it wrote is recorded too, so a re-run can release it.
   const recordFailed = async <T>(push: Promise<T>): Promise<T> =>
@@ -178,7 +187,7 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
       if (tested?.pushed) {
         const { image, digest } = tested.pushed;
         await recordFailed(promoteStep(step.registry, image, digest)(refs));
-        await record(digest);
+        record(digest);
         return digest;
       }
       if (tested) {
@@ -191,16 +200,16 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
             join(step.tempDir, 'image'),
           ),
         );
-        await record(digest);
+        record(digest);
         return digest;
       }
       result = await recordFailed(buildWith({ tags: refs, push: true }, 'Build'));
-      if (result.digest) await record(result.digest);
+      if (result.digest) record(result.digest);
       return result.digest;
     },
     registry: step.registry,
     sign: sign.hook,
-  });
+  }).finally(() => recorded);
   if (inputs.scan) await recordNow(report.digest);
   if (!result) throw new Error('the push finished without a build');
   const refs = plan.meta.images.map((image) => `${image}@${report.digest}`);

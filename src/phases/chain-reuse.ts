@@ -9,6 +9,7 @@ import { computeFingerprint, fingerprintTag } from '../fingerprint/index.js';
 import type { Chain, ChainTarget } from '../release/chain.js';
 import { parseReference } from '../oci/reference.js';
 import type { Step } from '../step.js';
+import { errorText } from '../error-text.js';
 
 /** A released target found built from the same source: its digest in its first repository. */
 export interface Reused {
@@ -48,7 +49,7 @@ export async function chainFingerprints(step: Step, chain: Chain): Promise<Map<s
       );
     } catch (error) {
       core.warning(
-        `reuse: no source fingerprint for ${target.name} (${error instanceof Error ? error.message : String(error)}); it and the targets built FROM it are built`,
+        `reuse: no source fingerprint for ${target.name} (${errorText(error)}); it and the targets built FROM it are built`,
       );
     }
   }
@@ -77,7 +78,7 @@ export async function findReused(
         );
         if (digest) found.set(target.name, { digest, from });
       } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = errorText(error);
         core.warning(`reuse: could not look up ${from} (${reason}); ${target.name} is built`);
       }
     }),

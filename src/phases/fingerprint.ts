@@ -5,6 +5,7 @@ import type { RegistryClient } from '../registry/client.js';
 import { enginePlatform } from '../docker/test-run.js';
 import { computeFingerprint, fingerprintTag } from '../fingerprint/index.js';
 import type { Step } from '../step.js';
+import { errorText } from '../error-text.js';
 
 export interface FingerprintResult {
   /** sha256 hex; '' when it could not be computed. */
@@ -39,7 +40,7 @@ export async function sourceFingerprint(
     );
     return { hash, details, failure: '' };
   } catch (error) {
-    const failure = error instanceof Error ? error.message : String(error);
+    const failure = errorText(error);
     return { hash: '', details: [], failure };
   }
 }
@@ -78,7 +79,7 @@ export async function findReusable(
     );
     return digest;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     core.warning(`reuse: could not look up ${image}:${fpTag} (${reason}); building as usual`);
     return undefined;
   }

@@ -10,6 +10,7 @@ import {
 } from '../release/immutable.js';
 import { refName, type TagRef } from '../release/stage.js';
 import type { FingerprintResult } from './fingerprint.js';
+import { errorText } from '../error-text.js';
 
 /** The registry operations of the guard (RegistryClient has them). */
 export interface GuardRegistry {
@@ -23,7 +24,10 @@ export interface GuardRegistry {
  * registry that refuses reads of a repository it does not have yet) is taken as absent, with a
  * warning: the push that follows is verified by reading it anyway.
  */
-export async function readHeld(registry: GuardRegistry, refs: TagRef[]): Promise<HeldTag[]> {
+export async function readHeld(
+  registry: Pick<GuardRegistry, 'manifestDigest'>,
+  refs: TagRef[],
+): Promise<HeldTag[]> {
   const found = await Promise.allSettled(
     refs.map((ref) => registry.manifestDigest(ref.image, ref.tag)),
   );
@@ -33,7 +37,7 @@ export async function readHeld(registry: GuardRegistry, refs: TagRef[]): Promise
     if (result.status === 'fulfilled') {
       if (result.value) held.push({ ref, digest: result.value });
     } else {
-      const reason = result.reason instanceof Error ? result.reason.message : String(result.reason);
+      const reason = errorText(result.reason);
       core.warning(`could not read ${refName(ref)} before the push (${reason}); taken as absent`);
     }
   });
@@ -114,7 +118,7 @@ export async function recordSource(
   );
   for (const result of results) {
     if (result.status === 'rejected') {
-      const reason = result.reason instanceof Error ? result.reason.message : String(result.reason);
+      const reason = errorText(result.reason);
       core.warning(`could not record the source fingerprint tag ${fpTag}: ${reason}`);
     }
   }

@@ -25,6 +25,7 @@ import { outcome } from '../report/outcome.js';
 import type { Outcome } from '../report/outcome.js';
 import type { Step } from '../step.js';
 import { heldBackRefs, orderOf, releasePhase } from './release.js';
+import { errorText } from '../error-text.js';
 
 /**
  * The merge step of a group: the platform jobs' records from the run's artifacts, checked
@@ -139,7 +140,7 @@ async function groupRecords(
     } catch (error) {
       found.push({
         artifact: artifact.name,
-        problem: error instanceof Error ? error.message : String(error),
+        problem: errorText(error),
       });
     }
   }

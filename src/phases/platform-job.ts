@@ -30,6 +30,7 @@ import { digestOutput, type TestReport } from '../gate/spec.js';
 import { TestError } from '../gate/run.js';
 import { findReusable } from './fingerprint.js';
 import { reportingTests, testPhase, type BuildWith } from './test.js';
+import { errorText } from '../error-text.js';
 
 /**
  * A platform job's platform and artifact, claimed before the build: a job of this run attempt
@@ -138,7 +139,7 @@ export async function platformJob(
         inputs.networkTimeoutMs,
       );
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorText(error);
       throw new Error(
         `merge-group: could not upload "${group.artifact}" (${reason}); ${digest} is in the registries by digest, with no tag, and the merge step will not find it. Rerun this job`,
       );
@@ -222,7 +223,7 @@ async function uploadFailure(
   common: PlatformRecord,
   error: unknown,
 ): Promise<void> {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorText(error);
   const record: PlatformRecord = {
     ...common,
     status: 'failed',
@@ -242,7 +243,7 @@ async function uploadFailure(
       core.info(`${common.platform}: recorded as failed, so the merge step refuses the group`);
     } catch (upload) {
       core.warning(
-        `merge-group: could not record the failure in "${artifact}" (${upload instanceof Error ? upload.message : String(upload)}); a merge step without platforms would not see this platform is missing: give the merge step platforms`,
+        `merge-group: could not record the failure in "${artifact}" (${errorText(upload)}); a merge step without platforms would not see this platform is missing: give the merge step platforms`,
       );
     }
   });

@@ -22,6 +22,8 @@ import type { Plan } from '../plan.js';
 import type { Chain } from '../release/chain.js';
 import type { Step } from '../step.js';
 import { loginPhase } from './login.js';
+import { readAhead } from './read-ahead.js';
+import { parseReference } from '../oci/reference.js';
 import { claimPlatform } from './platform-job.js';
 import type { Preflight } from './preflight.js';
 import { checkArtifactName, digestArtifactName } from './report.js';
@@ -79,14 +81,7 @@ export async function prepare(
     // step; with `logout: false` the logins are the later steps', as with docker/login-action.
     core.saveState(State.registries, JSON.stringify(logins.map((l) => l.registry)));
   }
-  // Every one settles before a failure is reported: a login still running when the step ends
-  // would write its credentials after the post step removed the action's Docker config.
-  const [driver, , , group] = await settledAll([
-    !inputs.merge &&
-    !inputs.promote &&
-    (inputs.load || gated || inputs.builder || inputs.platforms.length > 1 || platformJob)
-      ? builderDriver(dockerConfig, inputs.builder)
-      : Promise.resolve(''),
+  const logging =
     logins.length > 0 || plan.push || earlier
       ? core
           .group('Log in', () =>
@@ -101,7 +96,36 @@ export async function prepare(
               gated && inputs.builder ? await otherDriver(dockerConfig, inputs.builder) : '';
             throw other ? noEngineError(other, away) : new Error(away);
           })
-      : undefined,
+      : undefined;
+  const registry = new RegistryClient({
+    credentials: credentials.lookup,
+    retry: retryPolicy(inputs.retries),
+    timeoutMs: inputs.networkTimeoutMs,
+  });
+  // The tags of a build's release, read beside the logins: a registry this step has the
+  // password of is read at once, any other once the logins (and earlier steps') are known.
+  credentials.give(logins);
+  const before =
+    plan.push && !inputs.merge && !inputs.promote && !platformJob && !chain
+      ? readAhead(
+          registry,
+          plan.meta.images.flatMap((image) =>
+            plan.meta.planned.map((t) => ({ image, tag: t.name })),
+          ),
+          async (image) => {
+            if (!credentials.known(parseReference(image).registry)) await logging;
+          },
+        )
+      : undefined;
+  // Every one settles before a failure is reported: a login still running when the step ends
+  // would write its credentials after the post step removed the action's Docker config.
+  const [driver, , , group] = await settledAll([
+    !inputs.merge &&
+    !inputs.promote &&
+    (inputs.load || gated || inputs.builder || inputs.platforms.length > 1 || platformJob)
+      ? builderDriver(dockerConfig, inputs.builder)
+      : Promise.resolve(''),
+    logging,
     checkArtifactName(artifactName, inputs.networkTimeoutMs),
     platformJob
       ? claimPlatform(inputs, context, dockerConfig, tempDir, plan.push)
@@ -111,11 +135,6 @@ export async function prepare(
   if (!inputs.merge && !inputs.promote && !platformJob && !chain) {
     await checkPlatforms(inputs.platforms, driver, () => engineImageStore(dockerConfig));
   }
-  const registry = new RegistryClient({
-    credentials: credentials.lookup,
-    retry: retryPolicy(inputs.retries),
-    timeoutMs: inputs.networkTimeoutMs,
-  });
   return {
     inputs,
     context,
@@ -124,6 +143,7 @@ export async function prepare(
     dockerConfig,
     credentials,
     registry,
+    before,
     driver,
     signing,
     gated,

@@ -22,6 +22,7 @@ import type { PostRecord } from './recheck.js';
 import type { Step } from '../step.js';
 import { withScan } from './scan.js';
 import type { PlannedTag } from '../tags/index.js';
+import { errorText } from '../error-text.js';
 
 /** The release order of every image of the plan under `tags`, with this run's staging tag. */
 export function orderOf(step: Step, tags: PlannedTag[]): ReleaseOrder {
@@ -78,7 +79,7 @@ async function racing(step: Step): Promise<RaceCheck> {
       ? { others: 'none', detail: 'no other run of this workflow is in progress' }
       : { others: 'some', detail: `${others} other run(s) of this workflow in progress` };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     return {
       others: 'unknown',
       detail: `whether another run of this workflow is in progress could not be read (${reason}); the post step reads the moved tags once more (give the job actions: read, or a concurrency group)`,

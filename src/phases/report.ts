@@ -8,6 +8,7 @@ import { type Outcome } from '../report/outcome.js';
 import { setArtifactId, setOutputs } from '../report/outputs.js';
 import { summaryMarkdown, writeSummary } from '../report/summary.js';
 import type { Step } from '../step.js';
+import { errorText } from '../error-text.js';
 
 /** dry-run: the plan as outputs and summary; nothing logged in, built or pushed. */
 export async function reportPlan(inputs: Inputs, plan: Plan): Promise<void> {
@@ -29,7 +30,7 @@ export async function report(step: Step, outcome: Outcome): Promise<void> {
     try {
       return await uploadDigestArtifact(artifactName, record, tempDir, inputs.networkTimeoutMs);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorText(error);
       throw new Error(
         `artifact-name: could not upload "${artifactName}" (${reason}); the image is pushed and its digest is in the outputs. A workflow run holds each artifact name once: give each job its own artifact-name, or set it empty for none`,
       );
@@ -63,7 +64,7 @@ export async function checkArtifactName(name: string, timeoutMs: number): Promis
     exists = await artifactExists(name, timeoutMs);
   } catch (error) {
     core.warning(
-      `artifact-name: could not list this run's artifacts (${error instanceof Error ? error.message : String(error)}); "${name}" is uploaded after the push`,
+      `artifact-name: could not list this run's artifacts (${errorText(error)}); "${name}" is uploaded after the push`,
     );
     return;
   }

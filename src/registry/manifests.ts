@@ -5,6 +5,13 @@ import { mediaTypeOf, sha256, type Manifest } from '../oci/manifest.js';
 
 /** The manifests of one repository, read and written byte for byte through the client's session. */
 export class Manifests {
+  /**
+   * Manifests and labels read by digest, each read once: content-addressed, they never go
+   * stale. A read that failed is forgotten, so the next one asks again.
+   */
+  private readonly byDigest = new Map<string, Promise<Manifest>>();
+  private readonly labelsByDigest = new Map<string, Promise<Record<string, string>>>();
+
   constructor(
     private readonly session: Session,
     private readonly repo: Repository,
@@ -29,7 +36,11 @@ export class Manifests {
   }
 
   /** The manifest stored under `digest`, byte for byte, checked against the digest. */
-  async get(digest: string): Promise<Manifest> {
+  get(digest: string): Promise<Manifest> {
+    return once(this.byDigest, digest, () => this.read(digest));
+  }
+
+  private async read(digest: string): Promise<Manifest> {
     const { image, ref } = this.repo;
     const what = `reading the manifest ${image}@${digest}`;
     const response = await this.session.request(ref, what, 'GET', `manifests/${digest}`, 'pull');
@@ -148,6 +159,10 @@ export class Manifests {
    * (for an index: of its first platform image, with the index's annotations over those).
    */
   async labels(digest: string): Promise<Record<string, string>> {
+    return { ...(await once(this.labelsByDigest, digest, () => this.readLabels(digest))) };
+  }
+
+  private async readLabels(digest: string): Promise<Record<string, string>> {
     const { image } = this.repo;
     type Doc = {
       annotations?: Record<string, string>;
@@ -186,4 +201,20 @@ export class Manifests {
     }
     return Object.assign({}, labels, ...layers) as Record<string, string>;
   }
+}
+
+/** The value of `key` in `cache`, made by `make` on the first ask; a failure is not kept. */
+function once<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  // Only content addresses are kept: anything else names what may change.
+  if (!key.startsWith('sha256:')) return make();
+  let found = cache.get(key);
+  if (!found) {
+    found = make();
+    cache.set(key, found);
+    const made = found;
+    made.catch(() => {
+      if (cache.get(key) === made) cache.delete(key);
+    });
+  }
+  return found;
 }

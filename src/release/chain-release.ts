@@ -5,6 +5,7 @@ import { moveTags, MoveError } from './move.js';
 import type { ReleaseOrder } from './order.js';
 import { PushError, runPushSteps, type PushReport, type PushRunner } from './stage.js';
 import { moveFailure, type ReleaseOptions, type ReleaseReport } from './transaction.js';
+import { errorText } from '../error-text.js';
 
 /** One target of the chain: its references and how its stage references are written. */
 export interface ChainPart {
@@ -63,7 +64,7 @@ export async function releaseChain(
     try {
       await runner.sign?.(digest);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorText(error);
       throw new PushError(
         `target ${part.name}: signing: ${reason}\nno moving tag of any target was moved`,
         staged.get(part.name)!,

@@ -4,6 +4,7 @@
 // interface.
 import { samePlatform } from '../gate/spec.js';
 import { shown, type PlatformRecord } from './merge-records.js';
+import { errorText } from '../error-text.js';
 
 /** The registry reads the check needs. */
 export interface RecordRegistry {
@@ -62,7 +63,7 @@ export async function verifyRecords(
       if (typeof found === 'string') problems.push(`${record.platform}: ${found}`);
       else held.set(record.digest, found);
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorText(error);
       problems.push(`${record.platform}: ${record.digest} could not be checked: ${reason}`);
     }
   }

@@ -11,6 +11,7 @@ import {
   type Decision,
   type ReleaseIdentity,
 } from './forward.js';
+import { errorText } from '../error-text.js';
 
 /** The registry operations the moving-tag step uses (RegistryClient has them). */
 export interface MoveRegistry {
@@ -165,6 +166,35 @@ export async function moveTags(
   const attempted: Planned[] = [];
   // Asked while the tags are written: a run that could still overwrite them is in progress now.
   const race = raceCheck(options.racing);
+  /**
+   * Reads `p` back until it points to the digest (moved) or to a newer release (returned, as
+   * superseded); a tag an older release took is written again, three rounds at most.
+   */
+  const readBack = async (p: Planned, settleMs: number): Promise<HeldBack | undefined> => {
+    const digest = digestOf(p.ref.image);
+    for (let round = 0; round < 3; round++) {
+      const now = await registry.manifestDigest(p.ref.image, p.ref.tag);
+      if (now === digest) {
+        core.info(`verified ${refName(p.ref)}@${digest}`);
+        return undefined;
+      }
+      if (now === undefined) throw new Error(`${refName(p.ref)} is missing after it was written`);
+      const decision = options.force
+        ? { move: false, reason: `another run moved it to ${now} since` }
+        : await decide(p.ref.image, now);
+      if (!decision.move) {
+        // Another run moved it to a newer release meanwhile: that one stays.
+        core.info(`${refName(p.ref)} was moved on to ${now} by another run: ${decision.reason}`);
+        return { ref: p.ref, reason: decision.reason };
+      }
+      core.info(
+        `${refName(p.ref)} was moved to ${now} by another run, an older release; writing it again`,
+      );
+      await registry.putManifest(p.ref.image, p.ref.tag, await manifestOf(p.ref.image));
+      if (settleMs > 0) await sleep(settleMs);
+    }
+    throw new Error(`${refName(p.ref)} keeps being moved away from ${digest}`);
+  };
   try {
     // 2. Write: the tags that exist first, then the new ones, so a failure among the first
     // leaves nothing that cannot be put back (not every registry removes a tag).
@@ -191,39 +221,17 @@ export async function moveTags(
       core.info(`reading the moving tags back in ${settleMs} ms: ${report.race.detail}`);
       await sleep(settleMs);
     }
-    for (const p of toMove) {
-      const digest = digestOf(p.ref.image);
-      let verified = false;
-      for (let round = 0; round < 3 && !verified; round++) {
-        const now = await registry.manifestDigest(p.ref.image, p.ref.tag);
-        if (now === digest) {
-          verified = true;
-          report.moved.push(p.ref);
-          core.info(`verified ${refName(p.ref)}@${digest}`);
-          break;
-        }
-        if (now === undefined) throw new Error(`${refName(p.ref)} is missing after it was written`);
-        const decision = options.force
-          ? { move: false, reason: `another run moved it to ${now} since` }
-          : await decide(p.ref.image, now);
-        if (!decision.move) {
-          // Another run moved it to a newer release meanwhile: that one stays.
-          report.superseded.push({ ref: p.ref, reason: decision.reason });
-          core.info(`${refName(p.ref)} was moved on to ${now} by another run: ${decision.reason}`);
-          verified = true;
-          break;
-        }
-        core.info(
-          `${refName(p.ref)} was moved to ${now} by another run, an older release; writing it again`,
-        );
-        await registry.putManifest(p.ref.image, p.ref.tag, await manifestOf(p.ref.image));
-        if (settleMs > 0) await sleep(settleMs);
-      }
-      if (!verified) throw new Error(`${refName(p.ref)} keeps being moved away from ${digest}`);
-    }
+    // Every tag at once; the report lists them in the order given.
+    const outcomes = await Promise.allSettled(toMove.map((p) => readBack(p, settleMs)));
+    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+    toMove.forEach((p, i) => {
+      const outcome = (outcomes[i] as PromiseFulfilledResult<HeldBack | undefined>).value;
+      if (outcome) report.superseded.push(outcome);
+      else report.moved.push(p.ref);
+    });
     return report;
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     const { restored, notRestored } = await restoreAttempts(attempted, registry, digestOf);
     throw new MoveError(reason, report, restored, notRestored);
   }
@@ -235,6 +243,6 @@ async function raceCheck(racing: MoveOptions['racing']): Promise<RaceCheck> {
   try {
     return await racing();
   } catch (error) {
-    return { others: 'unknown', detail: error instanceof Error ? error.message : String(error) };
+    return { others: 'unknown', detail: errorText(error) };
   }
 }

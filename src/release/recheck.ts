@@ -3,6 +3,7 @@
 import { refName, type TagRef } from './stage.js';
 import { decideForward, identityOf, type Ancestry, type ReleaseIdentity } from './forward.js';
 import type { MoveRegistry } from './move.js';
+import { errorText } from '../error-text.js';
 
 /** What the main step leaves for the post step's re-check: no secret, only names and digests. */
 export interface MovedRecord {
@@ -57,7 +58,7 @@ export async function recheckMoved(
         return {
           ref,
           kind: 'failed',
-          reason: error instanceof Error ? error.message : String(error),
+          reason: errorText(error),
         };
       }
     }),

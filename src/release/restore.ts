@@ -4,6 +4,7 @@ import * as core from '@actions/core';
 import { refName, type TagRef } from './stage.js';
 import type { Manifest } from '../oci/manifest.js';
 import type { HeldBack, MoveRegistry } from './move.js';
+import { errorText } from '../error-text.js';
 
 /** A moving tag this run tried to write. */
 export interface Attempt {
@@ -63,7 +64,7 @@ export async function restoreAttempts(
       } catch (error) {
         notRestored.push({
           ref: p.ref,
-          reason: error instanceof Error ? error.message : String(error),
+          reason: errorText(error),
         });
       }
     }),

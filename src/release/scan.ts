@@ -3,6 +3,7 @@
 // tags nothing and removes the staging tags.
 import * as core from '@actions/core';
 import type { Manifest } from '../oci/manifest.js';
+import { errorText } from '../error-text.js';
 
 /** The registry operations the scan gate uses (RegistryClient has them). */
 export interface ScanRegistry {
@@ -77,9 +78,7 @@ async function removeStaging(
           : `${image}:${staging} is kept: the registry does not remove tags`,
       );
     } catch (error) {
-      core.info(
-        `${image}:${staging} is kept: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      core.info(`${image}:${staging} is kept: ${errorText(error)}`);
     }
   }
 }

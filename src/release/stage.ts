@@ -9,6 +9,7 @@ import {
   withRetry,
   type RetryPolicy,
 } from '../retry.js';
+import { errorText } from '../error-text.js';
 
 export interface TagRef {
   image: string;
@@ -111,8 +112,7 @@ export async function runPushSteps(
         digest = await withRetry(() => runner.build(refs), {
           policy: options.retry ?? NO_RETRY,
           what: 'the push of the build',
-          classify: (error) =>
-            classifyBuildError(error instanceof Error ? error.message : String(error)),
+          classify: (error) => classifyBuildError(errorText(error)),
           log: (line) => core.info(line),
           sleep: options.sleep,
         });
@@ -149,7 +149,7 @@ export async function runPushSteps(
       }
     }
   } catch (error) {
-    let cause = error instanceof Error ? error.message : String(error);
+    let cause = errorText(error);
     if (current?.kind === 'build' && !digest) {
       const refused = refusedRegistries(cause, current.refs, options.credentials);
       if (refused) cause = `${refused}\n${cause}`;

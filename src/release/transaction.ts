@@ -21,6 +21,7 @@ import {
   type RaceCheck,
 } from './move.js';
 import type { ReleaseOrder } from './order.js';
+import { errorText } from '../error-text.js';
 
 export interface ReleaseRunner {
   /** Writes the image under these full references (build, test gate or promotion); returns its digest. */
@@ -85,7 +86,7 @@ export async function release(
       await runner.sign(digest);
     } catch (error) {
       await removeStaging(order, runner.registry, () => true);
-      const reason = error instanceof Error ? error.message : String(error);
+      const reason = errorText(error);
       throw new PushError(
         `signing: ${reason}\nno moving tag was moved: every moving tag is where it was before this run`,
         withMoving(staged, order, staging, {}),
@@ -201,9 +202,7 @@ async function removeStaging(
           : `${refName(ref)} is kept: the registry does not remove tags`,
       );
     } catch (error) {
-      core.info(
-        `${refName(ref)} is kept: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      core.info(`${refName(ref)} is kept: ${errorText(error)}`);
     }
   }
 }

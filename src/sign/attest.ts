@@ -2,6 +2,7 @@
 // verified digest, written to the repository's attestation store with @actions/attest.
 import * as core from '@actions/core';
 import type { AttestProvenanceOptions } from '@actions/attest';
+import { errorText } from '../error-text.js';
 
 /** What attestProvenance is called with for this release. Pure. */
 export function provenanceOptions(
@@ -53,7 +54,7 @@ export async function attestProvenanceOf(
     );
     return { id: attestation.attestationID ?? '', bundle: attestation.bundle };
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     throw new Error(
       `attest: the build provenance attestation of ${digest} failed (${reason}); expected \`permissions: id-token: write\` and \`attestations: write\` on the job, and github-token allowed to write attestations`,
     );

@@ -6,6 +6,7 @@
 import * as core from '@actions/core';
 import { sha256, type Manifest } from '../oci/manifest.js';
 import type { RegistryClient } from '../registry/client.js';
+import { errorText } from '../error-text.js';
 
 export const BUNDLE_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
 export const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
@@ -166,7 +167,7 @@ export async function pushAttestation(
   try {
     merged = mergeReferrersIndex(existing, descriptor);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorText(error);
     throw new Error(
       `the referrers tag ${image}:${tag} was left as it is: ${reason}; the attestation manifest ${reference} is stored but not listed as a referrer of the image`,
     );
@@ -197,7 +198,7 @@ export async function pushAttestations(
         `build provenance attestation of ${image}@${digest} stored in the registry: ${pushed.reference}, listed by ${pushed.listedBy}`,
       );
     } catch (error) {
-      const failure = error instanceof Error ? error.message : String(error);
+      const failure = errorText(error);
       results.push({ image, reference: '', listedBy: '', failure });
       const message = `attest: storing the build provenance attestation of ${image}@${digest} in the registry: ${failure}`;
       if (required) core.error(message);

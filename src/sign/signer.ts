@@ -18,6 +18,7 @@ import {
   workflowIdentity,
   type SignMethod,
 } from './cosign.js';
+import { errorText } from '../error-text.js';
 
 /** What signing gave one image repository. */
 export interface SignatureResult {
@@ -229,7 +230,7 @@ async function cosign(
     logUntrusted(result.stderr.split('\n'));
     return { exitCode: result.exitCode, stderr: result.stderr };
   } catch (error) {
-    return { exitCode: -1, stderr: error instanceof Error ? error.message : String(error) };
+    return { exitCode: -1, stderr: errorText(error) };
   }
 }
 

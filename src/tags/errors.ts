@@ -1,4 +1,5 @@
 import { createContext, Script } from 'node:vm';
+import { errorText } from '../error-text.js';
 /** Where a value came from, for error messages: the action input and the line it was on. */
 export interface Where {
   input: string;
@@ -20,7 +21,7 @@ export function compileRegExp(source: string, where: Where, flags = ''): RegExp 
     return new RegExp(source, flags);
   } catch (error) {
     // Node says "Invalid regular expression: /v(/: Unterminated group"; the last part is the useful one.
-    const message = error instanceof Error ? error.message : String(error);
+    const message = errorText(error);
     const reason = message.slice(message.lastIndexOf(': ') + 2);
     throw inputError(
       where,

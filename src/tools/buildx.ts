@@ -11,6 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import * as semver from 'semver';
 import { dockerEnv } from '../docker/config.js';
 import { mirrorBase } from '../mirror-url.js';
+import { errorText } from '../error-text.js';
 
 /**
  * Where docker/buildx publishes its releases. A release `v<version>` holds one
@@ -491,7 +492,7 @@ export async function findBuildx(dockerConfig: string): Promise<string | undefin
     }
     return parseBuildxVersion(result.stdout);
   } catch (error) {
-    core.debug(`docker buildx version: ${error instanceof Error ? error.message : String(error)}`);
+    core.debug(`docker buildx version: ${errorText(error)}`);
     return undefined;
   }
 }
@@ -507,7 +508,7 @@ async function linkPlugin(binary: string, dockerConfig: string): Promise<string>
     await fs.symlink(binary, plugin);
   } catch (error) {
     // Windows without developer mode cannot symlink; a copy works everywhere.
-    core.debug(`symlink ${plugin}: ${error instanceof Error ? error.message : String(error)}`);
+    core.debug(`symlink ${plugin}: ${errorText(error)}`);
     await fs.copyFile(binary, plugin);
     await fs.chmod(plugin, 0o755);
   }
