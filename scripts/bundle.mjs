@@ -84,6 +84,27 @@ function absentFile(module, classes, functions, inert = []) {
 }
 
 /**
+ * A stand-in, CommonJS, for a module whose every member fails loudly when used (read at call
+ * time, never at load): `callable` when the module itself is a function.
+ */
+function absentProxy(module, callable = false) {
+  const message = JSON.stringify(
+    `${module} is not in the build-tag-push bundle (scripts/bundle.mjs) and cannot be used`,
+  );
+  return [
+    "'use strict';",
+    `// ${module} is left out of the build-tag-push bundle: see scripts/bundle.mjs.`,
+    `const absent = () => { throw new Error(${message}); };`,
+    // Module interop asks for __esModule and default, and a promise check for then: not uses.
+    "const quiet = new Set(['__esModule', 'default', 'then']);",
+    `module.exports = new Proxy(${callable ? 'function () { absent(); }' : '{}'}, {`,
+    "  get: (target, key) => (typeof key === 'symbol' || quiet.has(key) ? undefined : absent()),",
+    '});',
+    '',
+  ].join('\n');
+}
+
+/**
  * undici's stand-in: `fetch` is Node's own (undici inside Node), which @actions/github's octokit
  * calls for the GitHub API requests of `attest: true` (@actions/attest writes the attestation);
  * through a proxy (HTTPS_PROXY: @actions/http-client made the inert ProxyAgent) it fails with a
@@ -149,6 +170,34 @@ const files = {
   'undici.cjs': undiciFile(),
   'apache-arrow.cjs': absentFile('apache-arrow', [], ['tableFromIPC']),
   'http-client.mjs': await lazyHttpClient('./http-client/index.js'),
+  // cacache is make-fetch-happen's HTTP cache (in @actions/attest's Sigstore client), used only
+  // with a cachePath, which Sigstore never gives; with it come its glob and tar helpers.
+  'cacache.cjs': absentProxy('cacache'),
+  // A SOCKS proxy for the Sigstore client (@npmcli/agent): the action's own requests take
+  // HTTP(S) proxies only; with it come socks, ip-address and smart-buffer, about 0.1 MB.
+  // A socks:// proxy is still recognised (its protocols), and fails naming this file.
+  'socks-proxy-agent.cjs': [
+    absentFile('socks-proxy-agent', ['SocksProxyAgent'], []),
+    "exports.SocksProxyAgent.protocols = ['socks', 'socks4', 'socks4a', 'socks5', 'socks5h'];",
+    '',
+  ].join('\n'),
+  // archiver's glob() and directory() (in @actions/artifact), and archiver-utils' file.expand():
+  // the upload adds each file by name (zip.file, zip.append), so no directory is walked.
+  'readdir-glob.cjs': absentProxy('readdir-glob', true),
+  'glob.cjs': absentProxy('glob'),
+  // archiver's tar format (in @actions/artifact, which zips); with it comes streamx.
+  'tar-stream.cjs': absentProxy('tar-stream'),
+  // octokit.rest.* of @actions/github: the GitHub API calls made here (@actions/attest's
+  // attestation write) go through octokit.request. A plugin that adds a `rest` that fails.
+  'rest-endpoint-methods.cjs': [
+    "'use strict';",
+    '// @octokit/plugin-rest-endpoint-methods is left out of the build-tag-push bundle: see scripts/bundle.mjs.',
+    `const absent = () => { throw new Error(${JSON.stringify('octokit.rest is not in the build-tag-push bundle (scripts/bundle.mjs): use octokit.request')}); };`,
+    "const rest = new Proxy({}, { get: (target, key) => (typeof key === 'symbol' || key === 'then' ? undefined : absent()) });",
+    'exports.restEndpointMethods = () => ({ rest });',
+    'exports.legacyRestEndpointMethods = () => ({ rest });',
+    '',
+  ].join('\n'),
 };
 
 const bundles = [
@@ -160,6 +209,12 @@ const bundles = [
       'apache-arrow': './apache-arrow.cjs',
       encoding: './encoding.cjs',
       '@actions/http-client': './http-client.mjs',
+      cacache: './cacache.cjs',
+      'socks-proxy-agent': './socks-proxy-agent.cjs',
+      'readdir-glob': './readdir-glob.cjs',
+      glob: './glob.cjs',
+      'tar-stream': './tar-stream.cjs',
+      '@octokit/plugin-rest-endpoint-methods': './rest-endpoint-methods.cjs',
     },
   },
   {
