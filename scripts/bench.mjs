@@ -1,4 +1,5 @@
 // npm run bench [-- --runs N] [--trace] [--engine classic|containerd|both] [--trio DIR]
+// (BENCH_NODE_ARGS: node options for the action's steps, e.g. --cpu-prof --cpu-prof-dir=DIR)
 //
 // Runs on each engine that GitHub's runners have (scripts/engine.sh starts
 // both): the classic image store and the containerd image store; every

@@ -1,6 +1,6 @@
 /** Step: what every phase of the main step shares, made once by the prepare phase. */
 import type { Context } from './context/context.js';
-import type { RegistryCredentials } from './docker/login.js';
+import type { RegistryCredentials } from './docker/registry-credentials.js';
 import type { RegistryClient } from './registry/client.js';
 import type { Inputs } from './inputs/inputs.js';
 import type { Plan } from './plan.js';

@@ -1,3 +1,5 @@
+// docker login and logout for the step: each login into the action's own Docker config (or the
+// user's, with logout: false), bounded and retried; the errors name registry and user, never the secret.
 import * as core from '@actions/core';
 import * as exec from '@actions/exec';
 import { spawn } from 'node:child_process';
@@ -11,12 +13,6 @@ import {
   routeToOwnHelper,
   type Credentials,
 } from './config.js';
-import {
-  credentialsFromAuths,
-  credentialsFromConfig,
-  storedLogin,
-  type StoredLogin,
-} from './credentials.js';
 import { parseReference } from '../oci/reference.js';
 import type { DockerHubOidc } from '../registry/dockerhub-oidc.js';
 import { classifyText, NO_RETRY, withRetry, type Failure, type RetryPolicy } from '../retry.js';
@@ -56,77 +52,6 @@ export function missingLoginError(registry: string, userConfigDir: string): Erro
   return new Error(
     `password: empty for registry ${registry}, and no earlier step left a login for it in ${userConfigDir}/config.json${hint}`,
   );
-}
-
-/**
- * Credentials for the action's own registry requests (digest checks, tag copies, reuse
- * lookups): the action's logins, else what docker would use from the user's Docker config
- * (auths, credHelpers, credsStore), found once per registry by {@link prepare}.
- */
-export class RegistryCredentials {
-  private readonly found = new Map<string, StoredLogin | undefined>();
-  private readonly pending = new Map<string, Promise<void>>();
-  /** The step's own logins as `auths` entries (see `give`). */
-  private readonly given: Record<string, unknown> = {};
-
-  constructor(
-    private readonly ownConfig: string,
-    readonly userConfig: string,
-    private readonly timeoutMs: number,
-    /** false on a fork's run: no earlier login is looked up, no credential helper run. */
-    private readonly earlierLogins = true,
-  ) {}
-
-  /** Looks up the earlier logins of `registries` (a credential helper is a process each). */
-  async prepare(registries: string[]): Promise<void> {
-    if (!this.earlierLogins) return;
-    const own = credentialsFromConfig(this.ownConfig);
-    await Promise.all(
-      [...new Set(registries)].map((registry) => {
-        // Once per registry, also when lookups overlap (the fingerprint's base images).
-        let pending = this.pending.get(registry);
-        if (!pending) {
-          pending = own(registry) ? Promise.resolve() : this.find(registry);
-          this.pending.set(registry, pending);
-        }
-        return pending;
-      }),
-    );
-  }
-
-  private async find(registry: string): Promise<void> {
-    try {
-      const login = await storedLogin(this.userConfig, registry, { timeoutMs: this.timeoutMs });
-      this.found.set(registry, login);
-      if (login) core.info(`${registry}: using the login of an earlier step (${login.source})`);
-    } catch (error) {
-      this.found.set(registry, undefined);
-      core.warning(
-        `${registry}: the login of an earlier step could not be read (${errorText(error)}); the action's registry checks go without it`,
-      );
-    }
-  }
-
-  /**
-   * The step's own logins with their passwords, known before `docker login` has stored them:
-   * the reads that go beside the logins use them. Held in memory only.
-   */
-  give(logins: Login[]): void {
-    for (const { registry, username, password } of logins) {
-      if (password) this.given[registry] = { username, password };
-    }
-  }
-
-  /** Whether the credentials for `registry` are known now, before the logins are done. */
-  known(registry: string): boolean {
-    return credentialsFromAuths(this.given, registry) !== undefined;
-  }
-
-  /** The credentials for `registry`, or undefined (anonymous). */
-  readonly lookup = (registry: string): Credentials | undefined =>
-    credentialsFromConfig(this.ownConfig)(registry) ??
-    credentialsFromAuths(this.given, registry) ??
-    this.found.get(registry)?.credentials;
 }
 
 /** `https://ghcr.io/` and `ghcr.io` are the same registry for docker login. */

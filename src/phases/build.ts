@@ -23,7 +23,6 @@ import { platformJob } from './platform-job.js';
 import { guardImmutable, readHeld, recordPartialPush, recordSource } from './immutable.js';
 import { heldBackRefs, orderOf, releasePhase } from './release.js';
 import { warmMoving } from './read-ahead.js';
-import { errorText } from '../error-text.js';
 import { promotePhase } from './reuse.js';
 import { testPhase, type BuildWith } from './test.js';
 
@@ -159,14 +158,11 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
     const tag = await recording();
     if (tag) await recordSource(step.registry, plan.meta.images, digest, tag);
   };
-  // Written beside the checks of the push (the record is best effort, never a failure), and
-  // waited for before the step reports.
-  let recorded: Promise<void> = Promise.resolve();
-  const record = (digest: string): void => {
-    if (inputs.scan) return;
-    recorded = recordNow(digest).catch((error: unknown) => {
-      core.warning(`could not record the source of ${digest}: ${errorText(error)}`);
-    });
+  // Written before the checks of the push, not beside them: writing a tag rewrites the link of
+  // its manifest in the registry, which a concurrent read of another tag of the same image can
+  // find half written (the distribution registry's file storage answers 500).
+  const record = async (digest: string): Promise<void> => {
+    if (!inputs.scan) await recordNow(digest);
   };
   // A push that failed part way: what it wrote is recorded too, so a re-run can release it.
   const recordFailed = async <T>(push: Promise<T>): Promise<T> =>
@@ -187,7 +183,7 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
       if (tested?.pushed) {
         const { image, digest } = tested.pushed;
         await recordFailed(promoteStep(step.registry, image, digest)(refs));
-        record(digest);
+        await record(digest);
         return digest;
       }
       if (tested) {
@@ -200,16 +196,16 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
             join(step.tempDir, 'image'),
           ),
         );
-        record(digest);
+        await record(digest);
         return digest;
       }
       result = await recordFailed(buildWith({ tags: refs, push: true }, 'Build'));
-      if (result.digest) record(result.digest);
+      if (result.digest) await record(result.digest);
       return result.digest;
     },
     registry: step.registry,
     sign: sign.hook,
-  }).finally(() => recorded);
+  });
   if (inputs.scan) await recordNow(report.digest);
   if (!result) throw new Error('the push finished without a build');
   const refs = plan.meta.images.map((image) => `${image}@${report.digest}`);

@@ -1,12 +1,7 @@
 /** The login phase: the step's logins into its own Docker config, and earlier steps' looked up. */
 import * as core from '@actions/core';
-import {
-  anonymousRegistries,
-  login,
-  missingLoginError,
-  type Login,
-  type RegistryCredentials,
-} from '../docker/login.js';
+import { anonymousRegistries, login, missingLoginError, type Login } from '../docker/login.js';
+import type { RegistryCredentials } from '../docker/registry-credentials.js';
 import { parseReference } from '../oci/reference.js';
 import { dockerHubToken, type DockerHubOidc } from '../registry/dockerhub-oidc.js';
 import { retryPolicy } from '../retry.js';

@@ -11,7 +11,7 @@ import type { Context } from '../context/context.js';
 import { builderDriver, checkPlatforms, engineAway } from '../docker/builder.js';
 import { noEngineError } from '../gate/pushed.js';
 import { createDockerConfig, userDockerConfigDir } from '../docker/config.js';
-import { RegistryCredentials } from '../docker/login.js';
+import { RegistryCredentials } from '../docker/registry-credentials.js';
 import { earlierLoginRegistry } from '../inputs/logins.js';
 import { RegistryClient } from '../registry/client.js';
 import { retryPolicy } from '../retry.js';

@@ -3,7 +3,7 @@ import * as core from '@actions/core';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { userDockerConfigDir } from '../docker/config.js';
-import { RegistryCredentials } from '../docker/login.js';
+import { RegistryCredentials } from '../docker/registry-credentials.js';
 import { isAncestor } from '../git/ancestry.js';
 import { parseReference } from '../oci/reference.js';
 import { RegistryClient } from '../registry/client.js';
