@@ -13,7 +13,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildxDownload, ensureBuildx, installBuildx } from '../../src/tools/buildx.js';
+import { ensureBuildx, installBuildx } from '../../src/tools/buildx.js';
+import { buildxDownload } from '../../src/tools/buildx-release.js';
 import { createDockerConfig } from '../../src/docker/config.js';
 import { startReleaseServer, type ReleaseServer } from './release-server.js';
 

@@ -32,7 +32,7 @@ import {
   type RunOptions,
 } from './harness/index.js';
 import { startReleaseServer } from './release-server.js';
-import { buildxDownload } from '../../src/tools/buildx.js';
+import { buildxDownload } from '../../src/tools/buildx-release.js';
 
 const user = 'workflow-bot';
 const password = 'pw-e2e-workflows-Hq7tR2-secret';

@@ -8,7 +8,7 @@ import {
   parseChecksums,
   parseLatestLocation,
   requireBuildx,
-} from '../../src/tools/buildx.js';
+} from '../../src/tools/buildx-release.js';
 
 const AMD64 = '32ed111e941e385c2fb8261eba06a4056915718fd606f8278834ac1931d261a2';
 const ARM64 = '138b587399b27bb61945a36d67866177b85dea1155101a2be63c7ab715f18a2e';

@@ -1,7 +1,8 @@
 import { jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
-import { getInputs, imageList, platformList } from '../../src/inputs/inputs.js';
+import { getInputs } from '../../src/inputs/inputs.js';
+import { imageList, platformList } from '../../src/inputs/values.js';
 
 type ActionYml = { inputs: Record<string, { default?: string }> };
 const action = parse(

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { contextFrom, type Context } from '../../src/context/context.js';
 import { completeContext } from '../../src/context/sources.js';
-import { imageList } from '../../src/inputs/inputs.js';
+import { imageList } from '../../src/inputs/values.js';
 import { computeMeta, type TagInputs } from '../../src/tags/index.js';
 
 const now = new Date('2024-05-01T12:00:00Z');

@@ -2,7 +2,7 @@ import { jest } from '@jest/globals';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkSignKey, maskKey, signMode } from '../../src/inputs/inputs.js';
+import { checkSignKey, maskKey, signMode } from '../../src/inputs/values.js';
 import { signingOutputs } from '../../src/report/outputs.js';
 import { signingMarkdown } from '../../src/report/summary.js';
 import { attestProvenanceOf, provenanceOptions } from '../../src/sign/attest.js';

@@ -49,7 +49,7 @@ export async function build(args: string[], options: BuildOptions): Promise<Buil
   if (exitCode !== 0) {
     // buildx is not probed before the build (a process on every run): a missing plugin shows here.
     if (tail.some(isMissingBuildx)) {
-      const { requireBuildx } = await import('../tools/buildx.js');
+      const { requireBuildx } = await import('../tools/buildx-release.js');
       requireBuildx(undefined, undefined); // throws what to do
     }
     // Not the build's fault: the engine is away, and the error says where the action looked.

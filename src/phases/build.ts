@@ -9,7 +9,7 @@ import { build, type BuildResult } from '../docker/build.js';
 import { refName } from '../release/stage.js';
 import { immutableRefs } from '../release/immutable.js';
 import { buildxArgs } from '../docker/buildx-args.js';
-import { pushTestedImage } from '../gate/run.js';
+import { pushTestedImage } from '../gate/push-tested.js';
 import { promoteStep } from '../publish/promote.js';
 import { RegistryClient } from '../registry/client.js';
 import { removeSecretFiles, writeSecretFiles, type SecretFile } from '../docker/secrets.js';

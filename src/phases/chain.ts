@@ -9,13 +9,8 @@ import { join } from 'node:path';
 import { bake, builderBuildkit, lacksNamedContexts, namedContextsError } from '../docker/bake.js';
 import type { BuildResult } from '../docker/build.js';
 import { engineImageStore } from '../docker/test-run.js';
-import {
-  buildAndTest,
-  pullImage,
-  pushTestedImage,
-  testReusedImage,
-  type Tested,
-} from '../gate/run.js';
+import { buildAndTest, pullImage, testReusedImage, type Tested } from '../gate/run.js';
+import { pushTestedImage } from '../gate/push-tested.js';
 import { SKIPPED, type TestReport } from '../gate/spec.js';
 import { fingerprintTag } from '../fingerprint/index.js';
 import { chainFingerprints, findReused, type Reused } from './chain-reuse.js';

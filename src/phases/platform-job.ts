@@ -10,7 +10,8 @@ import {
 import { noArtifactService } from '../artifact/name.js';
 import type { Context } from '../context/context.js';
 import type { BuildResult } from '../docker/build.js';
-import { pullImage, pushTestedImage, testReusedImage, type Tested } from '../gate/run.js';
+import { pullImage, testReusedImage, type Tested } from '../gate/run.js';
+import { pushTestedImage } from '../gate/push-tested.js';
 import { copyImage, promoteStep } from '../publish/promote.js';
 import { enginePlatform } from '../docker/test-run.js';
 import { fingerprintTag } from '../fingerprint/index.js';
