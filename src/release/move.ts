@@ -108,8 +108,23 @@ export async function moveTags(
   registry: MoveRegistry,
   options: MoveOptions,
 ): Promise<MoveReport> {
+  return (await readMoves(refs, registry, options))();
+}
+
+/**
+ * The first phase of {@link moveTags} (every tag read and decided), started as soon as the
+ * digest is known, beside the checks of the push: the write phase it returns runs once the image
+ * is verified (and signed), and says what was decided only then. A read that fails rejects.
+ */
+export async function readMoves(
+  refs: TagRef[],
+  registry: MoveRegistry,
+  options: MoveOptions,
+): Promise<() => Promise<MoveReport>> {
   const report: MoveReport = { moved: [], unchanged: [], heldBack: [], superseded: [] };
-  if (refs.length === 0) return report;
+  if (refs.length === 0) return () => Promise.resolve(report);
+  // What was decided, logged when the write phase runs: a release whose checks fail moves nothing.
+  const notes: string[] = [];
   const digestOf = (image: string): string => options.digests?.[image] ?? options.digest;
   const sleep = options.sleep ?? defaultSleep;
   const identities = new Map<string, Promise<ReleaseIdentity>>();
@@ -139,102 +154,109 @@ export async function moveTags(
   };
   const planned = await Promise.all(
     refs.map(async (ref): Promise<Planned | undefined> => {
-      await manifestOf(ref.image);
       const digest = digestOf(ref.image);
-      const before = await registry.manifestDigest(ref.image, ref.tag);
+      const [, before] = await Promise.all([
+        manifestOf(ref.image),
+        registry.manifestDigest(ref.image, ref.tag),
+      ]);
       if (before === digest) {
         report.unchanged.push(ref);
-        core.info(`${refName(ref)} already points to ${digest}`);
+        notes.push(`${refName(ref)} already points to ${digest}`);
         return undefined;
       }
       if (before === undefined) return { ref };
       const decision = await decide(ref.image, before);
       if (!decision.move) {
         report.heldBack.push({ ref, reason: decision.reason });
-        core.info(`held back ${refName(ref)} at ${before}: ${decision.reason}`);
+        notes.push(`held back ${refName(ref)} at ${before}: ${decision.reason}`);
         return undefined;
       }
-      core.info(`moving ${refName(ref)} from ${before}: ${decision.reason}`);
+      notes.push(`moving ${refName(ref)} from ${before}: ${decision.reason}`);
       return { ref, before, previous: await registry.getManifest(ref.image, before) };
     }),
   );
   const toMove = planned.filter((p): p is Planned => p !== undefined);
-  if (toMove.length === 0) return report;
+  // 2. and 3., once the image is verified.
+  const writeMoves = async (): Promise<MoveReport> => {
+    for (const note of notes) core.info(note);
+    if (toMove.length === 0) return report;
 
-  // Every tag whose write was sent, answered or not: a registry may apply a write it never
-  // answers, so the restore reads each of them.
-  const attempted: Planned[] = [];
-  // Asked while the tags are written: a run that could still overwrite them is in progress now.
-  const race = raceCheck(options.racing);
-  /**
-   * Reads `p` back until it points to the digest (moved) or to a newer release (returned, as
-   * superseded); a tag an older release took is written again, three rounds at most.
-   */
-  const readBack = async (p: Planned, settleMs: number): Promise<HeldBack | undefined> => {
-    const digest = digestOf(p.ref.image);
-    for (let round = 0; round < 3; round++) {
-      const now = await registry.manifestDigest(p.ref.image, p.ref.tag);
-      if (now === digest) {
-        core.info(`verified ${refName(p.ref)}@${digest}`);
-        return undefined;
+    // Every tag whose write was sent, answered or not: a registry may apply a write it never
+    // answers, so the restore reads each of them.
+    const attempted: Planned[] = [];
+    // Asked while the tags are written: a run that could still overwrite them is in progress now.
+    const race = raceCheck(options.racing);
+    /**
+     * Reads `p` back until it points to the digest (moved) or to a newer release (returned, as
+     * superseded); a tag an older release took is written again, three rounds at most.
+     */
+    const readBack = async (p: Planned, settleMs: number): Promise<HeldBack | undefined> => {
+      const digest = digestOf(p.ref.image);
+      for (let round = 0; round < 3; round++) {
+        const now = await registry.manifestDigest(p.ref.image, p.ref.tag);
+        if (now === digest) {
+          core.info(`verified ${refName(p.ref)}@${digest}`);
+          return undefined;
+        }
+        if (now === undefined) throw new Error(`${refName(p.ref)} is missing after it was written`);
+        const decision = options.force
+          ? { move: false, reason: `another run moved it to ${now} since` }
+          : await decide(p.ref.image, now);
+        if (!decision.move) {
+          // Another run moved it to a newer release meanwhile: that one stays.
+          core.info(`${refName(p.ref)} was moved on to ${now} by another run: ${decision.reason}`);
+          return { ref: p.ref, reason: decision.reason };
+        }
+        core.info(
+          `${refName(p.ref)} was moved to ${now} by another run, an older release; writing it again`,
+        );
+        await registry.putManifest(p.ref.image, p.ref.tag, await manifestOf(p.ref.image));
+        if (settleMs > 0) await sleep(settleMs);
       }
-      if (now === undefined) throw new Error(`${refName(p.ref)} is missing after it was written`);
-      const decision = options.force
-        ? { move: false, reason: `another run moved it to ${now} since` }
-        : await decide(p.ref.image, now);
-      if (!decision.move) {
-        // Another run moved it to a newer release meanwhile: that one stays.
-        core.info(`${refName(p.ref)} was moved on to ${now} by another run: ${decision.reason}`);
-        return { ref: p.ref, reason: decision.reason };
+      throw new Error(`${refName(p.ref)} keeps being moved away from ${digest}`);
+    };
+    try {
+      // 2. Write: the tags that exist first, then the new ones, so a failure among the first
+      // leaves nothing that cannot be put back (not every registry removes a tag).
+      for (const wave of [toMove.filter((p) => p.before), toMove.filter((p) => !p.before)]) {
+        const results = await Promise.allSettled(
+          wave.map(async (p) => {
+            const manifest = await manifestOf(p.ref.image);
+            attempted.push(p);
+            await registry.putManifest(p.ref.image, p.ref.tag, manifest);
+            core.info(`tagged ${refName(p.ref)}`);
+          }),
+        );
+        for (const result of results) if (result.status === 'rejected') throw result.reason;
       }
-      core.info(
-        `${refName(p.ref)} was moved to ${now} by another run, an older release; writing it again`,
-      );
-      await registry.putManifest(p.ref.image, p.ref.tag, await manifestOf(p.ref.image));
-      if (settleMs > 0) await sleep(settleMs);
+
+      // 3. Read back: at once unless another run is known to be in progress; then after it had
+      // the time to write what it decided. When that cannot be known, the post step reads the
+      // tags once more instead: no release waits for a run that may not exist.
+      report.race = await race;
+      const settleMs = report.race.others === 'some' ? (options.settleMs ?? 0) : 0;
+      if (settleMs === 0) {
+        core.info(`reading the moving tags back: ${report.race.detail}`);
+      } else if (settleMs > 0) {
+        core.info(`reading the moving tags back in ${settleMs} ms: ${report.race.detail}`);
+        await sleep(settleMs);
+      }
+      // Every tag at once; the report lists them in the order given.
+      const outcomes = await Promise.allSettled(toMove.map((p) => readBack(p, settleMs)));
+      for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
+      toMove.forEach((p, i) => {
+        const outcome = (outcomes[i] as PromiseFulfilledResult<HeldBack | undefined>).value;
+        if (outcome) report.superseded.push(outcome);
+        else report.moved.push(p.ref);
+      });
+      return report;
+    } catch (error) {
+      const reason = errorText(error);
+      const { restored, notRestored } = await restoreAttempts(attempted, registry, digestOf);
+      throw new MoveError(reason, report, restored, notRestored);
     }
-    throw new Error(`${refName(p.ref)} keeps being moved away from ${digest}`);
   };
-  try {
-    // 2. Write: the tags that exist first, then the new ones, so a failure among the first
-    // leaves nothing that cannot be put back (not every registry removes a tag).
-    for (const wave of [toMove.filter((p) => p.before), toMove.filter((p) => !p.before)]) {
-      const results = await Promise.allSettled(
-        wave.map(async (p) => {
-          const manifest = await manifestOf(p.ref.image);
-          attempted.push(p);
-          await registry.putManifest(p.ref.image, p.ref.tag, manifest);
-          core.info(`tagged ${refName(p.ref)}`);
-        }),
-      );
-      for (const result of results) if (result.status === 'rejected') throw result.reason;
-    }
-
-    // 3. Read back: at once unless another run is known to be in progress; then after it had
-    // the time to write what it decided. When that cannot be known, the post step reads the
-    // tags once more instead: no release waits for a run that may not exist.
-    report.race = await race;
-    const settleMs = report.race.others === 'some' ? (options.settleMs ?? 0) : 0;
-    if (settleMs === 0) {
-      core.info(`reading the moving tags back: ${report.race.detail}`);
-    } else if (settleMs > 0) {
-      core.info(`reading the moving tags back in ${settleMs} ms: ${report.race.detail}`);
-      await sleep(settleMs);
-    }
-    // Every tag at once; the report lists them in the order given.
-    const outcomes = await Promise.allSettled(toMove.map((p) => readBack(p, settleMs)));
-    for (const outcome of outcomes) if (outcome.status === 'rejected') throw outcome.reason;
-    toMove.forEach((p, i) => {
-      const outcome = (outcomes[i] as PromiseFulfilledResult<HeldBack | undefined>).value;
-      if (outcome) report.superseded.push(outcome);
-      else report.moved.push(p.ref);
-    });
-    return report;
-  } catch (error) {
-    const reason = errorText(error);
-    const { restored, notRestored } = await restoreAttempts(attempted, registry, digestOf);
-    throw new MoveError(reason, report, restored, notRestored);
-  }
+  return writeMoves;
 }
 
 /** The race check, started now; a check that fails counts as `unknown`, with why. */

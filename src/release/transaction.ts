@@ -13,11 +13,12 @@ import {
   type TagRef,
 } from './stage.js';
 import {
-  moveTags,
+  readMoves,
   MoveError,
   type HeldBack,
   type MoveOptions,
   type MoveRegistry,
+  type MoveReport,
   type RaceCheck,
 } from './move.js';
 import type { ReleaseOrder } from './order.js';
@@ -53,7 +54,7 @@ export interface ReleaseReport extends PushReport {
 /**
  * Runs the release: 1. the stage references (immutable tags, or the staging tag) are written
  * by `runner.build` and read back from every registry, and signed there (`runner.sign`); 2. the moving tags move forward only
- * (see moveTags), restored if any registry fails; 3. staging tags are removed where the
+ * (see moveTags in move.ts), restored if any registry fails; 3. staging tags are removed where the
  * registry allows. Throws a PushError whose report says what each image got.
  */
 export async function release(
@@ -62,6 +63,18 @@ export async function release(
   options: ReleaseOptions,
 ): Promise<ReleaseReport> {
   const staging = new Set(order.staging.map(refName));
+  // The moving tags are read as soon as the build has given its digest, beside the checks of
+  // the push; nothing is written before the image is verified (and signed).
+  let reading: { digest: string; writes: Promise<() => Promise<MoveReport>> } | undefined;
+  const build: ReleaseRunner['build'] = async (refs) => {
+    const digest = await runner.build(refs);
+    if (digest) {
+      const writes = readMoves(order.moving, runner.registry, { ...options.move, digest });
+      writes.catch(() => undefined);
+      reading = { digest, writes };
+    }
+    return digest;
+  };
   let staged: PushReport;
   try {
     staged = await runPushSteps(
@@ -69,7 +82,7 @@ export async function release(
         { kind: 'build', refs: order.stage },
         { kind: 'verify', refs: order.stage },
       ],
-      runner,
+      { ...runner, build },
       options,
     );
   } catch (error) {
@@ -94,7 +107,11 @@ export async function release(
     }
   }
   try {
-    const moved = await moveTags(order.moving, runner.registry, { ...options.move, digest });
+    const writes =
+      reading?.digest === digest
+        ? reading.writes
+        : readMoves(order.moving, runner.registry, { ...options.move, digest });
+    const moved = await (await writes)();
     const held = new Set(moved.heldBack.map((h) => refName(h.ref)));
     const report = withMoving(staged, order, staging, {
       pushed: [...moved.moved, ...moved.unchanged, ...moved.superseded.map((s) => s.ref)],
