@@ -2,7 +2,7 @@
 // (or that cannot be known), the GitHub API question, and the post step's re-check.
 import { jest } from '@jest/globals';
 import { refName } from '../../src/release/stage.js';
-import { moveTags, type RaceCheck } from '../../src/release/move.js';
+import { moveTags, readMoves, type RaceCheck } from '../../src/release/move.js';
 import { parseMovedRecord, recheckMoved } from '../../src/release/recheck.js';
 import { otherRunsInProgress, workflowFile } from '../../src/github/runs.js';
 import type { Ancestry } from '../../src/release/forward.js';
@@ -83,6 +83,71 @@ describe('the read-back waits only when another run may be racing', () => {
       '1.3.0',
     );
     expect([waits, asked.count, report.race]).toEqual([[], 0, undefined]);
+  });
+});
+
+describe('readMoves: the reads beside the checks of the push, the writes after them', () => {
+  const options = {
+    digest: NEW,
+    ours: { version: '1.2.0', revision: sha('b') },
+    force: false,
+    ancestry: noHistory,
+    racing: () => Promise.resolve<RaceCheck>({ others: 'none', detail: 'no other run' }),
+  };
+
+  test('reading writes nothing and logs nothing; the write phase says what was decided', async () => {
+    const registry = registryAt('1.1.0');
+    const logged: string[] = [];
+    jest.spyOn(process.stdout, 'write').mockImplementation((line) => {
+      logged.push(String(line));
+      return true;
+    });
+    const write = await readMoves(latest, registry, options);
+    expect(registry.writes).toEqual([]);
+    expect(logged).toEqual([]);
+    const report = await write();
+    expect(logged[0]).toMatch(/^moving a\/x:latest from sha256:0+: /);
+    expect(report.moved.map(refName)).toEqual(['a/x:latest']);
+    expect(registry.writes).toEqual([`a/x:latest=${NEW}`]);
+  });
+
+  test('a write phase never run (the checks failed) leaves every tag where it was', async () => {
+    const registry = registryAt('1.1.0');
+    await readMoves(latest, registry, options);
+    expect(registry.tags.get('a/x:latest')).toBe(OLD);
+    expect(registry.writes).toEqual([]);
+  });
+
+  test('the release record is written with the tags, and done before any tag is read back', async () => {
+    const registry = registryAt('1.1.0');
+    const events: string[] = [];
+    const read = registry.manifestDigest.bind(registry);
+    const write = await readMoves(latest, registry, options);
+    registry.manifestDigest = (image, tag) => {
+      events.push(`read ${image}:${tag}`);
+      return read(image, tag);
+    };
+    registry.afterPut = (ref) => events.push(`put ${ref}`);
+    await write(async () => {
+      events.push('record started');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      events.push('record done');
+    });
+    expect(events).toEqual(['record started', 'put a/x:latest', 'record done', 'read a/x:latest']);
+  });
+
+  test('with no tag to move, the record is still written', async () => {
+    const registry = registryAt('1.1.0');
+    registry.tags.set('a/x:latest', NEW);
+    let recorded = false;
+    const report = await (
+      await readMoves(latest, registry, options)
+    )(() => {
+      recorded = true;
+      return Promise.resolve();
+    });
+    expect(report.unchanged.map(refName)).toEqual(['a/x:latest']);
+    expect(recorded).toBe(true);
   });
 });
 

@@ -23,6 +23,7 @@ import { platformJob } from './platform-job.js';
 import { guardImmutable, readHeld, recordPartialPush, recordSource } from './immutable.js';
 import { heldBackRefs, orderOf, releasePhase } from './release.js';
 import { warmMoving } from './read-ahead.js';
+import { errorText } from '../error-text.js';
 import { promotePhase } from './reuse.js';
 import { testPhase, type BuildWith } from './test.js';
 
@@ -158,13 +159,13 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
     const tag = await recording();
     if (tag) await recordSource(step.registry, plan.meta.images, digest, tag);
   };
-  // Written before the checks of the push, not beside them: writing a tag rewrites the link of
-  // its manifest in the registry, which a concurrent read of another tag of the same image can
-  // find half written (the distribution registry's file storage answers 500).
-  const record = async (digest: string): Promise<void> => {
-    if (!inputs.scan) await recordNow(digest);
-  };
-  // A push that failed part way: what it wrote is recorded too, so a re-run can release it.
+  const recordBeside = (digest: string): Promise<void> =>
+    recordNow(digest).catch((error: unknown) => {
+      core.warning(`could not record the source of ${digest}: ${errorText(error)}`);
+    });
+  // A release that failed after its push (part of it, or before its checks, its signature or
+  // its moving tags passed): what the immutable tags now hold is recorded, so a re-run of the
+  // same source can release it.
   const recordFailed = async <T>(push: Promise<T>): Promise<T> =>
     push.catch(async (error: unknown) => {
       const tag = await recording();
@@ -178,34 +179,32 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
     ? await testPhase(step, order.stage.map(refName), buildWith, undefined, plan.meta.images[0])
     : undefined;
   let result: BuildResult | undefined = tested?.result;
-  const report = await releasePhase(step, order, {
-    build: async (refs) => {
-      if (tested?.pushed) {
-        const { image, digest } = tested.pushed;
-        await recordFailed(promoteStep(step.registry, image, digest)(refs));
-        await record(digest);
-        return digest;
-      }
-      if (tested) {
-        const digest = await recordFailed(
-          pushTestedImage(
+  const report = await recordFailed(
+    releasePhase(step, order, {
+      build: async (refs) => {
+        if (tested?.pushed) {
+          const { image, digest } = tested.pushed;
+          await promoteStep(step.registry, image, digest)(refs);
+          return digest;
+        }
+        if (tested) {
+          return pushTestedImage(
             tested,
             refs,
             step.dockerConfig,
             step.registry,
             join(step.tempDir, 'image'),
-          ),
-        );
-        await record(digest);
-        return digest;
-      }
-      result = await recordFailed(buildWith({ tags: refs, push: true }, 'Build'));
-      if (result.digest) await record(result.digest);
-      return result.digest;
-    },
-    registry: step.registry,
-    sign: sign.hook,
-  });
+          );
+        }
+        result = await buildWith({ tags: refs, push: true }, 'Build');
+        return result.digest;
+      },
+      registry: step.registry,
+      sign: sign.hook,
+      // Beside the moving tags' writes; with `scan`, once the scan passed (below).
+      ...(inputs.scan ? {} : { record: recordBeside }),
+    }),
+  );
   if (inputs.scan) await recordNow(report.digest);
   if (!result) throw new Error('the push finished without a build');
   const refs = plan.meta.images.map((image) => `${image}@${report.digest}`);

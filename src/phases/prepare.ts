@@ -102,15 +102,18 @@ export async function prepare(
     retry: retryPolicy(inputs.retries),
     timeoutMs: inputs.networkTimeoutMs,
   });
-  // The tags of a build's release, read beside the logins: a registry this step has the
-  // password of is read at once, any other once the logins (and earlier steps') are known.
+  // The immutable tags of a build's release, which the guard reads before anything is pushed,
+  // read beside the logins: a registry this step has the password of at once, any other once
+  // the logins (and earlier steps') are known. Only those: every request the registry
+  // authenticates beside `docker login` is one it answers the login later for (a registry with
+  // htpasswd checks a bcrypt hash per request). The moving tags are read while the build runs.
   credentials.give(logins);
   const before =
     plan.push && !inputs.merge && !inputs.promote && !platformJob && !chain
       ? readAhead(
           registry,
           plan.meta.images.flatMap((image) =>
-            plan.meta.planned.map((t) => ({ image, tag: t.name })),
+            plan.meta.planned.filter((t) => !t.moving).map((t) => ({ image, tag: t.name })),
           ),
           async (image) => {
             if (!credentials.known(parseReference(image).registry)) await logging;

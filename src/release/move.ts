@@ -120,9 +120,14 @@ export async function readMoves(
   refs: TagRef[],
   registry: MoveRegistry,
   options: MoveOptions,
-): Promise<() => Promise<MoveReport>> {
+): Promise<(alongside?: () => Promise<void>) => Promise<MoveReport>> {
   const report: MoveReport = { moved: [], unchanged: [], heldBack: [], superseded: [] };
-  if (refs.length === 0) return () => Promise.resolve(report);
+  if (refs.length === 0) {
+    return async (alongside) => {
+      await alongside?.();
+      return report;
+    };
+  }
   // What was decided, logged when the write phase runs: a release whose checks fail moves nothing.
   const notes: string[] = [];
   const digestOf = (image: string): string => options.digests?.[image] ?? options.digest;
@@ -177,9 +182,16 @@ export async function readMoves(
   );
   const toMove = planned.filter((p): p is Planned => p !== undefined);
   // 2. and 3., once the image is verified.
-  const writeMoves = async (): Promise<MoveReport> => {
+  const writeMoves = async (alongside?: () => Promise<void>): Promise<MoveReport> => {
     for (const note of notes) core.info(note);
-    if (toMove.length === 0) return report;
+    // The release's other writes of the digest go with the first wave (or alone): all are done
+    // before any tag is read back, since a registry may answer a read of a tag of the digest
+    // while another tag of it is written with half a link (the distribution registry's 500).
+    let beside = alongside?.();
+    if (toMove.length === 0) {
+      await beside;
+      return report;
+    }
 
     // Every tag whose write was sent, answered or not: a registry may apply a write it never
     // answers, so the restore reads each of them.
@@ -227,6 +239,8 @@ export async function readMoves(
             core.info(`tagged ${refName(p.ref)}`);
           }),
         );
+        await beside;
+        beside = undefined;
         for (const result of results) if (result.status === 'rejected') throw result.reason;
       }
 

@@ -18,7 +18,6 @@ import {
   type HeldBack,
   type MoveOptions,
   type MoveRegistry,
-  type MoveReport,
   type RaceCheck,
 } from './move.js';
 import type { ReleaseOrder } from './order.js';
@@ -33,6 +32,12 @@ export interface ReleaseRunner {
    * and before any moving tag moves. A throw fails the release with no moving tag moved.
    */
   sign?: (digest: string) => Promise<void>;
+  /**
+   * Writes what the release records about the digest (the source record, src/phases/build.ts):
+   * once the image is verified and signed, beside the moving tags' writes. Best effort: it
+   * warns, never throws.
+   */
+  record?: (digest: string) => Promise<void>;
 }
 
 export interface ReleaseOptions extends PushOptions {
@@ -65,7 +70,7 @@ export async function release(
   const staging = new Set(order.staging.map(refName));
   // The moving tags are read as soon as the build has given its digest, beside the checks of
   // the push; nothing is written before the image is verified (and signed).
-  let reading: { digest: string; writes: Promise<() => Promise<MoveReport>> } | undefined;
+  let reading: { digest: string; writes: ReturnType<typeof readMoves> } | undefined;
   const build: ReleaseRunner['build'] = async (refs) => {
     const digest = await runner.build(refs);
     if (digest) {
@@ -111,7 +116,8 @@ export async function release(
       reading?.digest === digest
         ? reading.writes
         : readMoves(order.moving, runner.registry, { ...options.move, digest });
-    const moved = await (await writes)();
+    const { record } = runner;
+    const moved = await (await writes)(record ? () => record(digest) : undefined);
     const held = new Set(moved.heldBack.map((h) => refName(h.ref)));
     const report = withMoving(staged, order, staging, {
       pushed: [...moved.moved, ...moved.unchanged, ...moved.superseded.map((s) => s.ref)],
