@@ -2,11 +2,11 @@ import { jest } from '@jest/globals';
 import {
   describePush,
   PushError,
-  refusedRegistries,
   runPushSteps,
   type PushRunner,
   type PushStep,
 } from '../../src/release/stage.js';
+import { refusedRegistries, retriedBuild, type BuildRetry } from '../../src/phases/build-retry.js';
 import { releaseOrder, type ImageTags } from '../../src/release/order.js';
 import type { Manifest } from '../../src/oci/manifest.js';
 import { retryPolicy } from '../../src/retry.js';
@@ -243,7 +243,15 @@ describe('build retries', () => {
     '#6 0.1 503 Service Unavailable',
     'ERROR: failed to solve: executor failed running [/bin/sh -c make]: exit code: 2',
   ].join('\n');
-  const options = { retry: retryPolicy(3), sleep: (): Promise<void> => Promise.resolve() };
+  const options: BuildRetry = {
+    retry: retryPolicy(3),
+    sleep: (): Promise<void> => Promise.resolve(),
+  };
+  /** The runner with its build retried as a release runs it (src/phases/build-retry.ts). */
+  const retried = (runner: FakeRunner, retry: BuildRetry = options): PushRunner => ({
+    build: retriedBuild((refs) => runner.build(refs), retry),
+    registry: runner.registry,
+  });
   let out: jest.SpiedFunction<typeof process.stdout.write>;
   beforeEach(() => {
     out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
@@ -265,7 +273,7 @@ describe('build retries', () => {
 
   test('a registry 503 during the push: the build is run again, and logged', async () => {
     const runner = failing(unavailable, unavailable);
-    const report = await runPushSteps(pushSteps(simple), runner, options);
+    const report = await runPushSteps(pushSteps(simple), retried(runner));
     expect(report.images[0].pushed).toEqual(['1.0.0']);
     expect(runner.calls.filter((c) => c.startsWith('build'))).toEqual([
       'build r/app:1.0.0 (fails)',
@@ -281,7 +289,7 @@ describe('build retries', () => {
 
   test('a failed build step is not run again', async () => {
     const runner = failing(stepFailed);
-    const error = (await runPushSteps(pushSteps(simple), runner, options).catch(
+    const error = (await runPushSteps(pushSteps(simple), retried(runner)).catch(
       (e: unknown) => e,
     )) as PushError;
     expect(runner.calls.filter((c) => c.startsWith('build'))).toHaveLength(1);
@@ -290,7 +298,7 @@ describe('build retries', () => {
 
   test('still failing after the retries: the error says so, nothing moved', async () => {
     const runner = failing(unavailable, unavailable, unavailable, unavailable);
-    const error = (await runPushSteps(pushSteps(simple), runner, options).catch(
+    const error = (await runPushSteps(pushSteps(simple), retried(runner)).catch(
       (e: unknown) => e,
     )) as PushError;
     expect(error.reason.split('\n')[0]).toBe(
@@ -310,10 +318,13 @@ describe('build retries', () => {
       (image) => ({ image, tags: [{ name: '1', moving: false }] }),
     );
     const runner = failing(noAuth);
-    const error = (await runPushSteps(pushSteps(images), runner, {
-      ...options,
-      credentials: (r) => (r === '127.0.0.1:5000' ? { username: 'u', password: 'p' } : undefined),
-    }).catch((e: unknown) => e)) as PushError;
+    const error = (await runPushSteps(
+      pushSteps(images),
+      retried(runner, {
+        ...options,
+        credentials: (r) => (r === '127.0.0.1:5000' ? { username: 'u', password: 'p' } : undefined),
+      }),
+    ).catch((e: unknown) => e)) as PushError;
     expect(runner.calls.filter((c) => c.startsWith('build'))).toHaveLength(1);
     expect(error.reason.split('\n')[0]).toBe(
       'no credentials were given for 127.0.0.1:5001; add it to registry-auth',

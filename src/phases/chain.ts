@@ -4,6 +4,7 @@
  * all released together: nothing is tagged until every target is built, tested and verified.
  */
 import * as core from '@actions/core';
+import { retriedBuild } from './build-retry.js';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { bake, builderBuildkit, lacksNamedContexts, namedContextsError } from '../docker/bake.js';
@@ -22,7 +23,7 @@ import { PushError } from '../release/stage.js';
 import { type ChainTargetOutcome, type Outcome } from '../report/outcome.js';
 import { failedPushMarkdown, writeSummary } from '../report/summary.js';
 import type { Step } from '../step.js';
-import { orderOf, releaseOptions } from './release.js';
+import { buildRetry, orderOf, releaseOptions } from './release.js';
 import { reportingTests } from './test.js';
 
 /** Builds, tests and releases the chain of the step. */
@@ -84,7 +85,10 @@ export async function chainRoute(step: Step): Promise<Outcome> {
         { ...step, plan: { ...plan, meta: { ...plan.meta, images: target.repositories } } },
         tags,
       ),
-      build: promoteStep(step.registry, target.repositories[0], digests.get(target.name)!),
+      build: retriedBuild(
+        promoteStep(step.registry, target.repositories[0], digests.get(target.name)!),
+        buildRetry(step),
+      ),
     };
   });
   try {

@@ -21,6 +21,7 @@ import type { RaceCheck } from '../release/move.js';
 import type { PostRecord } from './recheck.js';
 import type { Step } from '../step.js';
 import { withScan } from './scan.js';
+import { retriedBuild, type BuildRetry } from './build-retry.js';
 import type { PlannedTag } from '../tags/index.js';
 import { errorText } from '../error-text.js';
 
@@ -33,7 +34,12 @@ export function orderOf(step: Step, tags: PlannedTag[]): ReleaseOrder {
   );
 }
 
-/** How the release transaction runs for these inputs: retries, and forward-only moves. */
+/** How the build step of a release is retried for these inputs, and its refusals explained. */
+export function buildRetry(step: Step): BuildRetry {
+  return { retry: retryPolicy(step.inputs.retries), credentials: step.credentials.lookup };
+}
+
+/** How the release transaction runs for these inputs: forward-only moves. */
 export function releaseOptions(step: Step): ReleaseOptions {
   const { inputs, plan, context } = step;
   const labels = Object.fromEntries(
@@ -41,8 +47,6 @@ export function releaseOptions(step: Step): ReleaseOptions {
   );
   const workspace = process.env.GITHUB_WORKSPACE || process.cwd();
   return {
-    retry: retryPolicy(inputs.retries),
-    credentials: step.credentials.lookup,
     move: {
       ours: identityOf(labels),
       force: inputs.forceMovingTags,
@@ -118,7 +122,10 @@ export async function releasePhase(
   const { inputs, plan } = step;
   try {
     // With `scan`, nothing is tagged before the staged digest passed the scan.
-    const scanned = { ...runner, build: withScan(step, runner.build) };
+    const scanned = {
+      ...runner,
+      build: withScan(step, retriedBuild(runner.build, buildRetry(step))),
+    };
     const options = releaseOptions(step);
     const report = await core.group(title, () => release(order, scanned, options));
     leaveForPost(step, report, options);

@@ -46,7 +46,6 @@ export async function releaseChain(
             { kind: 'verify', refs: part.order.stage },
           ],
           { build: part.build, registry: runner.registry },
-          options,
         ),
       );
     } catch (error) {

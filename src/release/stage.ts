@@ -1,14 +1,6 @@
 import * as core from '@actions/core';
-import type { Credentials } from '../docker/config.js';
 import type { Manifest } from '../oci/manifest.js';
 import { parseReference } from '../oci/reference.js';
-import {
-  classifyBuildError,
-  NO_RETRY,
-  registriesInBuildError,
-  withRetry,
-  type RetryPolicy,
-} from '../retry.js';
 import { errorText } from '../error-text.js';
 
 export interface TagRef {
@@ -75,28 +67,13 @@ export interface PushRunner {
   };
 }
 
-export interface PushOptions {
-  /**
-   * Retries of a build whose push met a transient registry failure (buildx's error says so); the
-   * rerun comes from the build cache. A failed build step is never retried.
-   */
-  retry?: RetryPolicy;
-  sleep?: (ms: number) => Promise<void>;
-  /** The action's credentials per registry, to say why a registry refused the push. */
-  credentials?: (registry: string) => Credentials | undefined;
-}
-
 type Status = 'pending' | 'pushed' | 'verified' | 'unknown';
 
 /**
  * Runs the steps in order and stops at the first failure, throwing a PushError whose message
  * has the cause and, per image, the tags pushed and not pushed.
  */
-export async function runPushSteps(
-  steps: PushStep[],
-  runner: PushRunner,
-  options: PushOptions = {},
-): Promise<PushReport> {
+export async function runPushSteps(steps: PushStep[], runner: PushRunner): Promise<PushReport> {
   const status = new Map<string, Status>();
   const all = steps.flatMap((s) => (s.kind === 'build' ? s.refs : []));
   for (const ref of all) status.set(refName(ref), 'pending');
@@ -109,13 +86,8 @@ export async function runPushSteps(
       current = step;
       if (step.kind === 'build') {
         const refs = step.refs.map(refName);
-        digest = await withRetry(() => runner.build(refs), {
-          policy: options.retry ?? NO_RETRY,
-          what: 'the push of the build',
-          classify: (error) => classifyBuildError(errorText(error)),
-          log: (line) => core.info(line),
-          sleep: options.sleep,
-        });
+        // Retried, and its refusals explained, where the release is run (src/phases/build-retry.ts).
+        digest = await runner.build(refs);
         for (const ref of step.refs) status.set(refName(ref), 'pushed');
         if (!digest) {
           // buildx always reports one when it pushes; without it the first tag's digest is the reference.
@@ -149,13 +121,8 @@ export async function runPushSteps(
       }
     }
   } catch (error) {
-    let cause = errorText(error);
-    if (current?.kind === 'build' && !digest) {
-      const refused = refusedRegistries(cause, current.refs, options.credentials);
-      if (refused) cause = `${refused}\n${cause}`;
-      await afterFailedBuild(current.refs, status, runner);
-    }
-    throw new PushError(cause, report());
+    if (current?.kind === 'build' && !digest) await afterFailedBuild(current.refs, status, runner);
+    throw new PushError(errorText(error), report());
   }
   return report();
 }
@@ -192,32 +159,8 @@ async function afterFailedBuild(
   }
 }
 
-/**
- * When buildx's error is an auth failure: one line per registry it names (or, when it names
- * none, per registry of the push the action has no credentials for) saying whether the action
- * had credentials for it. '' when the error is not an auth failure. Pure but for the lookup.
- */
-export function refusedRegistries(
-  buildError: string,
-  refs: TagRef[],
-  credentials: ((registry: string) => Credentials | undefined) | undefined,
-): string {
-  if (classifyBuildError(buildError).kind !== 'auth') return '';
-  const lookup = credentials ?? (() => undefined);
-  const pushed = [...new Set(refs.map((ref) => registryOf(ref.image)))];
-  const named = registriesInBuildError(buildError).filter((r) => pushed.includes(r));
-  const candidates = named.length > 0 ? named : pushed.filter((r) => !lookup(r));
-  return candidates
-    .map((registry) => {
-      const found = lookup(registry);
-      return found
-        ? `${registry} refused the push with the credentials of "${found.username}" (wrong password or token, or no push permission on the repository)`
-        : `no credentials were given for ${registry}; add it to registry-auth`;
-    })
-    .join('\n');
-}
-
-function registryOf(image: string): string {
+/** The registry of an image name (its first part when it is not one). */
+export function registryOf(image: string): string {
   try {
     return parseReference(image).registry;
   } catch {

@@ -7,7 +7,6 @@ import {
   refName,
   runPushSteps,
   type ImagePushResult,
-  type PushOptions,
   type PushReport,
   type PushRunner,
   type TagRef,
@@ -40,7 +39,7 @@ export interface ReleaseRunner {
   record?: (digest: string) => Promise<void>;
 }
 
-export interface ReleaseOptions extends PushOptions {
+export interface ReleaseOptions {
   /** The forward-only rules of the moving-tag step (the digest comes from the stage). */
   move: Omit<MoveOptions, 'digest'>;
 }
@@ -88,7 +87,6 @@ export async function release(
         { kind: 'verify', refs: order.stage },
       ],
       { ...runner, build },
-      options,
     );
   } catch (error) {
     // What the failed build staged is no release: its staging tag goes where the registry allows.
