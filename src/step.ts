@@ -27,7 +27,7 @@ export interface Step {
   credentials: RegistryCredentials;
   /** The one registry client of the step: retried and bounded by network-timeout. */
   registry: RegistryClient;
-  /** What the tags of a build's release pointed to before anything was pushed; absent otherwise. */
+  /** What the immutable tags of a build's release pointed to before anything was pushed; absent otherwise. */
   before?: TagsBefore;
   /** The builder's driver; '' when it was not needed (no load, gate or named builder). */
   driver: string;

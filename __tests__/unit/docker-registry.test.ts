@@ -449,6 +449,32 @@ describe('RegistryClient', () => {
     ).rejects.toThrow(`answered with content whose digest is ${digest}`);
   });
 
+  test('a manifest read by digest is read once per client; a failed read is asked again', async () => {
+    let failures = 1;
+    const { fetch, requests } = fakeFetch(() => {
+      if (failures-- > 0) return new Response('{}', { status: 503 });
+      return new Response(body, {
+        status: 200,
+        headers: { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' },
+      });
+    });
+    const client = new RegistryClient({ fetch });
+    await expect(client.getManifest('localhost:5000/app', digest)).rejects.toThrow('503');
+    const [first, second] = await Promise.all([
+      client.getManifest('localhost:5000/app', digest),
+      client.getManifest('localhost:5000/app', digest),
+    ]);
+    expect(first).toEqual(second);
+    expect(requests).toEqual([
+      `GET http://localhost:5000/v2/app/manifests/${digest}`,
+      `GET http://localhost:5000/v2/app/manifests/${digest}`,
+    ]);
+    // A tag names what may change: it is read every time.
+    await client.findManifest('localhost:5000/app', 'latest');
+    await client.findManifest('localhost:5000/app', 'latest');
+    expect(requests.filter((r) => r.endsWith('/latest'))).toHaveLength(2);
+  });
+
   test('other errors carry the registry error code and message', async () => {
     const { fetch } = fakeFetch(() =>
       Response.json(

@@ -1,7 +1,8 @@
 /**
- * The read-ahead: what the release's tags point to before anything is pushed, read beside the
- * logins (a registry whose credentials this step was given) or just after them, so the
- * immutable-tag guard and the moving-tag step find their answers ready when the build is done.
+ * The read-ahead: what the immutable tags of a release point to before anything is pushed, read
+ * beside the logins (a registry whose credentials this step was given) or just after them, and,
+ * while the build runs, what the image of each moving tag says, so the immutable-tag guard and
+ * the moving-tag step find their answers ready.
  */
 import type { TagRef } from '../release/stage.js';
 
