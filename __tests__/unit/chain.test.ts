@@ -1,7 +1,8 @@
 // The chain of a bake definition: parents from target: contexts, build order, repositories from
 // bake tags or images lines, and each bad definition's error; bake's own errors named by input.
 import { bakeInputError, lacksNamedContexts, parseBakeMetadata } from '../../src/docker/bake.js';
-import { chainImages, chainOf, imageOverrides, repositoryOf } from '../../src/release/chain.js';
+import { chainImages, chainOf, imageOverrides } from '../../src/release/chain.js';
+import { repositoryOf } from '../../src/oci/reference.js';
 
 const def = {
   group: { default: { targets: ['app'] }, all: { targets: ['default', 'mid'] } },

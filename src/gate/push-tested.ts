@@ -5,7 +5,7 @@ import { rmSync } from 'node:fs';
 import { manifestConfig } from './spec.js';
 import type { Tested } from './run.js';
 import type { Manifest } from '../oci/manifest.js';
-import { parseReference } from '../oci/reference.js';
+import { parseReference, repositoryOf } from '../oci/reference.js';
 import type { RegistryClient } from '../registry/client.js';
 import { saveImage, uploadImage } from '../publish/tested-image.js';
 
@@ -48,7 +48,7 @@ export async function pushTestedImage(
     }),
   );
   for (const ref of refs) {
-    const image = imageOf(ref);
+    const image = repositoryOf(ref);
     await registry.putManifest(image, ref.slice(image.length + 1), manifests.get(image)!);
     core.info(`tagged ${ref}`);
   }
@@ -91,17 +91,10 @@ async function checkConfig(
   core.info(`${image}@${digest} has the tested image config ${found.config}`);
 }
 
-/** `ghcr.io/acme/app:1.2.3` -> `ghcr.io/acme/app`. */
-function imageOf(ref: string): string {
-  const slash = ref.lastIndexOf('/');
-  const colon = ref.lastIndexOf(':');
-  return colon > slash ? ref.slice(0, colon) : ref;
-}
-
 function imagesOf(refs: string[]): string[] {
   const images: string[] = [];
   for (const ref of refs) {
-    const image = imageOf(ref);
+    const image = repositoryOf(ref);
     // Validated here so a bad name fails before anything is pushed.
     parseReference(image);
     if (!images.includes(image)) images.push(image);

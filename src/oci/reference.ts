@@ -56,3 +56,10 @@ export function isLoopback(registry: string): boolean {
 export function isLoopbackAddress(address: string): boolean {
   return /^127\./.test(address) || address === '::1';
 }
+
+/** `ghcr.io/acme/app:1.2` -> `ghcr.io/acme/app`: the repository of an image reference (its name without a tag or digest). Pure. */
+export function repositoryOf(reference: string): string {
+  const name = reference.trim().replace(/@.*$/, '');
+  const colon = name.lastIndexOf(':');
+  return colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
+}

@@ -4,6 +4,7 @@
 import * as core from '@actions/core';
 import type { Credentials } from '../docker/config.js';
 import { errorText } from '../error-text.js';
+import { repositoryOf } from '../oci/reference.js';
 import { registryOf, type PushRunner, type TagRef } from '../release/stage.js';
 import {
   classifyBuildError,
@@ -33,20 +34,13 @@ export function retriedBuild(build: PushRunner['build'], options: BuildRetry): P
       });
     } catch (error) {
       const cause = errorText(error);
-      const refused = refusedRegistries(cause, refs.map(tagRefOf), options.credentials);
+      const refused = refusedRegistries(
+        cause,
+        refs.map((ref) => ({ image: repositoryOf(ref) })),
+        options.credentials,
+      );
       throw refused ? new Error(`${refused}\n${cause}`) : error;
     }
-  };
-}
-
-/** `ghcr.io/acme/app:1.2.3` as a reference of its image and tag. */
-function tagRefOf(ref: string): TagRef {
-  const colon = ref.lastIndexOf(':');
-  const tagged = colon > ref.lastIndexOf('/');
-  return {
-    image: tagged ? ref.slice(0, colon) : ref,
-    tag: tagged ? ref.slice(colon + 1) : '',
-    moving: false,
   };
 }
 
@@ -57,7 +51,7 @@ function tagRefOf(ref: string): TagRef {
  */
 export function refusedRegistries(
   buildError: string,
-  refs: TagRef[],
+  refs: Pick<TagRef, 'image'>[],
   credentials: ((registry: string) => Credentials | undefined) | undefined,
 ): string {
   if (classifyBuildError(buildError).kind !== 'auth') return '';

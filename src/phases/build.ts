@@ -128,7 +128,7 @@ async function route(step: Step, buildWith: BuildWith): Promise<Outcome> {
   // Beside the signing set-up: what each immutable tag holds (a re-run, a changed source).
   const immutable = immutableRefs(order, fpTag);
   const held = readHeld(step.before ?? step.registry, immutable);
-  if (step.before) warmMoving(step.registry, order.moving, step.before);
+  warmMoving(step.registry, order.moving);
   // Set up before the build (cosign found or installed, the key read): a key that cannot be
   // read fails before anything is pushed. Every release call below gets its hook.
   const sign = await step.signing.prepare({

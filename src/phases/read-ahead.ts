@@ -40,13 +40,14 @@ export function readAhead(
 }
 
 /**
- * While the build runs: the labels and manifest of the image each moving tag points to now, which
- * the moving-tag step reads to decide and to restore. The registry client keeps what it reads by
- * digest, so the step, which reads each tag again, finds them; a failure is left for it to meet.
+ * While the build runs: where each moving tag points now, and the labels and manifest of that
+ * image, which the moving-tag step reads to decide and to restore. The registry client keeps
+ * what it reads by digest, so the step, which reads each tag again, finds them; a failure is
+ * left for it to meet.
  */
-export function warmMoving(registry: ReadAheadRegistry, refs: TagRef[], before: TagsBefore): void {
+export function warmMoving(registry: ReadAheadRegistry, refs: TagRef[]): void {
   for (const ref of refs) {
-    void before
+    void registry
       .manifestDigest(ref.image, ref.tag)
       .then((digest) =>
         digest

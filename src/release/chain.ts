@@ -1,5 +1,6 @@
 // A dependency chain of images from a bake definition: which target is built FROM which
 // (`contexts = { name = "target:parent" }`), in what order, and where each is released. Pure.
+import { repositoryOf } from '../oci/reference.js';
 
 /** One target of `docker buildx bake --print`, as far as the chain needs it. */
 export interface BakeTarget {
@@ -115,13 +116,6 @@ export function parentsOf(target: BakeTarget): string[] {
       .filter((value) => value.startsWith('target:'))
       .map((value) => value.slice('target:'.length)),
   );
-}
-
-/** `ghcr.io/acme/app:1.2` -> `ghcr.io/acme/app`: the repository of an image reference. */
-export function repositoryOf(reference: string): string {
-  const name = reference.trim().replace(/@.*$/, '');
-  const colon = name.lastIndexOf(':');
-  return colon > name.lastIndexOf('/') ? name.slice(0, colon) : name;
 }
 
 /** `images` lines of the form `target=repository` (several per target allowed). */

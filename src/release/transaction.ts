@@ -57,9 +57,10 @@ export interface ReleaseReport extends PushReport {
 
 /**
  * Runs the release: 1. the stage references (immutable tags, or the staging tag) are written
- * by `runner.build` and read back from every registry, and signed there (`runner.sign`); 2. the moving tags move forward only
- * (see moveTags in move.ts), restored if any registry fails; 3. staging tags are removed where the
- * registry allows. Throws a PushError whose report says what each image got.
+ * by `runner.build`, read back from every registry and signed there (`runner.sign`); 2. the
+ * moving tags, read as soon as the digest is known, move forward only (see moveTags in move.ts)
+ * with `runner.record` beside them, restored if any registry fails; 3. staging tags are removed
+ * where the registry allows. Throws a PushError whose report says what each image got.
  */
 export async function release(
   order: ReleaseOrder,
