@@ -22,6 +22,13 @@ async function entry(): Promise<void> {
   } catch (error) {
     core.setFailed(errorText(error));
   }
+  // The post step's cleanup, done now: the post step then finds nothing left (src/post-entry.ts).
+  try {
+    const { endOfMain } = await import('./post.js');
+    await endOfMain();
+  } catch (error) {
+    core.warning(`cleanup: ${errorText(error)}`);
+  }
   // The step ends here: a request given up on (an artifact service that never answered) must
   // not keep the process, and so the job, waiting. stdout and files are written synchronously.
   process.exit();

@@ -9,7 +9,7 @@ import { chainImages } from './release/chain.js';
 
 /** The main step: every phase in order; each is one file under src/phases/. */
 export async function run(): Promise<void> {
-  const inputs = getInputs();
+  const inputs = await getInputs();
   const context = await contextPhase(inputs); // "Context": runner environment and event payload
   const chain = await chainPhase(inputs); // files, targets: the bake targets and their parents
   const plan = planPhase(chain ? { ...inputs, images: chainImages(chain) } : inputs, context);

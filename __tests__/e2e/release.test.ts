@@ -6,6 +6,7 @@
 // another run of the workflow is in progress.
 import { jest } from '@jest/globals';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -252,9 +253,14 @@ describe('concurrent releases', () => {
         authorization: `Bearer ${main.env['INPUT_GITHUB-TOKEN']}`,
       },
     ]);
+    // Nothing left for the post step: the main step removed its logins and temp files itself.
+    expect(main.stdout).toContain(`removed the action's Docker config ${main.state.dockerConfig}`);
+    expect([existsSync(main.state.dockerConfig), existsSync(main.state.tempDir)]).toEqual([
+      false,
+      false,
+    ]);
     const post = await runPost(main);
-    expect([post.exitCode, warnings(post)]).toEqual([0, []]);
-    expect(post.stdout).not.toContain('read once more');
+    expect([post.exitCode, warnings(post), post.stdout.trim()]).toEqual([0, [], '']);
     expectAll(await snapshot(['quiet']), ['quiet'], digest);
   });
 
@@ -326,6 +332,8 @@ describe('concurrent releases', () => {
     api.answer = { status: 403, inProgress: [] };
     const older = await release('refs/heads/kept', commit.c1, { tags: branchTags });
     const newer = await release('refs/heads/kept', commit.c2, { tags: branchTags });
+    // The main step left its logins and the moved tags' record to the post step, which reads them.
+    expect(existsSync(older.main.state.dockerConfig)).toBe(true);
     const post = await runPost(older.main);
     expect([post.exitCode, warnings(post)]).toEqual([0, []]);
     expect(post.stdout).toMatch(/kept was moved on by a newer release/);

@@ -24,9 +24,9 @@ function setInputs(overrides: Record<string, string>): void {
 beforeEach(() => jest.spyOn(process.stdout, 'write').mockImplementation(() => true));
 afterEach(() => jest.restoreAllMocks());
 
-test('defaults from action.yml give a usable Inputs', () => {
+test('defaults from action.yml give a usable Inputs', async () => {
   setInputs({ images: 'ghcr.io/acme/app' });
-  const inputs = getInputs();
+  const inputs = await getInputs();
   expect(inputs).toMatchObject({
     images: ['ghcr.io/acme/app'],
     tags: [],
@@ -42,14 +42,14 @@ test('defaults from action.yml give a usable Inputs', () => {
   });
 });
 
-test('secrets are masked before use and parsed as id=value', () => {
+test('secrets are masked before use and parsed as id=value', async () => {
   const writes: string[] = [];
   jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
     writes.push(String(chunk));
     return true;
   });
   setInputs({ images: 'a/b', password: 'pw-123', secrets: 'npm=tok=en\nother=x' });
-  const inputs = getInputs();
+  const inputs = await getInputs();
   expect(inputs.secrets).toEqual([
     { id: 'npm', value: 'tok=en' },
     { id: 'other', value: 'x' },
@@ -99,21 +99,21 @@ test.each([
     'merge: true needs merge-group: the name the platform jobs were given, whose digests this step merges into one index',
   ],
   [{ merge: 'yes' }, 'merge: "yes" is not a boolean; expected true or false'],
-])('bad input %j fails with a clear error', (overrides, message) => {
+])('bad input %j fails with a clear error', async (overrides, message) => {
   setInputs({ images: 'a/b', ...overrides });
-  expect(() => getInputs()).toThrow(message);
+  await expect(getInputs()).rejects.toThrow(message);
 });
 
-test('merge-group and merge', () => {
+test('merge-group and merge', async () => {
   setInputs({ images: 'a/b', 'merge-group': 'web.api_2-x', merge: 'true' });
-  expect(getInputs()).toMatchObject({ mergeGroup: 'web.api_2-x', merge: true });
+  expect(await getInputs()).toMatchObject({ mergeGroup: 'web.api_2-x', merge: true });
   setInputs({ images: 'a/b' });
-  expect(getInputs()).toMatchObject({ mergeGroup: '', merge: false });
+  expect(await getInputs()).toMatchObject({ mergeGroup: '', merge: false });
 });
 
-test('a secret without "=" is not echoed in the error', () => {
+test('a secret without "=" is not echoed in the error', async () => {
   setInputs({ images: 'a/b', secrets: 'hunter2' });
-  expect(() => getInputs()).toThrow(/^(?!.*hunter2)/);
+  await expect(getInputs()).rejects.toThrow(/^(?!.*hunter2)/);
 });
 
 test.each([
@@ -136,14 +136,14 @@ test.each([
 describe('registry-auth and retries', () => {
   const auth = '- registry: quay.io\n  username: bot\n  password: quay-pw-123\n- registry: ghcr.io';
 
-  test('registry-auth is parsed; its passwords are the first thing masked', () => {
+  test('registry-auth is parsed; its passwords are the first thing masked', async () => {
     const writes: string[] = [];
     jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       writes.push(String(chunk));
       return true;
     });
     setInputs({ images: 'quay.io/a/b', 'registry-auth': auth });
-    const inputs = getInputs();
+    const inputs = await getInputs();
     expect(inputs.registryAuth).toEqual([
       { registry: 'quay.io', username: 'bot', password: 'quay-pw-123' },
       { registry: 'ghcr.io', username: '', password: '' },
@@ -152,7 +152,7 @@ describe('registry-auth and retries', () => {
     expect(inputs.retries).toBe(3);
   });
 
-  test('a malformed registry-auth masks what it can read and names the entry', () => {
+  test('a malformed registry-auth masks what it can read and names the entry', async () => {
     const writes: string[] = [];
     jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
       writes.push(String(chunk));
@@ -162,7 +162,7 @@ describe('registry-auth and retries', () => {
       images: 'a/b',
       'registry-auth': '- registry: quay.io\n  password: quay-pw-123\n  user: bot',
     });
-    expect(() => getInputs()).toThrow(
+    await expect(getInputs()).rejects.toThrow(
       'registry-auth: entry 1 has an unknown key "user"; expected registry, username and password',
     );
     expect(writes).toContain('::add-mask::quay-pw-123\n');
@@ -174,23 +174,23 @@ describe('registry-auth and retries', () => {
       { username: 'u', password: 'p' },
       'registry-auth: cannot be combined with username, password;',
     ],
-  ])('mixed with %j: an error', (single, message) => {
+  ])('mixed with %j: an error', async (single, message) => {
     setInputs({ images: 'a/b', 'registry-auth': auth, ...single });
-    expect(() => getInputs()).toThrow(message);
+    await expect(getInputs()).rejects.toThrow(message);
   });
 
   test.each([
     ['0', 0],
     ['5', 5],
     [' 10 ', 10],
-  ])('retries %j is %i', (value, expected) => {
+  ])('retries %j is %i', async (value, expected) => {
     setInputs({ images: 'a/b', retries: value });
-    expect(getInputs().retries).toBe(expected);
+    expect((await getInputs()).retries).toBe(expected);
   });
 
-  test.each(['-1', '11', 'three', '1.5', ''])('retries %j is refused', (value) => {
+  test.each(['-1', '11', 'three', '1.5', ''])('retries %j is refused', async (value) => {
     setInputs({ images: 'a/b', retries: value });
-    expect(() => getInputs()).toThrow(
+    await expect(getInputs()).rejects.toThrow(
       `retries: "${value}" is not a retry count; expected a whole number from 0 (no retries) to 10`,
     );
   });

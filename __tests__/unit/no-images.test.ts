@@ -58,7 +58,7 @@ const cases = (data?.cases ?? []).filter(
 
   test.each(
     cases.flatMap((c) => [[c.id, 'dry-run', c] as const, [c.id, 'push false', c] as const]),
-  )('%s (%s) plans the bare tags', (_id, how, c) => {
+  )('%s (%s) plans the bare tags', async (_id, how, c) => {
     const now = new Date(data!.conventions.frozenNow);
     const payload: Payload = c.eventJson ? fixture(c.eventJson) : {};
     payload.repository = fixture('repo.json');
@@ -72,7 +72,7 @@ const cases = (data?.cases ?? []).filter(
       labels: labels.join('\n'),
       ...(how === 'dry-run' ? { 'dry-run': 'true' } : { push: 'false' }),
     });
-    const plan = makePlan(getInputs(), context, now);
+    const plan = makePlan(await getInputs(), context, now);
     expect(plan.meta.tags).toEqual(c.expected.tags);
     expect(plan.push).toBe(false);
   });
@@ -85,16 +85,16 @@ describe('a push without images', () => {
     new Date(),
   );
 
-  test('push: true fails naming images', () => {
+  test('push: true fails naming images', async () => {
     setInputs({ images: '', push: 'true' });
-    expect(() => makePlan(getInputs(), context, new Date())).toThrow(
+    await expect(getInputs().then((i) => makePlan(i, context, new Date()))).rejects.toThrow(
       'images: no image name given, but push is true; expected at least one name such as ghcr.io/acme/app, or push: false to build (or dry-run: true to plan) the bare tags without pushing',
     );
   });
 
-  test('push: auto on a push event builds without pushing, and says why', () => {
+  test('push: auto on a push event builds without pushing, and says why', async () => {
     setInputs({ images: '' });
-    const plan = makePlan(getInputs(), context, new Date());
+    const plan = makePlan(await getInputs(), context, new Date());
     expect(plan.push).toBe(false);
     expect(plan.meta.tags).toEqual(['1.2.3', '1.2', '1', 'sha-abc', 'latest']);
     expect(plan.notice).toContain('images is empty');

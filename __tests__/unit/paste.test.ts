@@ -396,15 +396,15 @@ describe('build-push-action inputs', () => {
   const cases = Object.entries(buildPush).flatMap(([name, pastes]) =>
     pastes.map((paste) => [name, JSON.stringify(paste.with), paste] as const),
   );
-  test.each(cases)('%s: %s', (_name, _with, paste) => {
+  test.each(cases)('%s: %s', async (_name, _with, paste) => {
     process.env.MY_ENV_VAR = 'x';
     process.env.OTHER_VAR = 'y';
     setInputs({ ...base, ...paste.with });
     if (paste.error) {
-      expect(() => argv(getInputs())).toThrow(paste.error);
+      await expect(getInputs().then(argv)).rejects.toThrow(paste.error);
       return;
     }
-    const inputs = getInputs();
+    const inputs = await getInputs();
     const args = argv(inputs);
     if (paste.flags) {
       // --iidfile is there unless the build exports files; the --tag list only when tags are pasted.
@@ -418,9 +418,9 @@ describe('build-push-action inputs', () => {
     paste.check?.(inputs);
   });
 
-  test('a secret value is masked, each line of a multi-line one too, and never in an error', () => {
+  test('a secret value is masked, each line of a multi-line one too, and never in an error', async () => {
     setInputs({ ...base, secrets: '"MYSECRET=first-line,\nsecond-line"\nno-equals-sign-value' });
-    expect(() => getInputs()).toThrow(
+    await expect(getInputs()).rejects.toThrow(
       'secrets: entry 2 (value hidden) has no ID before "="; expected ID=VALUE',
     );
     const log = out.join('');
@@ -496,13 +496,13 @@ describe('login-action inputs', () => {
     Object.entries(login).flatMap(([name, pastes]) =>
       pastes.map((paste) => [name, JSON.stringify(paste.with), paste] as const),
     ),
-  )('%s: %s', (_name, _with, paste) => {
+  )('%s: %s', async (_name, _with, paste) => {
     setInputs({ ...base, ...paste.with });
     if (paste.error) {
-      expect(() => getInputs()).toThrow(paste.error);
+      await expect(getInputs()).rejects.toThrow(paste.error);
       return;
     }
-    paste.check?.(getInputs());
+    paste.check?.(await getInputs());
   });
 });
 
@@ -524,13 +524,13 @@ describe("metadata-action's environment variables", () => {
     );
 
   /** The DOCKER_METADATA_OUTPUT_* variables setOutputs writes to GITHUB_ENV. */
-  function exported(extra: Record<string, string>): Record<string, string> {
+  async function exported(extra: Record<string, string>): Promise<Record<string, string>> {
     setInputs({
       images: 'ghcr.io/acme/app',
       tags: 'type=sha\ntype=raw,value=pr,priority=50',
       annotations: 'index:org.example.id=1',
     });
-    const inputs = getInputs();
+    const inputs = await getInputs();
     const plan = makePlan(inputs, env(extra), new Date('2024-05-01T12:00:00Z'));
     const file = join(dir, `github-env-${Math.random()}`);
     writeFileSync(file, '');
@@ -568,8 +568,8 @@ describe("metadata-action's environment variables", () => {
     expect(checked).toEqual(documented);
   });
 
-  test('DOCKER_METADATA_OUTPUT_*: every output, annotations with their level, bake files', () => {
-    const vars = exported({});
+  test('DOCKER_METADATA_OUTPUT_*: every output, annotations with their level, bake files', async () => {
+    const vars = await exported({});
     expect(vars.DOCKER_METADATA_OUTPUT_VERSION).toBe('sha-a9c8c58');
     expect(vars.DOCKER_METADATA_OUTPUT_TAGS).toBe(
       'ghcr.io/acme/app:sha-a9c8c58\nghcr.io/acme/app:pr',
@@ -609,27 +609,27 @@ describe("metadata-action's environment variables", () => {
     });
   });
 
-  test('DOCKER_METADATA_SET_OUTPUT_ENV=false: none exported', () => {
-    expect(exported({ DOCKER_METADATA_SET_OUTPUT_ENV: 'false' })).toEqual({});
+  test('DOCKER_METADATA_SET_OUTPUT_ENV=false: none exported', async () => {
+    expect(await exported({ DOCKER_METADATA_SET_OUTPUT_ENV: 'false' })).toEqual({});
   });
 
-  test('DOCKER_METADATA_PR_HEAD_SHA=true: the pull request head', () => {
-    expect(exported({ DOCKER_METADATA_PR_HEAD_SHA: 'true' }).DOCKER_METADATA_OUTPUT_VERSION).toBe(
-      'sha-cfa8a8b',
-    );
-  });
-
-  test('DOCKER_METADATA_SHORT_SHA_LENGTH=12', () => {
+  test('DOCKER_METADATA_PR_HEAD_SHA=true: the pull request head', async () => {
     expect(
-      exported({ DOCKER_METADATA_SHORT_SHA_LENGTH: '12' }).DOCKER_METADATA_OUTPUT_VERSION,
+      (await exported({ DOCKER_METADATA_PR_HEAD_SHA: 'true' })).DOCKER_METADATA_OUTPUT_VERSION,
+    ).toBe('sha-cfa8a8b');
+  });
+
+  test('DOCKER_METADATA_SHORT_SHA_LENGTH=12', async () => {
+    expect(
+      (await exported({ DOCKER_METADATA_SHORT_SHA_LENGTH: '12' })).DOCKER_METADATA_OUTPUT_VERSION,
     ).toBe('sha-a9c8c5828b91');
-    expect(() => exported({ DOCKER_METADATA_SHORT_SHA_LENGTH: 'long' })).toThrow(
+    await expect(exported({ DOCKER_METADATA_SHORT_SHA_LENGTH: 'long' })).rejects.toThrow(
       'DOCKER_METADATA_SHORT_SHA_LENGTH: "long" is not a length; expected a whole number such as 7 or 12',
     );
   });
 
-  test('DOCKER_METADATA_ANNOTATIONS_LEVELS=manifest,index: each annotation per level', () => {
-    const vars = exported({ DOCKER_METADATA_ANNOTATIONS_LEVELS: 'manifest,index' });
+  test('DOCKER_METADATA_ANNOTATIONS_LEVELS=manifest,index: each annotation per level', async () => {
+    const vars = await exported({ DOCKER_METADATA_ANNOTATIONS_LEVELS: 'manifest,index' });
     const annotations = vars.DOCKER_METADATA_OUTPUT_ANNOTATIONS.split('\n');
     expect(annotations).toContain('manifest:org.opencontainers.image.version=sha-a9c8c58');
     expect(annotations).toContain('index:org.opencontainers.image.version=sha-a9c8c58');

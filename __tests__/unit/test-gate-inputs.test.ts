@@ -31,9 +31,9 @@ beforeEach(() => {
 });
 afterEach(() => jest.restoreAllMocks());
 
-test('defaults: no test, a 10 minute timeout', () => {
+test('defaults: no test, a 10 minute timeout', async () => {
   setInputs({});
-  expect(getInputs()).toMatchObject({
+  expect(await getInputs()).toMatchObject({
     test: '',
     testTarget: '',
     testEnv: [],
@@ -42,14 +42,14 @@ test('defaults: no test, a 10 minute timeout', () => {
   });
 });
 
-test('test, test-target, test-env and test-timeout are read; test-env values are masked', () => {
+test('test, test-target, test-env and test-timeout are read; test-env values are masked', async () => {
   setInputs({
     test: 'make check\n./smoke.sh',
     'test-target': 'test',
     'test-env': 'API_TOKEN=tok-Secret-42\n# a comment\nMODE=ci',
     'test-timeout': '90s',
   });
-  const inputs = getInputs();
+  const inputs = await getInputs();
   expect(inputs).toMatchObject({
     test: 'make check\n./smoke.sh',
     testTarget: 'test',
@@ -68,9 +68,9 @@ test.each([
   [{ 'test-timeout': '0' }, 'test-timeout: "0" is not a positive duration'],
   [{ 'test-timeout': '-3s' }, 'test-timeout: "-3s" is not a positive duration'],
   [{ 'test-env': 'DOCKER_HOST=tcp://x' }, 'test-env: DOCKER_HOST is read by the docker CLI'],
-])('bad input %j fails naming the input and the value', (overrides, message) => {
+])('bad input %j fails naming the input and the value', async (overrides, message) => {
   setInputs(overrides);
-  expect(() => getInputs()).toThrow(message);
+  await expect(getInputs()).rejects.toThrow(message);
 });
 
 test('buildxArgs: outputs go before the metadata file and the context', () => {

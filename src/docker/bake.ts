@@ -2,6 +2,7 @@
 // run, each child FROM its parent of the same build (bake's `target:` contexts).
 import * as core from '@actions/core';
 import * as exec from '@actions/exec';
+import { streamed } from './streamed.js';
 import { readFileSync } from 'node:fs';
 import { engineUnreachable } from './builder.js';
 import { errorLines, parseMetadata } from './build.js';
@@ -94,11 +95,10 @@ export async function bake(
     ...flags,
     ...targets,
   ];
-  const exitCode = await exec.exec('docker', args, {
+  const exitCode = await streamed(args, {
     env: dockerEnv(options.dockerConfig),
     cwd: options.cwd,
-    ignoreReturnCode: true,
-    listeners: { errline: keep, stdline: keep },
+    onLine: keep,
   });
   if (exitCode !== 0) {
     const unreachable = engineUnreachable(tail.join('\n'), process.env.DOCKER_HOST);

@@ -1,8 +1,8 @@
 import * as core from '@actions/core';
-import * as exec from '@actions/exec';
 import { readFileSync } from 'node:fs';
 import { engineUnreachable } from './builder.js';
 import { dockerEnv } from './config.js';
+import { streamed } from './streamed.js';
 
 export interface BuildOptions {
   /** The action's Docker config directory (logins, plugins). */
@@ -39,11 +39,10 @@ export async function build(args: string[], options: BuildOptions): Promise<Buil
     tail.push(line);
     if (tail.length > KEPT_LINES) tail.shift();
   };
-  const exitCode = await exec.exec('docker', args, {
+  const exitCode = await streamed(args, {
     env: dockerEnv(options.dockerConfig),
     cwd: options.cwd,
-    ignoreReturnCode: true,
-    listeners: { errline: keep, stdline: keep },
+    onLine: keep,
   });
   const durationMs = Date.now() - start;
   if (exitCode !== 0) {

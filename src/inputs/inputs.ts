@@ -4,9 +4,8 @@ import {
   checkNotMixed,
   isRegistryHost,
   normalizeAuthRegistry,
-  parseRegistryAuth,
   type RegistryAuth,
-} from './registry-auth.js';
+} from './registry-auth-checks.js';
 import {
   parseAddHosts,
   parseCall,
@@ -127,15 +126,22 @@ export interface Inputs extends BuildInputs {
   attest: boolean;
 }
 
-/** Reads and validates the inputs; secrets are masked before anything else reads them. */
-export function getInputs(): Inputs {
+/**
+ * Reads and validates the inputs; secrets are masked before anything else reads them. The YAML
+ * parser is loaded only for a `registry-auth` that is set (most runs have none).
+ */
+export async function getInputs(): Promise<Inputs> {
+  const registryAuthText = core.getInput('registry-auth');
   // registry-auth masks its passwords as it parses, before it validates anything.
-  const registryAuth = parseRegistryAuth(
-    core.getInput('registry-auth'),
-    (s) => core.setSecret(s),
-    // An entry of Docker Hub with no password and DOCKERHUB_OIDC_CONNECTIONID: an OIDC login.
-    (registry) => isDockerHubOidc(registry, '', process.env),
-  );
+  const registryAuth =
+    registryAuthText.trim() === ''
+      ? []
+      : (await import('./registry-auth.js')).parseRegistryAuth(
+          registryAuthText,
+          (s) => core.setSecret(s),
+          // An entry of Docker Hub with no password and DOCKERHUB_OIDC_CONNECTIONID: an OIDC login.
+          (registry) => isDockerHubOidc(registry, '', process.env),
+        );
   const password = core.getInput('password');
   const githubToken = core.getInput('github-token');
   const secrets = parseSecrets(core.getInput('secrets', { trimWhitespace: false }), (s) =>

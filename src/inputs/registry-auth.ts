@@ -1,16 +1,22 @@
 import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import {
+  isRegistryHost,
+  normalizeAuthRegistry,
+  type RegistryAuth,
+} from './registry-auth-checks.js';
 
-/** One login of `registry-auth`. On ghcr.io, username and password may be left empty. */
-export interface RegistryAuth {
-  registry: string;
-  username: string;
-  password: string;
-}
+// The YAML of `registry-auth`, read only when the input is set (src/inputs/inputs.ts loads this
+// file then); its checks that need no parser are in registry-auth-checks.ts.
+export {
+  checkNotMixed,
+  isRegistryHost,
+  normalizeAuthRegistry,
+  type RegistryAuth,
+} from './registry-auth-checks.js';
 
 const KEYS = ['registry', 'username', 'password'] as const;
 const EXPECTED = 'a YAML list of logins, each with registry, username and password keys';
 const EXAMPLE = '"- registry: ghcr.io" then "  username: ..." and "  password: ..." lines';
-const HUB = ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'index.docker.io/v1'];
 
 /**
  * Parses the `registry-auth` input. Every password found is handed to `mask` first, before the
@@ -110,38 +116,6 @@ export function parseRegistryAuth(
     throw new Error(`registry-auth: the list is empty; expected ${EXPECTED}, or no registry-auth`);
   }
   return logins;
-}
-
-/**
- * `registry-auth` replaces `registry`, `username` and `password`: both at once is an error
- * that names the ones set.
- */
-export function checkNotMixed(
-  registryAuth: RegistryAuth[],
-  single: { registry: string; username: string; password: string },
-): void {
-  if (registryAuth.length === 0) return;
-  const set = (['registry', 'username', 'password'] as const).filter((name) => single[name]);
-  if (set.length === 0) return;
-  throw new Error(
-    `registry-auth: cannot be combined with ${set.join(', ')}; move that login into registry-auth as one more entry, or use registry, username and password alone`,
-  );
-}
-
-/** A registry host as logins take it: `ghcr.io`, `host:port`, `[::1]:5000`, no path. Pure. */
-export function isRegistryHost(host: string): boolean {
-  // A host starts with a letter or digit: one starting with `-` would be read as an option.
-  return /^[A-Za-z0-9][A-Za-z0-9.-]*(:\d+)?$|^\[[0-9a-fA-F:]+\](:\d+)?$/.test(host);
-}
-
-/** `https://ghcr.io/` -> `ghcr.io`; Docker Hub's other names -> `docker.io`. Pure. */
-export function normalizeAuthRegistry(value: string): string {
-  const host = value
-    .trim()
-    .toLowerCase()
-    .replace(/^https?:\/\//, '')
-    .replace(/\/+$/, '');
-  return HUB.includes(host) ? 'docker.io' : host;
 }
 
 /** Masks every scalar under a `password` key, wherever it is, before anything is validated. */

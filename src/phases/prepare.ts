@@ -18,6 +18,7 @@ import { retryPolicy } from '../retry.js';
 import { engineImageStore } from '../docker/test-run.js';
 import type { Inputs } from '../inputs/inputs.js';
 import { State } from '../names.js';
+import { saveState } from '../state.js';
 import type { Plan } from '../plan.js';
 import type { Chain } from '../release/chain.js';
 import type { Step } from '../step.js';
@@ -38,7 +39,7 @@ export async function prepare(
 ): Promise<Step> {
   const tempRoot = process.env.RUNNER_TEMP || tmpdir();
   const tempDir = mkdtempSync(join(tempRoot, 'build-tag-push-'));
-  core.saveState(State.tempDir, tempDir);
+  saveState(State.tempDir, tempDir);
   const userConfig = userDockerConfigDir();
   const dockerConfig = createDockerConfig({
     tempRoot,
@@ -47,7 +48,7 @@ export async function prepare(
     // A fork's Dockerfile names the registries: none of the user's helpers is run for them.
     earlierLogins: !fork,
   });
-  core.saveState(State.dockerConfig, dockerConfig);
+  saveState(State.dockerConfig, dockerConfig);
   const credentials = new RegistryCredentials(
     dockerConfig,
     userConfig,
@@ -79,7 +80,7 @@ export async function prepare(
   if (logins.length > 0 && inputs.logout) {
     // Saved before logging in: a login that half-succeeded is still logged out by the post
     // step; with `logout: false` the logins are the later steps', as with docker/login-action.
-    core.saveState(State.registries, JSON.stringify(logins.map((l) => l.registry)));
+    saveState(State.registries, JSON.stringify(logins.map((l) => l.registry)));
   }
   const logging =
     logins.length > 0 || plan.push || earlier

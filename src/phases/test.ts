@@ -1,9 +1,9 @@
 /** The test gate as a phase: the image built and tested before anything is pushed; its reports. */
-import * as core from '@actions/core';
 import type { BuildResult } from '../docker/build.js';
 import { buildAndTest, TestError, type BuildOverrides, type Tested } from '../gate/run.js';
 import type { Inputs } from '../inputs/inputs.js';
 import { State } from '../names.js';
+import { saveState } from '../state.js';
 import type { Plan } from '../plan.js';
 import { setTestOutputs } from '../report/outputs.js';
 import { failedTestMarkdown, writeSummary } from '../report/summary.js';
@@ -41,7 +41,7 @@ export async function reportingTests<T>(
   run: (onContainer: (name: string) => void) => Promise<T>,
 ): Promise<T> {
   try {
-    return await run((name) => core.saveState(State.testContainer, name));
+    return await run((name) => saveState(State.testContainer, name));
   } catch (error) {
     if (error instanceof TestError) {
       setTestOutputs(error.report);
@@ -50,6 +50,6 @@ export async function reportingTests<T>(
     throw error;
   } finally {
     // Every test container is gone by now (--rm, or removed at the timeout).
-    core.saveState(State.testContainer, '');
+    saveState(State.testContainer, '');
   }
 }

@@ -1,6 +1,9 @@
 // Forward only: a moving tag moves to this release only when this release is newer than the
 // image the tag points to now, by version where both have one, else by commit ancestry.
-import semver from 'semver';
+import type SemVer from 'semver/classes/semver.js';
+import clean from 'semver/functions/clean.js';
+import compare from 'semver/functions/compare.js';
+import parse from 'semver/functions/parse.js';
 
 /** What a release is: its version and its commit, as the image's labels or annotations say. */
 export interface ReleaseIdentity {
@@ -35,9 +38,9 @@ export function identityOf(labels: Record<string, string>): ReleaseIdentity {
 }
 
 /** A SemVer version (`1.2.3`, `v1.2.3-rc.1`), or undefined. Pure. */
-function versionOf(text: string): semver.SemVer | undefined {
-  const cleaned = semver.clean(text);
-  return (cleaned && semver.parse(cleaned)) || undefined;
+function versionOf(text: string): SemVer | undefined {
+  const cleaned = clean(text);
+  return (cleaned && parse(cleaned)) || undefined;
 }
 
 /** Compares two releases by version: undefined when either has no SemVer version. Pure. */
@@ -45,7 +48,7 @@ export function compareVersions(ours: string, theirs: string): number | undefine
   const a = versionOf(ours);
   const b = versionOf(theirs);
   if (!a || !b) return undefined;
-  return semver.compare(a, b);
+  return compare(a, b);
 }
 
 const SHA = /^[0-9a-f]{7,64}$/;

@@ -1,10 +1,11 @@
-import semver from 'semver';
+import clean from 'semver/functions/clean.js';
+import parse from 'semver/functions/parse.js';
 import type { VersionParts } from './version.js';
 
 /** Reads a SemVer version (`v1.2.3`, `1.2.3-rc.1`); undefined when it is not one. */
 export function parseSemver(raw: string): VersionParts | undefined {
-  const cleaned = semver.clean(raw);
-  const parsed = cleaned === null ? null : semver.parse(cleaned);
+  const cleaned = clean(raw);
+  const parsed = cleaned === null ? null : parse(cleaned);
   if (parsed === null) return undefined;
   return {
     raw,

@@ -1,0 +1,1 @@
+export const id=437;export const ids=[437];export const modules={437:(r,o,t)=>{function e(r){return r instanceof Error?r.message:String(r)}t.r(o),t.d(o,{errorText:()=>e})}};
