@@ -9,14 +9,14 @@ const state = (name: string): string => process.env[`STATE_${name}`] ?? '';
 const left = (path: string): boolean => path !== '' && existsSync(path);
 
 if (state(State.testContainer) || left(state(State.dockerConfig)) || left(state(State.tempDir))) {
-  const [core, { post }, { errorText }] = await Promise.all([
-    import('@actions/core'),
-    import('./post.js'),
-    import('./error-text.js'),
-  ]);
   try {
+    const { post } = await import('./post.js');
     await post();
   } catch (error) {
+    const [core, { errorText }] = await Promise.all([
+      import('@actions/core'),
+      import('./error-text.js'),
+    ]);
     core.warning(`cleanup: ${errorText(error)}`);
   }
 }
