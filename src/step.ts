@@ -19,9 +19,9 @@ export interface Step {
   inputs: Inputs;
   context: Context;
   plan: Plan;
-  /** The step's own temp dir under RUNNER_TEMP; the post step removes it. */
+  /** The step's own temp dir under RUNNER_TEMP; removed as the step ends (src/post.ts). */
   tempDir: string;
-  /** The action's own DOCKER_CONFIG; the post step removes it. */
+  /** The action's own DOCKER_CONFIG; removed as the step ends (src/post.ts). */
   dockerConfig: string;
   /** Every registry's credentials: the step's logins, else an earlier step's. */
   credentials: RegistryCredentials;

@@ -29,7 +29,7 @@ export const OWN_HELPER = 'build-tag-push';
 /**
  * An `auths` key that holds no login: a config with no login at all makes docker pick the OS
  * credential helper (`pass`, `secretservice`) when one is on PATH, and store passwords in the
- * keyring, beyond the reach of the post step. This entry keeps every config of the action "in
+ * keyring, beyond the reach of the step's cleanup. This entry keeps every config of the action "in
  * use" so docker never does that.
  */
 export const NO_LOGIN_KEY = 'build-tag-push.invalid';

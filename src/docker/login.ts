@@ -267,7 +267,7 @@ export function anonymousRegistries(
 }
 
 /**
- * For the post step: `docker logout` from each registry, then deletes the action's Docker
+ * For the step's cleanup: `docker logout` from each registry, then deletes the action's Docker
  * config directory. Never throws; returns what went wrong as warnings.
  */
 export async function logout(dockerConfig: string, registries: string[]): Promise<string[]> {

@@ -75,9 +75,13 @@ export class RegistryCredentials {
     return credentialsFromAuths(this.given, registry) !== undefined;
   }
 
-  /** The credentials for `registry`, or undefined (anonymous). */
+  /**
+   * The credentials for `registry`, or undefined (anonymous). The step's own logins are the ones
+   * `docker login` stores in the action's config: asked first, they spare a read of that file per
+   * request; the file still answers for a login whose password came later (Docker Hub's OIDC).
+   */
   readonly lookup = (registry: string): Credentials | undefined =>
-    credentialsFromConfig(this.ownConfig)(registry) ??
     credentialsFromAuths(this.given, registry) ??
+    credentialsFromConfig(this.ownConfig)(registry) ??
     this.found.get(registry)?.credentials;
 }

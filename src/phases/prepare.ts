@@ -1,7 +1,7 @@
 /**
  * The prepare phase: the step's workspace, set up side by side: temp dir, the action's own
  * Docker config, buildx, logins, the builder's driver, the digest artifact's name and a
- * platform job's claim. Every state the post step needs is saved here.
+ * platform job's claim. Every state the step's cleanup needs is saved here (src/state.ts).
  */
 import * as core from '@actions/core';
 import { existsSync, mkdtempSync } from 'node:fs';
@@ -78,8 +78,8 @@ export async function prepare(
   // `registry:` alone: the login of an earlier step (a fork's run gets none).
   const earlier = fork ? '' : earlierLoginRegistry(inputs);
   if (logins.length > 0 && inputs.logout) {
-    // Saved before logging in: a login that half-succeeded is still logged out by the post
-    // step; with `logout: false` the logins are the later steps', as with docker/login-action.
+    // Saved before logging in: a login that half-succeeded is still logged out at the end of
+    // the step; with `logout: false` the logins are the later steps', as with docker/login-action.
     saveState(State.registries, JSON.stringify(logins.map((l) => l.registry)));
   }
   const logging =
@@ -122,7 +122,7 @@ export async function prepare(
         )
       : undefined;
   // Every one settles before a failure is reported: a login still running when the step ends
-  // would write its credentials after the post step removed the action's Docker config.
+  // would write its credentials after the step's end removed the action's Docker config.
   const [driver, , , group] = await settledAll([
     !inputs.merge &&
     !inputs.promote &&
