@@ -153,6 +153,9 @@ function run(command, args, { env, cwd, input, trace } = {}) {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       resolve({ code, ms, output: Buffer.concat(out).toString('utf8'), pid: child.pid });
     });
+    // A command that ends without reading its input (a login that failed at once) is reported by
+    // its exit code, not by the EPIPE of the write.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(input ?? '');
   });
 }
